@@ -1,0 +1,75 @@
+// The table people read — the same columns, in the same words, whether it is printed in a
+// terminal (text), pasted into a paper (md) or opened in a browser (html). Each format only
+// decides how to lay the cells out and escape them. Numbers are formatted with toFixed, never
+// toLocaleString, so a report does not depend on the host's locale.
+import type { CampaignSummary, Row } from '../result-types.ts';
+
+/** How a cell asks to be highlighted: a bad outcome happened, or a worrying one. */
+export type Emphasis = 'bad' | 'warn';
+
+export interface Column {
+  header: string;
+  align: 'left' | 'right';
+  cell: (row: Row) => string;
+  emphasis?: (row: Row) => Emphasis | null;
+}
+
+/** Shown where a value is undefined (no manifested fault, no recovery, no call). */
+const MISSING = '-';
+
+const whenNonZero =
+  (emphasis: Emphasis, count: (row: Row) => number) =>
+  (row: Row): Emphasis | null =>
+    count(row) > 0 ? emphasis : null;
+
+export const COLUMNS: readonly Column[] = [
+  { header: 'server', align: 'left', cell: (row) => row.server },
+  { header: 'fault', align: 'left', cell: (row) => row.fault },
+  { header: 'mode', align: 'left', cell: (row) => row.mode },
+  { header: 'trials', align: 'right', cell: (row) => String(row.trials) },
+  { header: 'manifested', align: 'right', cell: (row) => String(row.manifested) },
+  { header: 'masked', align: 'right', cell: (row) => String(row.outcomes.masked) },
+  { header: 'recovered', align: 'right', cell: (row) => String(row.outcomes.recovered) },
+  { header: 'degraded', align: 'right', cell: (row) => String(row.outcomes.degraded) },
+  {
+    header: 'collateral',
+    align: 'right',
+    cell: (row) => String(row.outcomes['degraded-collateral']),
+    emphasis: whenNonZero('warn', (row) => row.outcomes['degraded-collateral']),
+  },
+  {
+    header: 'silent',
+    align: 'right',
+    cell: (row) => String(row.outcomes['silent-corruption']),
+    emphasis: whenNonZero('bad', (row) => row.outcomes['silent-corruption']),
+  },
+  {
+    header: 'failed',
+    align: 'right',
+    cell: (row) => String(row.outcomes.failed),
+    emphasis: whenNonZero('bad', (row) => row.outcomes.failed),
+  },
+  { header: 'strict % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryStrict, row.ci95Strict) },
+  { header: 'lenient % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryLenient, row.ci95Lenient) },
+  { header: 'MTTR cycles', align: 'right', cell: (row) => fixedOrMissing(row.mttrCycles, 0) },
+  { header: 'overhead cycles/call', align: 'right', cell: (row) => fixedOrMissing(row.overheadCyclesPerCall, 1) },
+];
+
+/** One line naming the campaign: what two runs must share to be the same campaign. */
+export function describeCampaign(summary: CampaignSummary): string {
+  return `seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest}`;
+}
+
+/** A share in [0, 1] as a percentage with one decimal, e.g. 0.8712 → "87.1". */
+export function percent(share: number): string {
+  return (share * 100).toFixed(1);
+}
+
+function rateCell(rate: number | null, ci: [number, number] | null): string {
+  if (rate === null || ci === null) return MISSING;
+  return `${percent(rate)} [${percent(ci[0])}, ${percent(ci[1])}]`;
+}
+
+function fixedOrMissing(value: number | null, digits: number): string {
+  return value === null ? MISSING : value.toFixed(digits);
+}

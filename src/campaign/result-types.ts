@@ -1,0 +1,69 @@
+// The data a fault campaign produces: one TrialResult per trial, folded by `aggregate` into one
+// Row per server × fault kind × recovery mode, and carried with the campaign's identity in a
+// CampaignSummary that the report formatters print. Plain data only, so that results cross
+// worker threads and shard files as JSON unchanged.
+import type { Cycles } from '../hw/types.ts';
+
+/** Every trial outcome, from "the fault never fired" to the worst; reports keep this order. */
+export const OUTCOMES = [
+  'not-activated',
+  'masked',
+  'recovered',
+  'degraded',
+  'degraded-collateral',
+  'silent-corruption',
+  'failed',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The recovery modes, in the order reports list them: from no recovery to CuriOS. */
+export const MODES = ['none', 'restart', 'persist', 'curios'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface TrialResult {
+  index: number;
+  server: string;
+  fault: string;
+  mode: Mode;
+  outcome: Outcome;
+  traceHash: string;
+  /** Cycles from the fault's detection to the server serving again; null when it never recovered. */
+  recoverCycles: Cycles | null;
+  /** Cycles spent in client calls to the faulted server, over the whole trial. */
+  callCycles: Cycles;
+  /** Client calls made to the faulted server, over the whole trial. */
+  calls: number;
+  failedReason?: 'given-up' | 'panic' | 'liveness';
+}
+
+/** One server × fault kind × mode; rates are over manifested trials and null when none manifested. */
+export interface Row {
+  server: string;
+  fault: string;
+  mode: Mode;
+  trials: number;
+  /** trials − not-activated. */
+  manifested: number;
+  outcomes: Record<Outcome, number>;
+  /** (masked + recovered) / manifested. */
+  recoveryStrict: number | null;
+  /** (masked + recovered + degraded) / manifested; degraded-collateral is not a success. */
+  recoveryLenient: number | null;
+  /** Wilson score 95% interval of recoveryStrict, [lo, hi]. */
+  ci95Strict: [number, number] | null;
+  /** Wilson score 95% interval of recoveryLenient, [lo, hi]. */
+  ci95Lenient: [number, number] | null;
+  /** Mean recoverCycles over the trials that recovered; null when none did. */
+  mttrCycles: Cycles | null;
+  /** Σ callCycles / Σ calls over the row's trials; null when no call was made. */
+  overheadCyclesPerCall: Cycles | null;
+}
+
+export interface CampaignSummary {
+  seed: number;
+  trials: number;
+  /** Hash over every trial's outcome and trace hash, in trial order. */
+  digest: string;
+  trialsPerSecond: number;
+  rows: Row[];
+}

@@ -1,0 +1,141 @@
+// Campaign statistics: folds trial results into one row per server × fault kind × mode, with
+// recovery rates, their Wilson score intervals, mean time to recover and per-call overhead.
+//
+// Rates are over *manifested* trials (the fault fired), as in the CuriOS paper's "manifested
+// errors". A `masked` trial fired but every client still saw the golden results, so it counts
+// as a success in both rates, exactly like a transparent recovery: counting it as a failure
+// would make a server that absorbs faults look worse than one that crashes and restarts.
+//   strict  = (masked + recovered) / manifested
+//   lenient = (masked + recovered + degraded) / manifested
+// `degraded-collateral` (a client outside the faulting request was hit) is never a success.
+//
+// The Wilson interval is used rather than the normal approximation because it stays inside
+// [0, 1] and is honest at rates of 0% and 100%, which recovery modes do reach.
+//
+// Cycle counts must be safe integers, so every sum is exact and a row does not depend on the
+// order in which trials arrive (worker pools and shard merges deliver them in any order).
+import type { Cycles } from '../hw/types.ts';
+import { MODES, OUTCOMES, type Outcome, type Row, type TrialResult } from './result-types.ts';
+
+/** The two-sided 95% quantile of the standard normal distribution. */
+export const Z_95 = 1.959963984540054;
+
+/**
+ * The Wilson score interval [lo, hi] for `successes` out of `n` trials at quantile `z`.
+ * `n` must be at least 1: a rate over nothing has no interval (callers report null).
+ */
+export function wilson(successes: number, n: number, z: number = Z_95): [number, number] {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`wilson: n must be an integer ≥ 1, got ${n}`);
+  if (!Number.isSafeInteger(successes) || successes < 0 || successes > n) {
+    throw new RangeError(`wilson: successes must be an integer in [0, ${n}], got ${successes}`);
+  }
+  if (!Number.isFinite(z) || z <= 0) throw new RangeError(`wilson: z must be a finite number > 0, got ${z}`);
+
+  const p = successes / n;
+  const z2 = z * z;
+  const denominator = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
+  // At p̂ = 0 and p̂ = 1 the bound is exactly 0 or 1; rounding would otherwise leave it a hair off.
+  const lo = successes === 0 ? 0 : Math.max(0, centre - half);
+  const hi = successes === n ? 1 : Math.min(1, centre + half);
+  return [lo, hi];
+}
+
+/** One row per server × fault × mode, sorted by server, fault, then mode in MODES order. */
+export function aggregate(trials: readonly TrialResult[]): Row[] {
+  const groups = new Map<string, TrialResult[]>();
+  for (const trial of trials) {
+    assertTrial(trial);
+    const key = JSON.stringify([trial.server, trial.fault, trial.mode]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [trial]);
+    else group.push(trial);
+  }
+  return [...groups.values()].map(rowOf).sort(compareRows);
+}
+
+function rowOf(group: readonly TrialResult[]): Row {
+  const { server, fault, mode } = group[0];
+  const outcomes = countOutcomes(group);
+  const manifested = group.length - outcomes['not-activated'];
+  const strictSuccesses = outcomes.masked + outcomes.recovered;
+  const lenientSuccesses = strictSuccesses + outcomes.degraded;
+  const rated = manifested > 0;
+  return {
+    server,
+    fault,
+    mode,
+    trials: group.length,
+    manifested,
+    outcomes,
+    recoveryStrict: rated ? strictSuccesses / manifested : null,
+    recoveryLenient: rated ? lenientSuccesses / manifested : null,
+    ci95Strict: rated ? wilson(strictSuccesses, manifested) : null,
+    ci95Lenient: rated ? wilson(lenientSuccesses, manifested) : null,
+    mttrCycles: meanRecoverCycles(group),
+    overheadCyclesPerCall: overheadPerCall(group),
+  };
+}
+
+function countOutcomes(group: readonly TrialResult[]): Record<Outcome, number> {
+  const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  for (const trial of group) counts[trial.outcome] += 1;
+  return counts;
+}
+
+function meanRecoverCycles(group: readonly TrialResult[]): Cycles | null {
+  let sum_cycles = 0;
+  let recoveries = 0;
+  for (const trial of group) {
+    if (trial.recoverCycles === null) continue;
+    sum_cycles += trial.recoverCycles;
+    recoveries += 1;
+  }
+  return recoveries === 0 ? null : sum_cycles / recoveries;
+}
+
+function overheadPerCall(group: readonly TrialResult[]): Cycles | null {
+  let sum_cycles = 0;
+  let calls = 0;
+  for (const trial of group) {
+    sum_cycles += trial.callCycles;
+    calls += trial.calls;
+  }
+  return calls === 0 ? null : sum_cycles / calls;
+}
+
+function compareRows(a: Row, b: Row): number {
+  return (
+    compareCodeUnits(a.server, b.server) ||
+    compareCodeUnits(a.fault, b.fault) ||
+    MODES.indexOf(a.mode) - MODES.indexOf(b.mode)
+  );
+}
+
+// Not localeCompare: the order must not depend on the host's locale.
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
+// Trials reach here from worker threads and shard files, so their fields are checked, not trusted.
+function assertTrial(trial: TrialResult): void {
+  const at = `trial ${trial.index}`;
+  if (!(OUTCOMES as readonly string[]).includes(trial.outcome)) {
+    throw new Error(`${at}: outcome must be one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(trial.outcome)}`);
+  }
+  if (!(MODES as readonly string[]).includes(trial.mode)) {
+    throw new Error(`${at}: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(trial.mode)}`);
+  }
+  assertCount(trial.calls, `${at}: calls`);
+  assertCount(trial.callCycles, `${at}: callCycles`);
+  if (trial.recoverCycles !== null) assertCount(trial.recoverCycles, `${at}: recoverCycles`);
+}
+
+function assertCount(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${what} must be a safe integer ≥ 0, got ${value}`);
+  }
+}

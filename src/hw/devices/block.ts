@@ -1,0 +1,33 @@
+// The block device: the disk. Its blocks are hardware, so they survive every server restart; a
+// file server that crashes finds its on-disk state as it last wrote it.
+import { LIMITS } from '../limits.ts';
+
+export class BlockDevice {
+  readonly data: Uint8Array;
+  reads = 0;
+  writes = 0;
+
+  constructor(
+    readonly block_bytes: number = LIMITS.block_bytes,
+    readonly block_count: number = LIMITS.blocks_default,
+  ) {
+    this.data = new Uint8Array(block_bytes * block_count);
+  }
+
+  isValidBlock(block: number): boolean {
+    return Number.isInteger(block) && block >= 0 && block < this.block_count;
+  }
+
+  read(block: number): Uint8Array {
+    if (!this.isValidBlock(block)) throw new RangeError(`block ${block} out of range`);
+    this.reads++;
+    return this.data.slice(block * this.block_bytes, (block + 1) * this.block_bytes);
+  }
+
+  write(block: number, bytes: Uint8Array): void {
+    if (!this.isValidBlock(block)) throw new RangeError(`block ${block} out of range`);
+    if (bytes.length !== this.block_bytes) throw new RangeError(`a block write takes ${this.block_bytes} bytes, got ${bytes.length}`);
+    this.writes++;
+    this.data.set(bytes, block * this.block_bytes);
+  }
+}

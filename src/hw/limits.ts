@@ -1,0 +1,26 @@
+// Every bound of the simulated machine and kernel, in one place, with its unit (xv6's param.h).
+// A limit that is reached is an error returned to the thread that reached it, never a host crash.
+
+export const LIMITS = {
+  frame_bytes_default: 4096, // bytes per physical frame (and per page)
+  frames_default: 2048, // physical frames in the machine (8 MiB at 4 KiB)
+  vaddr_bits: 32, // virtual addresses are 32-bit
+  msg_words_max: 8, // words (u32) in one IPC message
+  msg_buf_bytes_max: 8192, // bytes in the optional buffer of one IPC message
+  cap_slots_max: 64, // capability slots per task
+  tasks_max: 64, // live tasks
+  threads_max: 128, // live threads
+  endpoints_max: 256, // endpoints and notification objects
+  endpoint_queue_max: 64, // threads waiting on one endpoint
+  trace_events_kept: 2048, // events kept in the trace ring (the hash covers all of them)
+  accesses_per_slice_max: 200_000, // loads/stores one thread may make between two system calls
+  tlb_entries: 64, // TLB entries
+  priorities: 8, // priority levels, 0 (lowest) .. 7 (highest)
+  quantum_cycles_default: 20_000, // cycles a thread runs before it is moved to the back of its queue
+  block_bytes: 512, // bytes per disk block
+  blocks_default: 1024, // blocks on the disk
+  nic_queue_max: 64, // frames waiting in one network interface's receive queue
+  nic_frame_bytes_max: 1500, // bytes in one network frame
+  console_lines_max: 256, // console lines kept
+  steps_max_default: 5_000_000, // scheduler steps one run may take before it stops (a bound on every run)
+} as const;

@@ -1,0 +1,186 @@
+// Synchronous IPC by rendezvous (L4): a call waits for a receiver, is delivered, and then waits
+// for the reply; a receiver waits for a caller. The message's words are copied, and its optional
+// buffer is copied by the kernel from the sender's address space into the receiver's, at the
+// moment of rendezvous. A server answers through a one-shot reply capability held by its thread
+// (seL4), so it can only ever answer the client that called it.
+//
+// Notifications are asynchronous: a word of bits per endpoint, OR-ed with the notifier's badge,
+// handed to the next receiver before any queued call (interrupts and heartbeats travel this way).
+//
+// These functions run after the system call was decoded: arguments are well formed and the
+// capabilities are right. What can still fail here (a buffer unmapped while the caller was
+// blocked, a receive buffer too small) is an error to the party at fault.
+import { LIMITS } from '../hw/limits.ts';
+import type { Cycles } from '../hw/types.ts';
+import { copyFromSpace, copyToSpace } from './copy.ts';
+import type { Errno } from './errors.ts';
+import { result, type Kernel } from './kernel.ts';
+import type { Badge, Endpoint, KernelMessage, Message, RecvBuf, Thread } from './objects.ts';
+
+export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+  caller.call_msg = { label: msg.label, words: msg.words.slice(), buf: msg.buf };
+  caller.call_recv_buf = recv_buf;
+  caller.call_badge = b;
+  caller.call_endpoint = ep;
+  if (ep.receivers.length === 0 && timeout_cycles === 0) {
+    k.wake(caller, result({ err: 'ETIMEDOUT' }));
+    return;
+  }
+  if (ep.senders.length >= LIMITS.endpoint_queue_max) {
+    k.wake(caller, result({ err: 'EAGAIN' }));
+    return;
+  }
+  k.block(caller, 'send-blocked', timeout_cycles);
+  caller.blocked_on = ep;
+  ep.senders.push(caller);
+  // A receiver whose buffer went bad is failed and the next one tried.
+  while (caller.state === 'send-blocked' && ep.receivers.length > 0) rendezvous(k, ep, caller, ep.receivers[0]);
+}
+
+export function doRecv(k: Kernel, receiver: Thread, ep: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+  receiver.recv_buf = recv_buf;
+  if (ep.notify_bits !== 0) {
+    const bits = ep.notify_bits;
+    ep.notify_bits = 0;
+    k.wake(receiver, result({ kind: 'notify', value: bits }));
+    return;
+  }
+  if (ep.senders.length === 0 && timeout_cycles === 0) {
+    k.wake(receiver, result({ err: 'EAGAIN' }));
+    return;
+  }
+  k.block(receiver, 'recv-blocked', timeout_cycles);
+  receiver.blocked_on = ep;
+  ep.receivers.push(receiver);
+  // A sender whose message cannot be delivered is failed and the next one tried.
+  while (receiver.state === 'recv-blocked' && ep.senders.length > 0) {
+    const sender = ep.senders[0];
+    if ('kind' in sender) deliverQueuedKernelMessage(k, ep, sender, receiver);
+    else rendezvous(k, ep, sender, receiver);
+  }
+}
+
+/** Answers the caller the server is holding; returns the server's own result. */
+export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
+  const caller = server.reply_to;
+  const b = server.reply_to_badge;
+  server.reply_to = null;
+  if (caller === null) return 'EINVAL';
+  if (caller.state !== 'reply-blocked' || caller.reply_from !== server) {
+    k.log(server.task.name, 'reply-lost', `${server.name} -> ${caller.name} (gone)`);
+    return 'EDEAD';
+  }
+  let buf_len = 0;
+  if (msg.buf !== undefined && msg.buf.len > 0) {
+    const rb = caller.call_recv_buf;
+    if (rb === null || rb.len < msg.buf.len) {
+      k.wake(caller, result({ err: 'EMSGSIZE', kind: 'reply' }));
+      return 'EMSGSIZE';
+    }
+    const bytes = copyFromSpace(k.machine, server.task.as, msg.buf.vaddr, msg.buf.len);
+    if (bytes === null) {
+      k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
+      return 'EFAULT';
+    }
+    if (!copyToSpace(k.machine, caller.task.as, rb.vaddr, bytes)) {
+      k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
+      return 'OK';
+    }
+    buf_len = bytes.length;
+  }
+  k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
+  k.log(server.task.name, 'ipc-reply', `${server.name} -> ${caller.name} badge=${b} label=${msg.label} words=${msg.words.join(',')} buf=${buf_len}`);
+  caller.call_msg = null;
+  caller.call_endpoint = null;
+  k.wake(caller, result({ kind: 'reply', label: msg.label, words: msg.words.slice(), buf_len }));
+  return 'OK';
+}
+
+export function notifyEndpoint(k: Kernel, ep: Endpoint, bits: number): void {
+  ep.notify_bits = (ep.notify_bits | bits) >>> 0;
+  const receiver = ep.receivers[0];
+  if (receiver === undefined) return;
+  const delivered = ep.notify_bits;
+  ep.notify_bits = 0;
+  k.wake(receiver, result({ kind: 'notify', value: delivered }));
+}
+
+/** A message from the kernel itself (a fault): delivered now, or queued like a caller. */
+export function deliverKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage): void {
+  k.log('kernel', 'kmsg', `-> ${ep.name} badge=${m.badge} label=0x${m.label.toString(16)} words=${m.words.join(',')}`);
+  const receiver = ep.receivers[0];
+  if (receiver !== undefined) {
+    deliverQueuedKernelMessage(k, ep, m, receiver);
+    return;
+  }
+  if (ep.senders.length >= LIMITS.endpoint_queue_max) {
+    k.log('kernel', 'kmsg-drop', ep.name);
+    return;
+  }
+  ep.senders.push(m);
+}
+
+/**
+ * Settles a call whose server died while handling it: `abort` fails it with EABORTED (MINIX 3:
+ * the in-flight call is lost); `requeue` puts it back at the head of its endpoint's queue, to be
+ * delivered again to the next incarnation (a retry from clean state).
+ */
+export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'): Errno {
+  if (caller.state !== 'reply-blocked') return 'EINVAL';
+  const from = caller.reply_from;
+  if (from !== null && from.state !== 'dead') return 'EINVAL';
+  const ep = caller.call_endpoint;
+  if (how === 'abort' || ep === null || !ep.alive) {
+    k.log(caller.task.name, 'call-aborted', caller.name);
+    k.wake(caller, result({ err: 'EABORTED' }));
+    return 'OK';
+  }
+  k.log(caller.task.name, 'call-requeued', `${caller.name} -> ${ep.name}`);
+  caller.reply_from = null;
+  caller.state = 'send-blocked';
+  caller.blocked_on = ep;
+  ep.senders.unshift(caller);
+  const receiver = ep.receivers[0];
+  if (receiver !== undefined) rendezvous(k, ep, caller, receiver);
+  return 'OK';
+}
+
+function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): void {
+  const msg = caller.call_msg;
+  if (msg === null) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
+  let buf_len = 0;
+  if (msg.buf !== undefined && msg.buf.len > 0) {
+    const rb = receiver.recv_buf;
+    if (rb === null || rb.len < msg.buf.len) {
+      k.wake(caller, result({ err: 'EMSGSIZE' }));
+      return;
+    }
+    const bytes = copyFromSpace(k.machine, caller.task.as, msg.buf.vaddr, msg.buf.len);
+    if (bytes === null) {
+      k.wake(caller, result({ err: 'EFAULT' }));
+      return;
+    }
+    if (!copyToSpace(k.machine, receiver.task.as, rb.vaddr, bytes)) {
+      k.wake(receiver, result({ err: 'EFAULT' }));
+      return;
+    }
+    buf_len = bytes.length;
+  }
+  k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
+  k.log(caller.task.name, 'ipc-call', `${caller.name} -> ${receiver.name} badge=${caller.call_badge} label=${msg.label} words=${msg.words.join(',')} buf=${buf_len}`);
+  const i = ep.senders.indexOf(caller);
+  if (i >= 0) ep.senders.splice(i, 1);
+  caller.blocked_on = null;
+  caller.state = 'reply-blocked';
+  caller.reply_from = receiver;
+  receiver.reply_to = caller;
+  receiver.reply_to_badge = caller.call_badge;
+  k.wake(receiver, result({ kind: 'call', badge: caller.call_badge, label: msg.label, words: msg.words.slice(), buf_len }));
+}
+
+function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, receiver: Thread): void {
+  const i = ep.senders.indexOf(m);
+  if (i >= 0) ep.senders.splice(i, 1);
+  receiver.reply_to = null;
+  k.wake(receiver, result({ kind: 'call', badge: m.badge, label: m.label, words: m.words.slice() }));
+}

@@ -1,0 +1,482 @@
+// The microkernel: only what, moved outside, would stop the system working (Liedtke) — tasks and
+// address spaces, threads and their scheduling, IPC, capabilities, and the delivery of faults.
+//
+// Two faces. Threads reach the kernel only through system calls (syscalls.ts), which are decoded
+// and checked before anything changes. The trusted base (boot code, the SSR manager, the
+// supervisor's mechanisms, the fault injector's named hooks) uses the methods below directly, as
+// a root task would; nothing in a server can reach them.
+//
+// The host process never crashes because a simulated thread did: anything a thread throws becomes
+// a processor exception delivered to its task's fault handler. A broken kernel invariant stops the
+// run with a panic that names it.
+import type { Machine } from '../hw/machine.ts';
+import { IRQ } from '../hw/machine.ts';
+import { LIMITS } from '../hw/limits.ts';
+import type { Cycles, VirtAddr } from '../hw/types.ts';
+import { AddressSpace, MappingDb } from './address-space.ts';
+import type { Errno } from './errors.ts';
+import { deliverKernelMessage, notifyEndpoint, settleOrphan } from './ipc.ts';
+import { MemoryView, SimFault, type Mem, type MemoryHook, type MemoryViewHost } from './memory-view.ts';
+import {
+  badge as toBadge,
+  capSlot,
+  type Badge,
+  type Capability,
+  type CapSlot,
+  type DeviceName,
+  type Endpoint,
+  type FaultInfo,
+  type FaultKind,
+  type SysResult,
+  type Task,
+  type TaskImage,
+  type Thread,
+  type ThreadBody,
+} from './objects.ts';
+import { Scheduler } from './scheduler.ts';
+import { dispatchSyscall } from './syscalls.ts';
+import { Trace } from './trace.ts';
+
+/** The label of a fault message; its words are [fault kind index, task id, thread id, vaddr, orphaned caller thread id or 0]. */
+export const FAULT_LABEL = 0xfa17;
+export const FAULT_KIND_CODES: Record<FaultKind, number> = { 'page-read': 1, 'page-write': 2, exception: 3, killed: 4, watchdog: 5, alignment: 6 };
+
+export interface ThreadCtx {
+  mem: Mem;
+  thread: { id: number; name: string };
+  task: { id: number; name: string; incarnation: number };
+}
+export type ThreadEntry = (ctx: ThreadCtx) => ThreadBody;
+
+export interface ThreadOptions {
+  priority?: number;
+  quantum_cycles?: Cycles;
+}
+
+export type RunStop = 'idle' | 'until' | 'time' | 'steps' | 'panic';
+export interface RunOptions {
+  until_cycles?: Cycles;
+  steps_max?: number;
+  until?: () => boolean;
+}
+
+export const NO_RESULT: SysResult = Object.freeze({ err: 'OK', kind: 'none', badge: toBadge(0), label: 0, words: [], buf_len: 0, value: 0 }) as SysResult;
+
+export function result(fields: Partial<SysResult>): SysResult {
+  return { err: 'OK', kind: 'none', badge: toBadge(0), label: 0, words: [], buf_len: 0, value: 0, ...fields };
+}
+
+export class Kernel implements MemoryViewHost {
+  readonly trace = new Trace();
+  readonly scheduler = new Scheduler();
+  readonly mapping: MappingDb;
+  readonly tasks: Task[] = [];
+  readonly endpoints: Endpoint[] = [];
+  readonly threads: Thread[] = [];
+  readonly irq_bindings = new Map<number, { endpoint: Endpoint; badge: Badge }>();
+  /** the fault injector's hook on every load and store (null: none) */
+  memoryHook: MemoryHook | null = null;
+  panic_reason: string | null = null;
+  private current: Thread | null = null;
+  private last_run: Thread | null = null;
+  private readonly timed = new Set<Thread>();
+  private readonly entries = new Map<Thread, ThreadEntry>();
+  private next_asid = 1;
+
+  constructor(readonly machine: Machine) {
+    this.mapping = new MappingDb(machine, (what, space, vpn, frame) => this.log(space.owner, what, `vpn=0x${vpn.toString(16)} frame=${frame}`));
+  }
+
+  get now(): Cycles {
+    return this.machine.clock.now_cycles;
+  }
+
+  running(): Thread | null {
+    return this.current;
+  }
+
+  log(task: string, event: string, detail: string): void {
+    this.trace.append(this.machine.clock.now_cycles, task, event, detail);
+  }
+
+  // ---- objects (trusted base) ----
+
+  createTask(name: string, image: TaskImage | null = null): Task {
+    this.assertLimit(this.tasks.filter((t) => t.alive).length < LIMITS.tasks_max, 'tasks_max');
+    const task: Task = {
+      id: this.tasks.length,
+      name,
+      as: new AddressSpace(this.next_asid++, name),
+      caps: new Array<Capability | null>(LIMITS.cap_slots_max).fill(null),
+      threads: [],
+      alive: true,
+      fault_handler: null,
+      image,
+      incarnation: 0,
+    };
+    this.tasks.push(task);
+    this.log(name, 'task-create', `id=${task.id}`);
+    if (image !== null) image(task);
+    return task;
+  }
+
+  createEndpoint(name: string): Endpoint {
+    this.assertLimit(this.endpoints.length < LIMITS.endpoints_max, 'endpoints_max');
+    const ep: Endpoint = { id: this.endpoints.length, name, alive: true, senders: [], receivers: [], notify_bits: 0 };
+    this.endpoints.push(ep);
+    return ep;
+  }
+
+  /** Destroys an endpoint: every thread queued on it gets EDEAD; capabilities to it go dead. */
+  destroyEndpoint(ep: Endpoint): void {
+    ep.alive = false;
+    for (const s of ep.senders) if (!('kind' in s)) this.wake(s, result({ err: 'EDEAD' }));
+    for (const r of ep.receivers) this.wake(r, result({ err: 'EDEAD' }));
+    ep.senders.length = 0;
+    ep.receivers.length = 0;
+    this.log('kernel', 'ep-destroy', ep.name);
+  }
+
+  /** Puts a capability in the first free slot (or the one named) and returns its index. */
+  giveCap(task: Task, cap: Capability, slot?: number): CapSlot {
+    const index = slot ?? task.caps.indexOf(null);
+    if (index < 0 || index >= task.caps.length) throw new Error(`invariant: no free capability slot in ${task.name}`);
+    task.caps[index] = cap;
+    return capSlot(index);
+  }
+
+  revokeCap(task: Task, slot: CapSlot): void {
+    task.caps[slot] = null;
+  }
+
+  endpointCap(endpoint: Endpoint, badge: number, rights: { send?: boolean; recv?: boolean }): Capability {
+    return { kind: 'endpoint', endpoint, badge: toBadge(badge), rights: { send: rights.send ?? false, recv: rights.recv ?? false } };
+  }
+
+  deviceCap(device: DeviceName): Capability {
+    return { kind: 'device', device };
+  }
+
+  setFaultHandler(task: Task, endpoint: Endpoint, badge: number): void {
+    task.fault_handler = { endpoint, badge: toBadge(badge) };
+  }
+
+  bindIrq(device: DeviceName, endpoint: Endpoint, badge: number): void {
+    this.irq_bindings.set(IRQ[device], { endpoint, badge: toBadge(badge) });
+  }
+
+  spawnThread(task: Task, name: string, entry: ThreadEntry, opts: ThreadOptions = {}): Thread {
+    this.assertLimit(this.threads.filter((t) => t.state !== 'dead').length < LIMITS.threads_max, 'threads_max');
+    const priority = opts.priority ?? 2;
+    if (!Number.isInteger(priority) || priority < 0 || priority >= LIMITS.priorities) throw new RangeError(`priority ${priority} outside 0..${LIMITS.priorities - 1}`);
+    const quantum = opts.quantum_cycles ?? LIMITS.quantum_cycles_default;
+    const thread: Thread = {
+      id: this.threads.length,
+      task,
+      name: `${task.name}.${name}`,
+      state: 'ready',
+      priority,
+      quantum_cycles: quantum,
+      quantum_left_cycles: quantum,
+      pending: NO_RESULT,
+      fault: null,
+      accesses_in_slice: 0,
+      blocked_on: null,
+      call_msg: null,
+      call_recv_buf: null,
+      call_badge: toBadge(0),
+      recv_buf: null,
+      reply_from: null,
+      call_endpoint: null,
+      reply_to: null,
+      reply_to_badge: toBadge(0),
+      deadline_cycles: null,
+      gen: null,
+    };
+    this.threads.push(thread);
+    task.threads.push(thread);
+    this.entries.set(thread, entry);
+    this.scheduler.makeReady(thread);
+    this.log(task.name, 'thread-start', thread.name);
+    return thread;
+  }
+
+  // ---- memory (trusted base) ----
+
+  /** Allocates fresh zeroed pages into a task. */
+  allocPages(task: Task, vaddr: VirtAddr, pages: number, writable: boolean): Errno {
+    const vpns = this.pageRange(vaddr, pages);
+    if (vpns === null) return 'EINVAL';
+    if (vpns.some((v) => task.as.isMapped(v))) return 'EBUSY';
+    if (this.machine.memory.frames_free < pages) return 'ENOMEM';
+    for (const vpn of vpns) this.mapping.allocate(task.as, vpn, writable);
+    return 'OK';
+  }
+
+  /** Maps (shares) or grants (moves) pages from one task to another. */
+  transferPages(from: Task, src_vaddr: VirtAddr, to: Task, dst_vaddr: VirtAddr, pages: number, writable: boolean, grant: boolean): Errno {
+    const src = this.pageRange(src_vaddr, pages);
+    const dst = this.pageRange(dst_vaddr, pages);
+    if (src === null || dst === null) return 'EINVAL';
+    if (src.some((v) => !from.as.isMapped(v))) return 'EFAULT';
+    if (dst.some((v) => to.as.isMapped(v)) && !(from === to && grant)) return 'EBUSY';
+    if (from === to) return 'EINVAL';
+    for (let i = 0; i < src.length; i++) {
+      const node = from.as.nodes.get(src[i]);
+      if (node === undefined) throw new Error('invariant: source page vanished during transfer');
+      if (grant) this.mapping.grant(node, to.as, dst[i], writable);
+      else this.mapping.map(node, to.as, dst[i], writable);
+    }
+    return 'OK';
+  }
+
+  /** Flushes pages (revoking every derived mapping); with `self`, also removes them. */
+  unmapPages(task: Task, vaddr: VirtAddr, pages: number, self: boolean): Errno {
+    const vpns = this.pageRange(vaddr, pages);
+    if (vpns === null) return 'EINVAL';
+    for (const vpn of vpns) {
+      const node = task.as.nodes.get(vpn);
+      if (node === undefined) continue;
+      if (self) this.mapping.unmap(node);
+      else this.mapping.flush(node);
+    }
+    return 'OK';
+  }
+
+  /** The page numbers of [vaddr, vaddr + pages), or null when the range is malformed. */
+  pageRange(vaddr: VirtAddr, pages: number): number[] | null {
+    const page = this.machine.mmu.page_bytes;
+    if (!Number.isInteger(vaddr) || !Number.isInteger(pages) || vaddr < 0 || pages < 1 || vaddr % page !== 0) return null;
+    if (vaddr + pages * page > 2 ** LIMITS.vaddr_bits || pages > this.machine.memory.frame_count) return null;
+    const first = vaddr / page;
+    return Array.from({ length: pages }, (_, i) => first + i);
+  }
+
+  // ---- faults, kills, restarts (trusted base) ----
+
+  /** Stops a thread with a fault and tells its task's fault handler. */
+  faultThread(thread: Thread, info: FaultInfo): void {
+    if (thread.state === 'dead') return;
+    this.log(thread.task.name, 'fault', `${thread.name} ${info.kind} ${info.message}`);
+    const orphan = this.stopThread(thread);
+    const handler = thread.task.fault_handler;
+    if (handler === null || !handler.endpoint.alive) {
+      if (orphan !== null) settleOrphan(this, orphan, 'abort');
+      return;
+    }
+    deliverKernelMessage(this, handler.endpoint, {
+      kind: 'kernel',
+      badge: handler.badge,
+      label: FAULT_LABEL,
+      words: [FAULT_KIND_CODES[info.kind], thread.task.id, thread.id, info.vaddr >>> 0, orphan === null ? 0 : orphan.id + 1],
+    });
+  }
+
+  /** Kills every thread of a task; each is delivered to the fault handler as `killed`. */
+  killTask(task: Task, reason: string): void {
+    for (const t of task.threads) if (t.state !== 'dead') this.faultThread(t, { kind: 'killed', vaddr: 0, message: reason });
+  }
+
+  /**
+   * Restarts a task from its image: its threads stop (callers they were serving are left for the
+   * caller of restart to settle), every page goes, and the image runs again.
+   */
+  restartTask(task: Task): Thread[] {
+    if (task.image === null) throw new Error(`invariant: restart of ${task.name}, which has no image`);
+    const orphans: Thread[] = [];
+    for (const t of task.threads) {
+      const o = this.stopThread(t);
+      if (o !== null) orphans.push(o);
+    }
+    task.threads.length = 0;
+    this.mapping.clear(task.as);
+    task.incarnation++;
+    this.log(task.name, 'restart', `incarnation=${task.incarnation}`);
+    task.image(task);
+    return orphans;
+  }
+
+  /**
+   * Ends a thread without a fault message; returns the caller it was serving (now orphaned, left
+   * reply-blocked for whoever stopped the thread to settle), if any.
+   */
+  stopThread(thread: Thread): Thread | null {
+    if (thread.state === 'dead') return null;
+    this.scheduler.remove(thread);
+    this.unqueue(thread);
+    thread.state = 'dead';
+    thread.gen = null;
+    this.entries.delete(thread);
+    const orphan = thread.reply_to;
+    thread.reply_to = null;
+    if (orphan !== null && orphan.state === 'reply-blocked' && orphan.reply_from === thread) return orphan;
+    return null;
+  }
+
+  // ---- blocking and waking (used by ipc.ts and syscalls.ts) ----
+
+  block(thread: Thread, state: 'send-blocked' | 'recv-blocked' | 'reply-blocked', timeout_cycles: Cycles | undefined): void {
+    this.scheduler.remove(thread);
+    thread.state = state;
+    if (timeout_cycles !== undefined) {
+      thread.deadline_cycles = this.now + timeout_cycles;
+      this.timed.add(thread);
+    }
+  }
+
+  /** Makes a blocked thread ready with the given result. */
+  wake(thread: Thread, res: SysResult): void {
+    if (thread.state === 'dead') return;
+    this.unqueue(thread);
+    thread.pending = res;
+    if (res.kind !== 'reply') thread.reply_from = null;
+    this.scheduler.makeReady(thread);
+  }
+
+  /** Takes a thread out of whatever endpoint queue and timeout list it is in. */
+  private unqueue(thread: Thread): void {
+    const ep = thread.blocked_on;
+    if (ep !== null) {
+      const s = ep.senders.indexOf(thread);
+      if (s >= 0) ep.senders.splice(s, 1);
+      const r = ep.receivers.indexOf(thread);
+      if (r >= 0) ep.receivers.splice(r, 1);
+    }
+    thread.blocked_on = null;
+    thread.deadline_cycles = null;
+    this.timed.delete(thread);
+  }
+
+  // ---- running ----
+
+  run(opts: RunOptions = {}): RunStop {
+    const steps_max = opts.steps_max ?? LIMITS.steps_max_default;
+    for (let steps = 0; ; steps++) {
+      if (this.panic_reason !== null) return 'panic';
+      if (opts.until !== undefined && opts.until()) return 'until';
+      if (steps >= steps_max) return 'steps';
+      if (opts.until_cycles !== undefined && this.now >= opts.until_cycles) return 'time';
+      try {
+        if (!this.step(opts.until_cycles)) return 'idle';
+      } catch (e) {
+        this.panic(e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+
+  /** One scheduling decision: run a thread for one slice, or move time to the next event. */
+  private step(until_cycles: Cycles | undefined): boolean {
+    this.machine.pollDevices();
+    this.deliverInterrupts();
+    this.expireTimeouts();
+    const thread = this.scheduler.pick();
+    if (thread !== null) {
+      this.runSlice(thread);
+      return true;
+    }
+    const next = this.nextEventTime();
+    if (next === null) return false;
+    this.machine.clock.advanceTo(until_cycles === undefined ? next : Math.min(next, until_cycles));
+    return true;
+  }
+
+  private nextEventTime(): Cycles | null {
+    let next = this.machine.nextDeviceEvent();
+    for (const t of this.timed) {
+      if (t.deadline_cycles !== null && (next === null || t.deadline_cycles < next)) next = t.deadline_cycles;
+    }
+    return next;
+  }
+
+  private runSlice(thread: Thread): void {
+    const start = this.now;
+    if (this.last_run !== thread) {
+      this.machine.clock.charge(this.machine.costs.context_switch);
+      this.machine.mmu.switchTo(thread.task.as.table);
+      this.last_run = thread;
+    }
+    const pending = thread.pending;
+    thread.pending = NO_RESULT;
+    thread.accesses_in_slice = 0;
+    let step: IteratorResult<unknown, void>;
+    this.current = thread;
+    try {
+      if (thread.gen === null) thread.gen = this.startGenerator(thread);
+      step = thread.gen.next(pending);
+    } catch (e) {
+      this.current = null;
+      this.faultThread(thread, thread.fault ?? faultFromThrown(e));
+      return;
+    } finally {
+      this.current = null;
+    }
+    if (thread.fault !== null) {
+      this.faultThread(thread, thread.fault);
+      return;
+    }
+    if (step.done === true) {
+      this.log(thread.task.name, 'thread-exit', thread.name);
+      const orphan = this.stopThread(thread);
+      if (orphan !== null) settleOrphan(this, orphan, 'abort');
+      return;
+    }
+    this.machine.clock.charge(this.machine.costs.kernel_entry + this.machine.costs.kernel_exit);
+    dispatchSyscall(this, thread, step.value);
+    this.scheduler.charge(thread, this.now - start);
+  }
+
+  private startGenerator(thread: Thread): ThreadBody {
+    const entry = this.entries.get(thread);
+    if (entry === undefined) throw new Error(`invariant: thread ${thread.name} has no entry`);
+    const ctx: ThreadCtx = {
+      mem: new MemoryView(this, thread),
+      thread: { id: thread.id, name: thread.name },
+      task: { id: thread.task.id, name: thread.task.name, incarnation: thread.task.incarnation },
+    };
+    return entry(ctx);
+  }
+
+  private deliverInterrupts(): void {
+    if (!this.machine.irqs.hasPending) return;
+    for (const irq of this.machine.irqs.takePending()) {
+      const binding = this.irq_bindings.get(irq);
+      this.log('kernel', 'irq', `line=${irq}${binding === undefined ? ' unbound' : ` -> ${binding.endpoint.name}`}`);
+      if (binding !== undefined && binding.endpoint.alive) notifyEndpoint(this, binding.endpoint, binding.badge);
+    }
+  }
+
+  private expireTimeouts(): void {
+    if (this.timed.size === 0) return;
+    const now = this.now;
+    const due = [...this.timed].filter((t) => t.deadline_cycles !== null && t.deadline_cycles <= now).sort((a, b) => a.id - b.id);
+    for (const t of due) {
+      this.log(t.task.name, 'timeout', `${t.name} ${t.state}`);
+      this.wake(t, result({ err: 'ETIMEDOUT' }));
+    }
+  }
+
+  private panic(reason: string): void {
+    this.panic_reason = reason;
+    this.log('kernel', 'panic', reason);
+  }
+
+  private assertLimit(ok: boolean, limit: string): void {
+    if (!ok) throw new Error(`limit reached: ${limit}`);
+  }
+
+  // ---- inspection ----
+
+  threadById(id: number): Thread | null {
+    return this.threads[id] ?? null;
+  }
+
+  traceHash(): string {
+    return this.trace.traceHash();
+  }
+}
+
+function faultFromThrown(e: unknown): FaultInfo {
+  if (e instanceof SimFault) return { kind: e.kind, vaddr: e.vaddr, message: e.message };
+  if (e instanceof Error) return { kind: 'exception', vaddr: 0, message: `${e.name}: ${e.message}` };
+  return { kind: 'exception', vaddr: 0, message: `thrown ${typeof e}: ${String(e)}` };
+}
