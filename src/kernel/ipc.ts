@@ -148,6 +148,14 @@ export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'
 function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): void {
   const msg = caller.call_msg;
   if (msg === null) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
+  if (k.ipcHooks !== null) {
+    const refusal = k.ipcHooks.delivered(receiver, caller.call_badge, caller);
+    if (refusal !== null) {
+      k.log(caller.task.name, 'ipc-refused', `${caller.name} -> ${receiver.name} label=${refusal.label}`);
+      k.wake(caller, refusal);
+      return;
+    }
+  }
   let buf_len = 0;
   if (msg.buf !== undefined && msg.buf.len > 0) {
     const rb = receiver.recv_buf;
@@ -175,6 +183,8 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   caller.reply_from = receiver;
   receiver.reply_to = caller;
   receiver.reply_to_badge = caller.call_badge;
+  receiver.in_request = true;
+  receiver.request_badge = caller.call_badge;
   k.wake(receiver, result({ kind: 'call', badge: caller.call_badge, label: msg.label, words: msg.words.slice(), buf_len }));
 }
 
@@ -182,5 +192,11 @@ function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, r
   const i = ep.senders.indexOf(m);
   if (i >= 0) ep.senders.splice(i, 1);
   receiver.reply_to = null;
+  if (k.ipcHooks !== null && k.ipcHooks.delivered(receiver, m.badge, null) !== null) {
+    k.log('kernel', 'kmsg-refused', `${receiver.name} badge=${m.badge}`);
+    return;
+  }
+  receiver.in_request = true;
+  receiver.request_badge = m.badge;
   k.wake(receiver, result({ kind: 'call', badge: m.badge, label: m.label, words: m.words.slice() }));
 }

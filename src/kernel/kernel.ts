@@ -39,6 +39,8 @@ import { Trace } from './trace.ts';
 
 /** The label of a fault message; its words are [fault kind index, task id, thread id, vaddr, orphaned caller thread id or 0]. */
 export const FAULT_LABEL = 0xfa17;
+/** The label of a quantum-expiry report to the user-level scheduler; words: [task id, thread id, priority]. */
+export const SCHED_LABEL = 0x5c4e;
 export const FAULT_KIND_CODES: Record<FaultKind, number> = { 'page-read': 1, 'page-write': 2, exception: 3, killed: 4, watchdog: 5, alignment: 6 };
 
 export interface ThreadCtx {
@@ -51,6 +53,19 @@ export type ThreadEntry = (ctx: ThreadCtx) => ThreadBody;
 export interface ThreadOptions {
   priority?: number;
   quantum_cycles?: Cycles;
+}
+
+/**
+ * The trusted base's named hooks on IPC (the SSR manager attaches here; the kernel knows nothing
+ * of SSRs). `delivered` runs when a call or kernel message reaches a receiver; a non-null result
+ * refuses it: the caller gets that result as its reply and the receiver goes on waiting.
+ * `requestDone` runs when the receiver replies, receives again, or dies before either.
+ * `taskRestarted` runs after a restart cleared a task's pages, before its image runs again.
+ */
+export interface IpcHooks {
+  delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null;
+  requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void;
+  taskRestarted(task: Task): void;
 }
 
 export type RunStop = 'idle' | 'until' | 'time' | 'steps' | 'panic';
@@ -76,6 +91,9 @@ export class Kernel implements MemoryViewHost {
   readonly irq_bindings = new Map<number, { endpoint: Endpoint; badge: Badge }>();
   /** the fault injector's hook on every load and store (null: none) */
   memoryHook: MemoryHook | null = null;
+  ipcHooks: IpcHooks | null = null;
+  /** where quantum expiries are reported (a user-level scheduler), as kernel messages */
+  scheduler_endpoint: Endpoint | null = null;
   panic_reason: string | null = null;
   private current: Thread | null = null;
   private last_run: Thread | null = null;
@@ -84,6 +102,7 @@ export class Kernel implements MemoryViewHost {
   private next_asid = 1;
 
   constructor(readonly machine: Machine) {
+    this.scheduler.quantumExpiredHook = (t) => this.reportQuantumExpiry(t);
     this.mapping = new MappingDb(machine, (what, space, vpn, frame) => this.log(space.owner, what, `vpn=0x${vpn.toString(16)} frame=${frame}`));
   }
 
@@ -111,6 +130,7 @@ export class Kernel implements MemoryViewHost {
       threads: [],
       alive: true,
       fault_handler: null,
+      sched_badge: toBadge(0),
       image,
       incarnation: 0,
     };
@@ -130,8 +150,9 @@ export class Kernel implements MemoryViewHost {
   /** Destroys an endpoint: every thread queued on it gets EDEAD; capabilities to it go dead. */
   destroyEndpoint(ep: Endpoint): void {
     ep.alive = false;
-    for (const s of ep.senders) if (!('kind' in s)) this.wake(s, result({ err: 'EDEAD' }));
-    for (const r of ep.receivers) this.wake(r, result({ err: 'EDEAD' }));
+    // wake() takes each thread out of the queue it is in, so walk copies of the queues.
+    for (const s of [...ep.senders]) if (!('kind' in s)) this.wake(s, result({ err: 'EDEAD' }));
+    for (const r of [...ep.receivers]) this.wake(r, result({ err: 'EDEAD' }));
     ep.senders.length = 0;
     ep.receivers.length = 0;
     this.log('kernel', 'ep-destroy', ep.name);
@@ -191,6 +212,8 @@ export class Kernel implements MemoryViewHost {
       reply_to: null,
       reply_to_badge: toBadge(0),
       deadline_cycles: null,
+      in_request: false,
+      request_badge: toBadge(0),
       gen: null,
     };
     this.threads.push(thread);
@@ -292,6 +315,7 @@ export class Kernel implements MemoryViewHost {
     this.mapping.clear(task.as);
     task.incarnation++;
     this.log(task.name, 'restart', `incarnation=${task.incarnation}`);
+    if (this.ipcHooks !== null) this.ipcHooks.taskRestarted(task);
     task.image(task);
     return orphans;
   }
@@ -304,6 +328,7 @@ export class Kernel implements MemoryViewHost {
     if (thread.state === 'dead') return null;
     this.scheduler.remove(thread);
     this.unqueue(thread);
+    this.endRequest(thread, 'died');
     thread.state = 'dead';
     thread.gen = null;
     this.entries.delete(thread);
@@ -311,6 +336,28 @@ export class Kernel implements MemoryViewHost {
     thread.reply_to = null;
     if (orphan !== null && orphan.state === 'reply-blocked' && orphan.reply_from === thread) return orphan;
     return null;
+  }
+
+  /** Tells the hooks a thread's request is over (reply, next receive, or death). */
+  endRequest(thread: Thread, how: 'reply' | 'recv' | 'died'): void {
+    if (!thread.in_request) return;
+    thread.in_request = false;
+    if (this.ipcHooks !== null) this.ipcHooks.requestDone(thread, how);
+  }
+
+  /** Shuts a task down for good: its threads stop and the endpoints it receives on die. */
+  shutdownTask(task: Task): Thread[] {
+    const orphans: Thread[] = [];
+    for (const t of task.threads) {
+      const o = this.stopThread(t);
+      if (o !== null) orphans.push(o);
+    }
+    for (const cap of task.caps) {
+      if (cap !== null && cap.kind === 'endpoint' && cap.rights.recv && cap.endpoint.alive) this.destroyEndpoint(cap.endpoint);
+    }
+    task.alive = false;
+    this.log(task.name, 'shutdown', `orphans=${orphans.length}`);
+    return orphans;
   }
 
   // ---- blocking and waking (used by ipc.ts and syscalls.ts) ----
@@ -455,6 +502,16 @@ export class Kernel implements MemoryViewHost {
     }
   }
 
+  /** MINIX 3: the kernel tells the user-level scheduler, and goes on with what it has meanwhile. */
+  private reportQuantumExpiry(t: Thread): void {
+    const ep = this.scheduler_endpoint;
+    const b = t.task.sched_badge;
+    if (ep === null || !ep.alive || b === 0) return;
+    // One report per task waiting at a time: the queue stays bounded while the scheduler is down.
+    if (ep.senders.some((s) => 'kind' in s && s.label === SCHED_LABEL && s.badge === b)) return;
+    deliverKernelMessage(this, ep, { kind: 'kernel', badge: b, label: SCHED_LABEL, words: [t.task.id, t.id, t.priority] });
+  }
+
   private panic(reason: string): void {
     this.panic_reason = reason;
     this.log('kernel', 'panic', reason);
@@ -476,7 +533,13 @@ export class Kernel implements MemoryViewHost {
 }
 
 function faultFromThrown(e: unknown): FaultInfo {
-  if (e instanceof SimFault) return { kind: e.kind, vaddr: e.vaddr, message: e.message };
-  if (e instanceof Error) return { kind: 'exception', vaddr: 0, message: `${e.name}: ${e.message}` };
-  return { kind: 'exception', vaddr: 0, message: `thrown ${typeof e}: ${String(e)}` };
+  // Describing the thrown value runs its own code (a getter, toString, a proxy trap), which may
+  // throw in turn; that must not reach the kernel's run loop.
+  try {
+    if (e instanceof SimFault) return { kind: e.kind, vaddr: e.vaddr, message: e.message };
+    if (e instanceof Error) return { kind: 'exception', vaddr: 0, message: `${e.name}: ${e.message}` };
+    return { kind: 'exception', vaddr: 0, message: `thrown ${typeof e}: ${String(e)}` };
+  } catch {
+    return { kind: 'exception', vaddr: 0, message: 'thrown a value that cannot be described' };
+  }
 }

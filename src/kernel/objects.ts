@@ -90,6 +90,8 @@ export interface Thread {
   reply_to: Thread | null; // a server's one-shot reply capability: the caller it must answer
   reply_to_badge: Badge;
   deadline_cycles: Cycles | null; // a timeout, in any blocked state
+  in_request: boolean; // a call or kernel message was delivered and not yet answered (for the IPC hooks)
+  request_badge: Badge; // in_request: the badge the request came with
   gen: Generator<Syscall, void, SysResult> | null;
 }
 
@@ -111,6 +113,8 @@ export interface Task {
   alive: boolean;
   /** where the kernel sends this task's fault messages, and the badge they carry */
   fault_handler: { endpoint: Endpoint; badge: Badge } | null;
+  /** the badge under which a user-level scheduler knows this task (0: not managed) */
+  sched_badge: Badge;
   /** the boot image, run again by a restart */
   image: TaskImage | null;
   incarnation: number;
@@ -167,6 +171,7 @@ export type DeviceRequest =
 /** What a task capability with the control right can do: the supervisor's mechanisms. */
 export type ControlAction =
   | { action: 'kill' }
+  | { action: 'shutdown' }
   | { action: 'restart' }
   | { action: 'abort-call'; caller_thread: number }
   | { action: 'requeue-call'; caller_thread: number };

@@ -40,12 +40,14 @@ function invoke(k: Kernel, t: Thread, raw: unknown): Errno | null {
       const timeout = decodeTimeout(sc.timeout_cycles);
       const bad = firstError(cap, rb, timeout);
       if (bad !== null) return bad;
+      k.endRequest(t, 'recv');
       doRecv(k, t, (cap as EndpointCap).endpoint, rb as RecvBuf | null, timeout as number | undefined);
       return null;
     }
     case 'reply': {
       const msg = decodeMessage(k, t, sc.msg);
       if (typeof msg === 'string') return msg;
+      k.endRequest(t, 'reply');
       return doReply(k, t, msg);
     }
     case 'replyRecv': {
@@ -57,6 +59,7 @@ function invoke(k: Kernel, t: Thread, raw: unknown): Errno | null {
       if (bad !== null) return bad;
       // The reply's own error is the server's affair only when the receive cannot go on; as in
       // seL4, a reply to a caller that is gone is dropped and the receive proceeds.
+      k.endRequest(t, 'reply');
       doReply(k, t, msg as Message);
       doRecv(k, t, (cap as EndpointCap).endpoint, rb as RecvBuf | null, timeout as number | undefined);
       return null;
@@ -290,6 +293,12 @@ function controlCall(k: Kernel, t: Thread, slot: unknown, raw: unknown): Errno |
         if (o !== null) orphans.push(o.id);
       }
       k.wake(t, result({ words: orphans }));
+      return null;
+    }
+    case 'shutdown': {
+      k.log(t.task.name, 'control-shutdown', target.name);
+      const orphans = k.shutdownTask(target);
+      k.wake(t, result({ words: orphans.map((o) => o.id) }));
       return null;
     }
     case 'restart': {

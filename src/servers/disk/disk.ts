@@ -1,0 +1,39 @@
+// disk: the block device driver. Stateless: every request names its block, and the blocks are
+// hardware, so a restart loses nothing. It moves a block between the device and its heap (the
+// DMA buffer) and between the heap and the message buffer.
+import { LIMITS } from '../../hw/limits.ts';
+import * as sys from '../../kernel/sys.ts';
+import { defineServer, type ServerReply } from '../framework/define.ts';
+
+export const DISK_OPS = { read: 1, write: 2, info: 3 } as const;
+
+export const diskServer = defineServer({
+  name: 'disk',
+  kind: 'stateless',
+  state_bytes: 0,
+  heap_pages: 1,
+  devices: ['disk'],
+  *init() {},
+  *handle(env, req): sys.Sys<ServerReply> {
+    const dev = env.device('disk');
+    const block = req.words[0];
+    switch (req.op) {
+      case DISK_OPS.read: {
+        const r = yield* sys.device(dev, { action: 'disk-read', block, vaddr: env.heap });
+        if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
+        return { status: 'OK', data: env.mem.loadBytes(env.heap, LIMITS.block_bytes) };
+      }
+      case DISK_OPS.write: {
+        if (req.data.length !== LIMITS.block_bytes) return { status: 'EINVAL' };
+        env.mem.storeBytes(env.heap, req.data);
+        const r = yield* sys.device(dev, { action: 'disk-write', block, vaddr: env.heap });
+        if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
+        return { status: 'OK' };
+      }
+      case DISK_OPS.info:
+        return { status: 'OK', words: [LIMITS.block_bytes] };
+      default:
+        return { status: 'ENOSYS' };
+    }
+  },
+});

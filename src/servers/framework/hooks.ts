@@ -1,0 +1,66 @@
+// The system's IPC hook chain: the kernel has one hook slot; the trusted base hangs several
+// listeners on it in order (the SSR manager first, then observers such as the request log and the
+// fault injector). The first listener that refuses a delivery ends it: later ones never see it.
+import type { IpcHooks } from '../../kernel/kernel.ts';
+import type { Badge, SysResult, Task, Thread } from '../../kernel/objects.ts';
+
+export class HookChain implements IpcHooks {
+  private readonly hooks: IpcHooks[] = [];
+
+  add(hook: IpcHooks): void {
+    this.hooks.push(hook);
+  }
+
+  delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null {
+    for (const h of this.hooks) {
+      const refusal = h.delivered(receiver, badge, caller);
+      if (refusal !== null) return refusal;
+    }
+    return null;
+  }
+
+  requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void {
+    for (const h of this.hooks) h.requestDone(receiver, how);
+  }
+
+  taskRestarted(task: Task): void {
+    for (const h of this.hooks) h.taskRestarted(task);
+  }
+}
+
+/**
+ * Records, per server, the order in which it answered requests: the linearization of its
+ * history (a server handles one request at a time, and a request that died unanswered did not
+ * happen — if it is retried, it is counted when the retry is answered).
+ */
+export class RequestLog implements IpcHooks {
+  /** server name → the client numbers of its answered requests, in order (-1: a kernel report) */
+  readonly order = new Map<string, number[]>();
+  /** server name → requests delivered since the current incarnation started */
+  readonly since_restart = new Map<string, number>();
+  private readonly serving = new Map<Thread, number>();
+
+  constructor(private readonly servers: ReadonlySet<Task>) {}
+
+  delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null {
+    if (!this.servers.has(receiver.task)) return null;
+    this.serving.set(receiver, caller === null ? -1 : badge - 1);
+    this.since_restart.set(receiver.task.name, (this.since_restart.get(receiver.task.name) ?? 0) + 1);
+    return null;
+  }
+
+  requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void {
+    const client = this.serving.get(receiver);
+    if (client === undefined) return;
+    this.serving.delete(receiver);
+    if (how === 'died') return;
+    const name = receiver.task.name;
+    let list = this.order.get(name);
+    if (list === undefined) this.order.set(name, (list = []));
+    list.push(client);
+  }
+
+  taskRestarted(task: Task): void {
+    this.since_restart.set(task.name, 0);
+  }
+}

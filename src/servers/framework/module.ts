@@ -1,0 +1,64 @@
+// A server module: the server itself, its client library (how an operation is encoded into a
+// call and what the client observes from the reply), a workload generator, and the reference
+// model — a plain TypeScript model of what a client should observe, used to check fault-free
+// behaviour and to judge campaign outcomes.
+//
+// Operations are data (JSON), so that workloads are stored, replayed and shrunk as data. Handles
+// a client got from the server (file descriptors, sockets, alarms) are named in operations by
+// their *slot* in the client's own table — "the 2nd file I opened" — so the same operation list
+// means the same thing in every run, while the numbers the server hands out may differ.
+import type { RandomGenerator } from '../../hw/seed.ts';
+import type { ClientCallResult } from './client-task.ts';
+import type { ServerDef } from './define.ts';
+import type { CallStatus } from './status.ts';
+
+export interface ClientOp {
+  server: string;
+  op: string;
+  args: number[];
+  /** text payload (file data, datagrams) */
+  text?: string;
+}
+
+export interface Observation {
+  status: CallStatus;
+  value: number[];
+  text?: string;
+}
+
+export interface EncodedCall {
+  op: number;
+  words: number[];
+  data?: Uint8Array;
+}
+
+export interface ServerModule<Local = unknown> {
+  def: ServerDef;
+  /** a client's own table of what this server gave it (handle slots) */
+  newLocal(): Local;
+  /** `length` operations one client will make on this server */
+  script(rng: RandomGenerator, length: number, client: number): ClientOp[];
+  encode(op: ClientOp, local: Local): EncodedCall;
+  /** what the client observes; updates its table (a new handle) */
+  decode(op: ClientOp, reply: ClientCallResult, local: Local): Observation;
+  /** the reference model for `clients` clients */
+  model(clients: number): ReferenceModel;
+}
+
+export interface ReferenceModel {
+  apply(client: number, op: ClientOp): Observation;
+}
+
+export const OK_EMPTY: Observation = Object.freeze({ status: 'OK', value: [] }) as Observation;
+
+export function observe(status: CallStatus, value: number[] = [], text?: string): Observation {
+  return text === undefined ? { status, value } : { status, value, text };
+}
+
+export function sameObservation(a: Observation, b: Observation): boolean {
+  if (a.status !== b.status || a.text !== b.text || a.value.length !== b.value.length) return false;
+  return a.value.every((v, i) => v === b.value[i]);
+}
+
+export const textEncoder = new TextEncoder();
+export const textDecoder = new TextDecoder();

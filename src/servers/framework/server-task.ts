@@ -1,0 +1,121 @@
+// How a server runs: its boot image (pages, then one thread), and the thread's loop — receive,
+// answer heartbeats, hand interrupts to `interrupt`, hand calls to `handle`, reply. The same loop
+// runs in every mode; only what backs `req.state` differs (see src/ssr/layout.ts).
+import { LIMITS } from '../../hw/limits.ts';
+import type { ThreadCtx } from '../../kernel/kernel.ts';
+import { SCHED_LABEL, type Kernel } from '../../kernel/kernel.ts';
+import type { CapSlot, SysResult, Task, TaskImage } from '../../kernel/objects.ts';
+import * as sys from '../../kernel/sys.ts';
+import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow, type Mode } from '../../ssr/layout.ts';
+import type { DepCallResult, ServerDef, ServerEnv, ServerRequest } from './define.ts';
+import type { FaultPort } from './fault-port.ts';
+import { statusCode, statusOfCode } from './status.ts';
+
+/** The notification bit of a heartbeat ping from the supervisor. */
+export const HEARTBEAT_BIT = 0x8000_0000;
+export const SERVER_PRIORITY = 4;
+
+export interface ServerWiring {
+  def: ServerDef;
+  mode: Mode;
+  endpoint: CapSlot;
+  pong: CapSlot;
+  devices: Map<string, CapSlot>;
+  deps: Map<string, CapSlot>;
+  tasks: Map<number, CapSlot>;
+  clients: readonly number[];
+  faults: () => FaultPort;
+}
+
+export function serverImage(kernel: Kernel, w: ServerWiring): TaskImage {
+  return (task: Task) => {
+    const page = kernel.machine.mmu.page_bytes;
+    must(kernel.allocPages(task, HEAP_BASE, w.def.heap_pages, true), task, 'heap');
+    must(kernel.allocPages(task, RECV_BUF, 3, true), task, 'buffers');
+    // Without SSRs (none, restart) client state is the server's own memory, lost with it.
+    if (w.def.state_bytes > 0 && (w.mode === 'none' || w.mode === 'restart')) {
+      for (const c of w.clients) must(kernel.allocPages(task, stateWindow(c, page), 1, true), task, `state of client ${c}`);
+    }
+    kernel.spawnThread(task, 'main', (ctx) => serverMain(ctx, w, page), { priority: SERVER_PRIORITY });
+  };
+}
+
+function must(err: string, task: Task, what: string): void {
+  if (err !== 'OK') throw new Error(`boot of ${task.name}: ${what}: ${err}`);
+}
+
+function* serverMain(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
+  const env = makeEnv(ctx, w, page);
+  yield* w.def.init(env);
+  if (ctx.task.incarnation > 0 && (w.mode === 'persist' || w.mode === 'curios') && w.def.recover !== undefined) yield* w.def.recover(env);
+  const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
+  let r = yield* sys.recv(w.endpoint, recvOpts);
+  for (;;) {
+    if (r.err !== 'OK') {
+      r = yield* sys.recv(w.endpoint, recvOpts);
+      continue;
+    }
+    if (r.kind === 'notify') {
+      if ((r.value & HEARTBEAT_BIT) !== 0) yield* sys.notify(w.pong);
+      const devices = (r.value & ~HEARTBEAT_BIT) >>> 0;
+      if (devices !== 0 && w.def.interrupt !== undefined) yield* w.def.interrupt(env, devices);
+      r = yield* sys.recv(w.endpoint, recvOpts);
+      continue;
+    }
+    const req = requestOf(ctx, w, r, page);
+    const fault = w.faults().beforeRequest(w.def.name, req);
+    if (fault === 'crash') throw new Error(`injected crash in ${w.def.name}`);
+    if (fault === 'hang') for (;;) yield* sys.spin(LIMITS.quantum_cycles_default);
+    const handled = yield* w.def.handle(env, req);
+    const reply = w.faults().beforeReply(w.def.name, req, handled);
+    const data = reply.data ?? EMPTY;
+    if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
+    const msg = { label: statusCode(reply.status), words: reply.words ?? [], ...(data.length > 0 ? { buf: { vaddr: REPLY_BUF, len: data.length } } : {}) };
+    r = yield* sys.replyRecv(msg, w.endpoint, recvOpts);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number): ServerRequest {
+  const client = r.badge - 1;
+  const knownClient = w.clients.includes(client);
+  return {
+    client,
+    op: r.label,
+    words: r.words,
+    data: r.buf_len > 0 ? ctx.mem.loadBytes(RECV_BUF, r.buf_len) : EMPTY,
+    state: w.def.state_bytes > 0 && knownClient ? stateAddress(client, page) : 0,
+    from_kernel: r.label === SCHED_LABEL,
+  };
+}
+
+function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
+  return {
+    ctx,
+    mem: ctx.mem,
+    mode: w.mode,
+    page_bytes: page,
+    heap: HEAP_BASE,
+    heap_bytes: w.def.heap_pages * page,
+    stateOf: (client) => stateAddress(client, page),
+    clients: () => w.clients.slice(),
+    device(name) {
+      const slot = w.devices.get(name);
+      if (slot === undefined) throw new Error(`server ${w.def.name} has no ${name} device`);
+      return slot;
+    },
+    *callDep(server: string, op: number, words: number[], data?: Uint8Array): sys.Sys<DepCallResult> {
+      const slot = w.deps.get(server);
+      if (slot === undefined) throw new Error(`server ${w.def.name} does not depend on ${server}`);
+      if (data !== undefined && data.length > 0) ctx.mem.storeBytes(DEP_BUF, data);
+      const msg = { label: op, words, ...(data !== undefined && data.length > 0 ? { buf: { vaddr: DEP_BUF, len: data.length } } : {}) };
+      const r = yield* sys.call(slot, msg, { recv_buf: { vaddr: DEP_BUF, len: page } });
+      if (r.err !== 'OK') return { status: r.err as DepCallResult['status'], words: [], data: EMPTY };
+      return { status: statusOfCode(r.label), words: r.words, data: r.buf_len > 0 ? ctx.mem.loadBytes(DEP_BUF, r.buf_len) : EMPTY };
+    },
+    taskCap: (client) => w.tasks.get(client) ?? null,
+    site: (name) => w.faults().site(w.def.name, name),
+  };
+}
+

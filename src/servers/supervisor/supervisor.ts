@@ -1,0 +1,184 @@
+// The supervisor (MINIX 3's reincarnation server): a user-level task, the fault handler of every
+// restartable server. It learns of failures from the kernel's fault messages, and of hangs from
+// heartbeats — it pings each server every period, and one that has not answered for two periods is
+// treated as crashed. It carries out RestartPolicy's decisions with the kernel's control
+// mechanisms (restart, shutdown) and settles the calls a dead server was serving: requeued for a
+// retry when client state is kept by shadow-committed SSRs, failed otherwise.
+//
+// Its bookkeeping (SupervisorState) is plain data that the dashboard and campaigns read.
+import type { Cycles } from '../../hw/types.ts';
+import { FAULT_LABEL, type ThreadCtx } from '../../kernel/kernel.ts';
+import { capSlot, type CapSlot } from '../../kernel/objects.ts';
+import * as sys from '../../kernel/sys.ts';
+import type { CommitPolicy, Mode } from '../../ssr/layout.ts';
+import { DEFAULT_POLICY, RestartPolicy, type ExitReason, type RestartPolicyConfig } from './policy.ts';
+
+export interface SupervisorConfig extends RestartPolicyConfig {
+  heartbeat_period_cycles: Cycles;
+}
+
+export const DEFAULT_SUPERVISOR: Readonly<SupervisorConfig> = Object.freeze({ ...DEFAULT_POLICY, heartbeat_period_cycles: 100_000 });
+
+/** Fault messages from server i carry badge FAULT_BADGE_BASE + i; its heartbeat answers set bit i. */
+export const FAULT_BADGE_BASE = 0x100;
+export const SUPERVISOR_PRIORITY = 6;
+const EVENTS_KEPT = 256;
+
+export type ServerCondition = 'running' | 'recovering' | 'down' | 'given-up';
+
+export interface SupervisedServer {
+  readonly name: string;
+  condition: ServerCondition;
+  incarnation: number;
+  restarts: number;
+  started_at: Cycles;
+  last_heartbeat: Cycles;
+}
+
+export interface RecoveryEvent {
+  server: string;
+  cause: ExitReason | 'exception' | 'page-fault' | 'watchdog' | 'killed';
+  detected_at: Cycles;
+  restarted_at: Cycles | null;
+  outcome: 'restarted' | 'down' | 'given-up' | 'ignored';
+  retried: number;
+  aborted: number;
+}
+
+export class SupervisorState {
+  readonly servers: SupervisedServer[];
+  readonly events: RecoveryEvent[] = [];
+  events_total = 0;
+  given_up = false;
+
+  constructor(names: readonly string[]) {
+    this.servers = names.map((name) => ({ name, condition: 'running', incarnation: 0, restarts: 0, started_at: 0, last_heartbeat: 0 }));
+  }
+
+  record(e: RecoveryEvent): RecoveryEvent {
+    this.events.push(e);
+    this.events_total++;
+    if (this.events.length > EVENTS_KEPT) this.events.shift();
+    return e;
+  }
+}
+
+/** The supervisor's capability slots: its endpoint, then per server a control cap and a ping cap. */
+export const SUPERVISOR_SLOTS = {
+  endpoint: capSlot(0),
+  control: (i: number): CapSlot => capSlot(1 + 2 * i),
+  ping: (i: number): CapSlot => capSlot(2 + 2 * i),
+};
+
+export interface SupervisorSetup {
+  mode: Mode;
+  commit: CommitPolicy;
+  config: SupervisorConfig;
+  state: SupervisorState;
+}
+
+const FAULT_CAUSES: Record<number, RecoveryEvent['cause']> = { 1: 'page-fault', 2: 'page-fault', 3: 'exception', 4: 'killed', 5: 'watchdog', 6: 'exception' };
+
+export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<void> {
+  const names = s.state.servers.map((x) => x.name);
+  const policy = new RestartPolicy(s.config, names);
+  const period = s.config.heartbeat_period_cycles;
+  const pending: { index: number; at: Cycles; orphans: number[]; event: RecoveryEvent }[] = [];
+  let next_tick = (yield* sys.now()) + period;
+
+  for (;;) {
+    const now = yield* sys.now();
+    const wake = pending.reduce((m, p) => Math.min(m, p.at), next_tick);
+    const r = yield* sys.recv(SUPERVISOR_SLOTS.endpoint, { timeout_cycles: Math.max(0, wake - now) });
+    const t = yield* sys.now();
+    if (r.err === 'OK' && r.kind === 'notify') {
+      for (const srv of s.state.servers) if ((r.value & (1 << s.state.servers.indexOf(srv))) !== 0) srv.last_heartbeat = t;
+    } else if (r.err === 'OK' && r.kind === 'call' && r.label === FAULT_LABEL) {
+      const index = r.badge - FAULT_BADGE_BASE;
+      const srv = s.state.servers[index];
+      if (srv !== undefined && srv.condition === 'running') {
+        const orphan = r.words[4] ?? 0;
+        yield* failure(index, FAULT_CAUSES[r.words[0]] ?? 'exception', 'crash', t, orphan > 0 ? [orphan - 1] : []);
+      }
+    }
+    if (t >= next_tick) {
+      for (let i = 0; i < s.state.servers.length; i++) {
+        const srv = s.state.servers[i];
+        if (srv.condition === 'running' && t - Math.max(srv.last_heartbeat, srv.started_at) > 2 * period) yield* failure(i, 'hang', 'hang', t, []);
+      }
+      for (let i = 0; i < s.state.servers.length; i++) if (s.state.servers[i].condition === 'running') yield* sys.notify(SUPERVISOR_SLOTS.ping(i));
+      while (next_tick <= t) next_tick += period;
+    }
+    for (const p of pending.filter((x) => x.at <= t)) {
+      pending.splice(pending.indexOf(p), 1);
+      yield* restart(p.index, p.orphans, p.event);
+    }
+  }
+
+  function* failure(index: number, cause: RecoveryEvent['cause'], reason: ExitReason, t: Cycles, orphans: number[]): sys.Sys<void> {
+    const srv = s.state.servers[index];
+    const event = s.state.record({ server: srv.name, cause, detected_at: t, restarted_at: null, outcome: 'restarted', retried: 0, aborted: 0 });
+    if (s.mode === 'none') {
+      event.outcome = 'down';
+      yield* shutdown(index, orphans, event);
+      return;
+    }
+    const d = policy.onExit(srv.name, t, reason);
+    if (d.kind === 'ignore') {
+      event.outcome = 'ignored';
+      yield* shutdown(index, orphans, event);
+      return;
+    }
+    if (d.kind === 'give-up') {
+      event.outcome = 'given-up';
+      s.state.given_up = true;
+      for (let i = 0; i < s.state.servers.length; i++) yield* shutdown(i, i === index ? orphans : [], event);
+      for (const x of s.state.servers) x.condition = 'given-up';
+      pending.length = 0;
+      return;
+    }
+    for (const name of d.children) {
+      const i = names.indexOf(name);
+      s.state.servers[i].condition = 'recovering';
+      const existing = pending.find((p) => p.index === i);
+      const mine = i === index ? orphans : [];
+      if (existing !== undefined) existing.orphans.push(...mine);
+      else pending.push({ index: i, at: t + d.delay_cycles, orphans: mine, event });
+    }
+    // An immediate restart happens now, not at the next wake-up.
+    for (const p of pending.filter((x) => x.at <= t)) {
+      pending.splice(pending.indexOf(p), 1);
+      yield* restart(p.index, p.orphans, p.event);
+    }
+  }
+
+  function* restart(index: number, orphans: number[], event: RecoveryEvent): sys.Sys<void> {
+    const srv = s.state.servers[index];
+    const r = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: 'restart' });
+    const t = yield* sys.now();
+    srv.incarnation++;
+    srv.restarts++;
+    srv.started_at = t;
+    srv.last_heartbeat = t;
+    srv.condition = 'running';
+    event.restarted_at = t;
+    // Shadow-committed SSRs roll the failed request back, so it can be retried from clean state.
+    const retry = s.mode === 'curios' && s.commit === 'shadow';
+    for (const caller of [...orphans, ...r.words]) {
+      const settled = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: retry ? 'requeue-call' : 'abort-call', caller_thread: caller });
+      if (settled.err !== 'OK') continue;
+      if (retry) event.retried++;
+      else event.aborted++;
+    }
+  }
+
+  function* shutdown(index: number, orphans: number[], event: RecoveryEvent): sys.Sys<void> {
+    const srv = s.state.servers[index];
+    const r = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: 'shutdown' });
+    for (const caller of [...orphans, ...r.words]) {
+      const settled = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: 'abort-call', caller_thread: caller });
+      if (settled.err === 'OK') event.aborted++;
+    }
+    srv.condition = s.state.given_up ? 'given-up' : 'down';
+  }
+}

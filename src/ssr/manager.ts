@@ -1,0 +1,310 @@
+// The SSR manager: keeper of every client's state for every server (CuriOS's Server State
+// Regions). Part of the trusted base beside the kernel: it owns the SSR frames (in an address
+// space of its own, with no threads) and attaches to the kernel only through its IPC hooks.
+//
+// - `bind(client, server)` creates a client's SSR when it connects; `unbind` deletes it;
+//   `enumerate(server)` lists a server's SSRs, for recovery routines.
+// - curios mode: the calling client's SSR is mapped into the server, at that client's fixed
+//   window, only while the server handles the client's request, and unmapped at the reply. A
+//   stray store to another client's window is a page fault, not a corruption.
+// - persist mode (the ablation): every SSR is mapped into its server all the time, with no
+//   checks — "simply persisting is not enough".
+// - Integrity: each SSR has a header (magic, version, length, CRC-32 of the state) sealed at the
+//   reply and verified before the next use and at recovery; a server may add `validate`.
+// - Commit: `in-place` lets the request write the SSR itself (after a crash the recovery must
+//   judge it); `shadow` gives the request a copy, committed at the reply and dropped on failure.
+import { crc32 } from 'node:zlib';
+import type { VirtAddr } from '../hw/types.ts';
+import type { Kernel, IpcHooks } from '../kernel/kernel.ts';
+import type { Badge, SysResult, Task, Thread } from '../kernel/objects.ts';
+import { CLIENTS_MAX, SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION, clientOfBadge, stateWindow, type CommitPolicy, type Mode } from './layout.ts';
+
+export interface SsrServerSpec {
+  task: Task;
+  /** bytes of client state after the header (at most a page less the header) */
+  state_bytes: number;
+  /** the server's own consistency check of one client's state (the paper's heuristic) */
+  validate?: (state: DataView) => boolean;
+  /** the reply a refused request gets when its SSR failed its check (the server's ESTALE) */
+  stale_reply: () => SysResult;
+}
+
+export type SsrCondition = 'sealed' | 'mapped' | 'suspect' | 'reset';
+
+export interface Ssr {
+  readonly server: string;
+  readonly client: number;
+  /** where the SSR page lives in the manager's own address space */
+  readonly home: VirtAddr;
+  /** the shadow copy's page (shadow commit) */
+  readonly shadow: VirtAddr;
+  condition: SsrCondition;
+  /** its client is to be told ESTALE at its next request (its state was reset) */
+  stale: boolean;
+  checksum_failures: number;
+}
+
+export interface SsrStats {
+  maps: number;
+  unmaps: number;
+  commits: number;
+  rollbacks: number;
+  checksum_failures: number;
+  resets: number;
+  validated: number;
+}
+
+interface ServerEntry {
+  spec: SsrServerSpec;
+  index: number;
+  ssrs: Map<number, Ssr>;
+  /** the SSR mapped for the request in progress */
+  current: Ssr | null;
+  /** after a restart in curios mode, every SSR is mapped for the recovery routine until its first request */
+  recovering: boolean;
+}
+
+export class SsrManager implements IpcHooks {
+  readonly task: Task;
+  readonly stats: SsrStats = { maps: 0, unmaps: 0, commits: 0, rollbacks: 0, checksum_failures: 0, resets: 0, validated: 0 };
+  private readonly servers = new Map<Task, ServerEntry>();
+  private readonly page_bytes: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly mode: Mode,
+    readonly commit: CommitPolicy,
+  ) {
+    this.task = kernel.createTask('ssr-manager');
+    this.page_bytes = kernel.machine.mmu.page_bytes;
+  }
+
+  /** true when the manager keeps client state (persist, curios); the system then installs its hooks */
+  get active(): boolean {
+    return this.mode === 'persist' || this.mode === 'curios';
+  }
+
+  registerServer(spec: SsrServerSpec): void {
+    if (spec.state_bytes < 0 || spec.state_bytes > this.page_bytes - SSR_HEADER_BYTES) throw new RangeError(`server ${spec.task.name}: state of ${spec.state_bytes} bytes does not fit an SSR page`);
+    this.servers.set(spec.task, { spec, index: this.servers.size, ssrs: new Map(), current: null, recovering: false });
+  }
+
+  isRegistered(server: Task): boolean {
+    return this.servers.has(server);
+  }
+
+  /** Creates the client's SSR for this server (when the client connects). */
+  bind(client: number, server: Task): Ssr {
+    const entry = this.entry(server);
+    if (!Number.isInteger(client) || client < 0 || client >= CLIENTS_MAX) throw new RangeError(`client ${client} outside 0..${CLIENTS_MAX - 1}`);
+    const existing = entry.ssrs.get(client);
+    if (existing !== undefined) return existing;
+    const home = this.homeOf(entry.index, client, 0);
+    const shadow = this.homeOf(entry.index, client, 1);
+    const err = this.kernel.allocPages(this.task, home, 1, true);
+    const err2 = this.kernel.allocPages(this.task, shadow, 1, true);
+    if (err !== 'OK' || err2 !== 'OK') throw new Error(`SSR for client ${client} of ${server.name}: ${err}/${err2}`);
+    const ssr: Ssr = { server: server.name, client, home, shadow, condition: 'sealed', stale: false, checksum_failures: 0 };
+    entry.ssrs.set(client, ssr);
+    this.seal(ssr, entry.spec);
+    this.kernel.log('ssr-manager', 'ssr-bind', `${server.name} client=${client}`);
+    if (this.mode === 'persist') this.mapInto(entry, ssr, ssr.home);
+    return ssr;
+  }
+
+  /** Deletes the client's SSR (when the client disconnects). */
+  unbind(client: number, server: Task): void {
+    const entry = this.entry(server);
+    const ssr = entry.ssrs.get(client);
+    if (ssr === undefined) return;
+    if (entry.current === ssr) throw new Error(`invariant: unbind of ${server.name} client ${client} during its request`);
+    this.kernel.unmapPages(this.task, ssr.home, 1, true);
+    this.kernel.unmapPages(this.task, ssr.shadow, 1, true);
+    entry.ssrs.delete(client);
+    this.kernel.log('ssr-manager', 'ssr-unbind', `${server.name} client=${client}`);
+  }
+
+  /** Every SSR of a server, by client number. */
+  enumerate(server: Task): Ssr[] {
+    return [...this.entry(server).ssrs.values()].sort((a, b) => a.client - b.client);
+  }
+
+  /** The SSR mapped into a server right now (for the dashboard), or null. */
+  mappedNow(server: Task): Ssr | null {
+    return this.servers.get(server)?.current ?? null;
+  }
+
+  /** The physical address of a byte of a client's SSR state (for the fault injector and tests). */
+  statePhysAddr(server: Task, client: number, offset: number): number | null {
+    const ssr = this.servers.get(server)?.ssrs.get(client);
+    if (ssr === undefined) return null;
+    return this.physOf(ssr.home) + SSR_HEADER_BYTES + offset;
+  }
+
+  /** Checks one SSR's header against its bytes. */
+  verify(ssr: Ssr): boolean {
+    const entry = this.entryByName(ssr.server);
+    const view = this.pageView(ssr.home);
+    if (view.getUint32(0, true) !== SSR_MAGIC || view.getUint32(4, true) !== SSR_VERSION) return false;
+    if (view.getUint32(8, true) !== entry.spec.state_bytes) return false;
+    return view.getUint32(12, true) === this.checksum(ssr.home, entry.spec.state_bytes);
+  }
+
+  // ---- the kernel's IPC hooks ----
+
+  delivered(receiver: Thread, badge: Badge, _caller: Thread | null): SysResult | null {
+    const entry = this.servers.get(receiver.task);
+    if (entry === undefined) return null;
+    const ssr = entry.ssrs.get(clientOfBadge(badge));
+    if (this.mode === 'persist' || ssr === undefined) return null;
+    if (entry.recovering) this.endRecovery(entry);
+    if (ssr.stale || !this.verify(ssr)) {
+      if (!ssr.stale) this.reset(entry, ssr, 'checksum failed before use');
+      ssr.stale = false;
+      return entry.spec.stale_reply();
+    }
+    if (this.commit === 'shadow') {
+      this.copySsr(ssr.home, ssr.shadow, entry.spec.state_bytes);
+      this.mapInto(entry, ssr, ssr.shadow);
+    } else {
+      this.mapInto(entry, ssr, ssr.home);
+    }
+    ssr.condition = 'mapped';
+    entry.current = ssr;
+    return null;
+  }
+
+  requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void {
+    const entry = this.servers.get(receiver.task);
+    if (entry === undefined || entry.current === null) return;
+    const ssr = entry.current;
+    entry.current = null;
+    const page = this.commit === 'shadow' ? ssr.shadow : ssr.home;
+    this.unmapFrom(page);
+    if (how === 'died') {
+      if (this.commit === 'shadow') {
+        this.stats.rollbacks++;
+        ssr.condition = 'sealed';
+        this.kernel.log('ssr-manager', 'ssr-rollback', `${ssr.server} client=${ssr.client}`);
+      } else {
+        ssr.condition = 'suspect';
+      }
+      return;
+    }
+    if (this.commit === 'shadow') this.copySsr(ssr.shadow, ssr.home, entry.spec.state_bytes);
+    this.seal(ssr, entry.spec);
+    this.stats.commits++;
+  }
+
+  taskRestarted(task: Task): void {
+    const entry = this.servers.get(task);
+    if (entry === undefined) return;
+    entry.current = null;
+    if (this.mode === 'persist') {
+      for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
+      return;
+    }
+    for (const ssr of this.enumerate(task)) this.judge(entry, ssr);
+    for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
+    entry.recovering = true;
+  }
+
+  // ---- inside ----
+
+  /** At recovery: a sealed SSR must verify; the one the failed request held may pass `validate`. */
+  private judge(entry: ServerEntry, ssr: Ssr): void {
+    if (this.verify(ssr)) {
+      ssr.condition = 'sealed';
+      return;
+    }
+    const validate = entry.spec.validate;
+    if (ssr.condition === 'suspect' && validate !== undefined && validate(this.stateView(ssr.home, entry.spec.state_bytes))) {
+      this.stats.validated++;
+      this.seal(ssr, entry.spec);
+      this.kernel.log('ssr-manager', 'ssr-validated', `${ssr.server} client=${ssr.client}`);
+      return;
+    }
+    this.reset(entry, ssr, ssr.condition === 'suspect' ? 'in-flight state failed validation' : 'checksum failed at recovery');
+  }
+
+  private endRecovery(entry: ServerEntry): void {
+    for (const ssr of this.enumerate(entry.spec.task)) this.unmapFrom(ssr.home);
+    entry.recovering = false;
+  }
+
+  private reset(entry: ServerEntry, ssr: Ssr, why: string): void {
+    this.stats.checksum_failures++;
+    this.stats.resets++;
+    ssr.checksum_failures++;
+    const base = this.physOf(ssr.home);
+    this.kernel.machine.memory.bytes.fill(0, base, base + this.page_bytes);
+    this.seal(ssr, entry.spec);
+    ssr.condition = 'reset';
+    ssr.stale = true;
+    this.kernel.log('ssr-manager', 'ssr-reset', `${ssr.server} client=${ssr.client} (${why})`);
+  }
+
+  private seal(ssr: Ssr, spec: SsrServerSpec): void {
+    const view = this.pageView(ssr.home);
+    view.setUint32(0, SSR_MAGIC, true);
+    view.setUint32(4, SSR_VERSION, true);
+    view.setUint32(8, spec.state_bytes, true);
+    view.setUint32(12, this.checksum(ssr.home, spec.state_bytes), true);
+    if (ssr.condition !== 'reset') ssr.condition = 'sealed';
+  }
+
+  private checksum(home: VirtAddr, state_bytes: number): number {
+    const base = this.physOf(home) + SSR_HEADER_BYTES;
+    const m = this.kernel.machine;
+    m.clock.charge(m.costs.mem_access * Math.ceil(state_bytes / 4));
+    return crc32(m.memory.bytes.subarray(base, base + state_bytes));
+  }
+
+  private mapInto(entry: ServerEntry, ssr: Ssr, page: VirtAddr): void {
+    const err = this.kernel.transferPages(this.task, page, entry.spec.task, stateWindow(ssr.client, this.page_bytes), 1, true, false);
+    if (err !== 'OK') throw new Error(`invariant: mapping SSR of ${ssr.server} client ${ssr.client}: ${err}`);
+    this.stats.maps++;
+  }
+
+  private unmapFrom(page: VirtAddr): void {
+    this.kernel.unmapPages(this.task, page, 1, false);
+    this.stats.unmaps++;
+  }
+
+  private copySsr(from: VirtAddr, to: VirtAddr, state_bytes: number): void {
+    const m = this.kernel.machine;
+    const src = this.physOf(from);
+    const bytes = SSR_HEADER_BYTES + state_bytes;
+    m.memory.bytes.copyWithin(this.physOf(to), src, src + bytes);
+    m.clock.charge(m.costs.msg_word_copy * Math.ceil(bytes / 4));
+  }
+
+  private homeOf(serverIndex: number, client: number, copy: 0 | 1): VirtAddr {
+    return 0x1000_0000 + ((serverIndex * 2 + copy) * CLIENTS_MAX + client) * this.page_bytes;
+  }
+
+  private physOf(home: VirtAddr): number {
+    const pte = this.task.as.table.entries.get(home / this.page_bytes);
+    if (pte === undefined) throw new Error(`invariant: SSR page 0x${home.toString(16)} not in the manager's space`);
+    return pte.frame * this.page_bytes;
+  }
+
+  private pageView(home: VirtAddr): DataView {
+    return new DataView(this.kernel.machine.memory.bytes.buffer, this.physOf(home), this.page_bytes);
+  }
+
+  private stateView(home: VirtAddr, state_bytes: number): DataView {
+    return new DataView(this.kernel.machine.memory.bytes.buffer, this.physOf(home) + SSR_HEADER_BYTES, state_bytes);
+  }
+
+  private entry(server: Task): ServerEntry {
+    const entry = this.servers.get(server);
+    if (entry === undefined) throw new Error(`server ${server.name} is not registered with the SSR manager`);
+    return entry;
+  }
+
+  private entryByName(name: string): ServerEntry {
+    for (const [task, entry] of this.servers) if (task.name === name) return entry;
+    throw new Error(`invariant: no SSR server named ${name}`);
+  }
+}
