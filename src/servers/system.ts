@@ -4,6 +4,7 @@
 // and capability, and wires faults to the supervisor and interrupts to the drivers.
 import { Machine, type MachineConfig } from '../hw/machine.ts';
 import type { Cycles } from '../hw/types.ts';
+import { copyFromSpace } from '../kernel/copy.ts';
 import { Kernel, result, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
@@ -152,6 +153,14 @@ export class System {
 
   traceHash(): string {
     return this.kernel.traceHash();
+  }
+
+  /**
+   * Reads a server's memory as the server would see it at `vaddr` (inspection for tests and the
+   * dashboard: the trusted base looking in, not the server). Unmapped bytes read as null.
+   */
+  readServerMemory(name: string, vaddr: number, len: number): Uint8Array | null {
+    return copyFromSpace(this.machine, this.serverTask(name).as, vaddr, len);
   }
 }
 

@@ -46,6 +46,11 @@ export function workloadProgram(modules: ReadonlyMap<string, ServerModule>, ops:
       if (m === undefined) throw new Error(`workload names unknown server ${op.server}`);
       if (!locals.has(op.server)) locals.set(op.server, m.newLocal());
       const local = locals.get(op.server);
+      const performed = m.perform?.(env, op, local) ?? null;
+      if (performed !== null) {
+        record.push(yield* performed);
+        continue;
+      }
       const call = m.encode(op, local);
       const reply = yield* env.call(op.server, call.op, call.words, call.data);
       record.push(m.decode(op, reply, local));

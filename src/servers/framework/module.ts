@@ -8,7 +8,8 @@
 // their *slot* in the client's own table — "the 2nd file I opened" — so the same operation list
 // means the same thing in every run, while the numbers the server hands out may differ.
 import type { RandomGenerator } from '../../hw/seed.ts';
-import type { ClientCallResult } from './client-task.ts';
+import type { Sys } from '../../kernel/sys.ts';
+import type { ClientCallResult, ClientEnv } from './client-task.ts';
 import type { ServerDef } from './define.ts';
 import type { CallStatus } from './status.ts';
 
@@ -41,6 +42,11 @@ export interface ServerModule<Local = unknown> {
   encode(op: ClientOp, local: Local): EncodedCall;
   /** what the client observes; updates its table (a new handle) */
   decode(op: ClientOp, reply: ClientCallResult, local: Local): Observation;
+  /**
+   * For an operation that is more than one call (waiting for an alarm: ask, sleep, ask again):
+   * runs it and returns what the client observed. Without it, an operation is encode, call, decode.
+   */
+  perform?(env: ClientEnv, op: ClientOp, local: Local): Sys<Observation> | null;
   /** the reference model for `clients` clients */
   model(clients: number): ReferenceModel;
 }
