@@ -1,0 +1,110 @@
+// A campaign: many trials, paired — each cell (server × fault kind × trial number) draws one
+// workload seed and one fault plan from the campaign seed, and runs them under every mode asked
+// for — then aggregated per server × fault kind × mode. Cells are the unit of work: a worker runs
+// a whole cell (its golden runs are shared by its modes), and results are put back in cell order,
+// so the result and its digest do not depend on how many workers ran it, nor on sharding.
+import { createHash } from 'node:crypto';
+import { deriveSeed } from '../hw/seed.ts';
+import { planArb, samplePlan } from '../faults/arbitraries.ts';
+import type { FaultKind, FaultPlan } from '../faults/model.ts';
+import type { CommitPolicy, Mode } from '../ssr/layout.ts';
+import { classifyOutcome, recoverCycles } from './classify.ts';
+import type { TrialResult } from './result-types.ts';
+import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';
+
+export interface CampaignConfig {
+  seed: number;
+  servers: string[];
+  faults: FaultKind[];
+  modes: Mode[];
+  /** trials per server × fault kind (each runs under every mode) */
+  trials: number;
+  commit: CommitPolicy;
+  clients: number;
+  ops_per_client: number;
+}
+
+export interface Cell {
+  index: number;
+  server: string;
+  fault: FaultKind;
+  trial: number;
+}
+
+/** A trial's full identity: enough to run it again bit for bit. */
+export interface TrialSpec {
+  config: TrialConfig;
+  plan: FaultPlan;
+}
+
+export function cellsOf(cfg: CampaignConfig): Cell[] {
+  const cells: Cell[] = [];
+  for (const server of cfg.servers) for (const fault of cfg.faults) for (let trial = 0; trial < cfg.trials; trial++) cells.push({ index: cells.length, server, fault, trial });
+  return cells;
+}
+
+/** The cells of shard i of n: every n-th cell, starting at i. */
+export function shardCells(cells: Cell[], shard: { index: number; count: number }): Cell[] {
+  return cells.filter((c) => c.index % shard.count === shard.index);
+}
+
+export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialSpec {
+  const key = `${cell.server}/${cell.fault}/${cell.trial}`;
+  return {
+    config: {
+      target: cell.server,
+      mode,
+      commit: cfg.commit,
+      workload_seed: deriveSeed(cfg.seed, `workload/${key}`),
+      clients: cfg.clients,
+      ops_per_client: cfg.ops_per_client,
+      safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles,
+      liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles,
+    },
+    plan: samplePlan(planArb(cell.server, [cell.fault]), deriveSeed(cfg.seed, `plan/${key}`)),
+  };
+}
+
+/** Runs one cell under every mode; trial results carry indices in campaign order. */
+export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
+  const goldens = new Map<Mode, RunRecord>();
+  const golden = (spec: TrialSpec): RunRecord => {
+    const hit = goldens.get(spec.config.mode);
+    if (hit !== undefined) return hit;
+    const g = runOnce(spec.config, null);
+    goldens.set(spec.config.mode, g);
+    return g;
+  };
+  const baseline = golden(trialSpec(cfg, cell, 'restart'));
+  return cfg.modes.map((mode, m) => {
+    const spec = trialSpec(cfg, cell, mode);
+    const g = golden(spec);
+    const run = runOnce(spec.config, spec.plan);
+    const c = classifyOutcome(g, run);
+    return {
+      index: cell.index * cfg.modes.length + m,
+      server: cell.server,
+      fault: cell.fault,
+      mode,
+      outcome: c.outcome,
+      traceHash: run.traceHash,
+      recoverCycles: recoverCycles(run),
+      callCycles: Math.max(0, g.cycles - baseline.cycles),
+      calls: g.calls,
+      ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
+    };
+  });
+}
+
+/** The digest of a campaign: every trial's outcome and trace hash, in trial order. */
+export function digestOf(results: readonly TrialResult[]): string {
+  const h = createHash('sha256');
+  for (const r of [...results].sort((a, b) => a.index - b.index)) h.update(`${r.index}|${r.outcome}|${r.traceHash}\n`);
+  return h.digest('hex');
+}
+
+export const CAMPAIGN_DEFAULTS = {
+  clients: TRIAL_DEFAULTS.clients,
+  ops_per_client: TRIAL_DEFAULTS.ops_per_client,
+  commit: 'shadow' as CommitPolicy,
+};

@@ -1,0 +1,60 @@
+// Outcome classification: what a trial's clients saw, against the golden run.
+//
+// - failed: the kernel panicked, the supervisor gave up (or, in mode none, left a server down
+//   after it failed), or the workload missed the liveness bound.
+// - not-activated: no fault fired.
+// - silent-corruption: some client got a wrong result with no error — a result that differs from
+//   the golden run before that client had seen any error from the system. (After a client was
+//   told of an error, later differences are the consequence it was warned of.)
+// - masked / recovered: every client saw exactly the golden results; recovered when a failure
+//   was detected (a restart, or an SSR that failed its check), masked when nothing was.
+// - degraded: some client saw an error and none saw a silent wrong result; `degraded` when only
+//   the client of the faulting request was hit, `degraded-collateral` when any other client was.
+import type { Outcome } from './result-types.ts';
+import type { RunRecord } from './trial.ts';
+import { sameObservation } from '../servers/framework/module.ts';
+
+export type FailedReason = 'given-up' | 'panic' | 'liveness';
+
+export interface Classification {
+  outcome: Outcome;
+  failedReason?: FailedReason;
+  /** clients that saw an error */
+  hit: number[];
+}
+
+export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classification {
+  if (trial.panic !== null) return { outcome: 'failed', failedReason: 'panic', hit: [] };
+  if (trial.given_up || (trial.fired.length > 0 && trial.down.length > 0)) return { outcome: 'failed', failedReason: 'given-up', hit: [] };
+  if (!trial.done) return { outcome: 'failed', failedReason: 'liveness', hit: [] };
+  if (trial.fired.length === 0) return { outcome: 'not-activated', hit: [] };
+  const hit: number[] = [];
+  let silent = false;
+  trial.records.forEach((obs, c) => {
+    const gold = golden.records[c] ?? [];
+    let warned = false;
+    for (let i = 0; i < Math.max(obs.length, gold.length); i++) {
+      const got = obs[i];
+      const want = gold[i];
+      if (got === undefined || want === undefined || sameObservation(got, want)) continue;
+      if (got.status !== 'OK' && got.status !== want.status) {
+        warned = true;
+        if (!hit.includes(c)) hit.push(c);
+      } else if (!warned) {
+        silent = true;
+      }
+    }
+  });
+  if (silent) return { outcome: 'silent-corruption', hit };
+  if (hit.length === 0) return { outcome: trial.events.length > 0 || trial.ssr_resets > 0 ? 'recovered' : 'masked', hit };
+  const faulting = new Set(trial.fired.map((f) => f.client).filter((c): c is number => c !== null));
+  return { outcome: hit.every((c) => faulting.has(c)) ? 'degraded' : 'degraded-collateral', hit };
+}
+
+/** Cycles from the first fault to the first restart after it, or null. */
+export function recoverCycles(trial: RunRecord): number | null {
+  const first = trial.fired[0];
+  if (first === undefined) return null;
+  const e = trial.events.find((x) => x.restarted_at !== null && x.restarted_at >= first.at_cycles);
+  return e?.restarted_at === null || e === undefined ? null : e.restarted_at - first.at_cycles;
+}

@@ -1,0 +1,39 @@
+// The servers curios ships, and for each one the system a campaign builds around it: the server,
+// what it depends on (started first), and the client-facing modules whose workload exercises it.
+import { consoleModule } from './console/console.ts';
+import { diskServer } from './disk/disk.ts';
+import type { ServerDef } from './framework/define.ts';
+import type { ServerModule } from './framework/module.ts';
+import { prngModule } from './prng/prng.ts';
+
+export interface ServerProfile {
+  /** the server under test */
+  target: string;
+  /** every server the system runs, in start order */
+  servers: ServerDef[];
+  /** the modules whose operations the clients run */
+  modules: ServerModule[];
+}
+
+const mod = (m: ServerModule<never> | ServerModule<null>): ServerModule => m as ServerModule;
+
+const PROFILES: readonly ServerProfile[] = [
+  { target: 'console', servers: [consoleModule.def], modules: [mod(consoleModule)] },
+  { target: 'prng', servers: [prngModule.def], modules: [mod(prngModule)] },
+];
+
+export const DISK_DRIVER: ServerDef = diskServer;
+
+export function targets(): string[] {
+  return PROFILES.map((p) => p.target);
+}
+
+export function profileFor(target: string): ServerProfile {
+  const p = PROFILES.find((x) => x.target === target);
+  if (p === undefined) throw new Error(`unknown server "${target}": expected one of ${targets().join(', ')}`);
+  return p;
+}
+
+export function modulesOf(profile: ServerProfile): Map<string, ServerModule> {
+  return new Map(profile.modules.map((m) => [m.def.name, m]));
+}
