@@ -34,6 +34,17 @@ export function profileFor(target: string): ServerProfile {
   return p;
 }
 
+/** The system the demo runs: every server, every client-facing module. */
+export function demoProfile(): ServerProfile {
+  const servers: ServerDef[] = [];
+  const modules: ServerModule[] = [];
+  for (const p of PROFILES) {
+    for (const d of p.servers) if (!servers.includes(d)) servers.push(d);
+    for (const m of p.modules) if (!modules.includes(m)) modules.push(m);
+  }
+  return { target: 'all', servers, modules };
+}
+
 export function modulesOf(profile: ServerProfile): Map<string, ServerModule> {
   return new Map(profile.modules.map((m) => [m.def.name, m]));
 }
