@@ -10,6 +10,8 @@ import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
 import { parseCount, parseList, parseOne, parseSeed, parseShard } from './args.ts';
 import { defaultWorkers, formatCompare, mergeFiles, report, runCampaign, writeOut } from './campaign.ts';
 import { demoCommand } from './demo.ts';
+import { dbPath, formatSeedLine, loadTrialFile, replayCommand, saveSeeds, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { CliError, EXIT, fail } from './errors.ts';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -28,6 +30,8 @@ interface CampaignOpts {
   shard?: string;
   clients: string;
   ops: string;
+  db?: string;
+  store: boolean;
 }
 
 function campaignConfig(o: CampaignOpts, allModes: boolean): CampaignConfig {
@@ -60,16 +64,35 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--shard <i/n>', 'run only shard i of n (merge the shard files with curios merge)')
     .option('--clients <n>', 'clients per trial', String(CAMPAIGN_DEFAULTS.clients))
-    .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client));
+    .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
+    .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
+    .option('--no-store', 'do not record the campaign nor save its crash seeds');
 }
 
 async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> {
   const config = campaignConfig(o, compare);
   const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
-  const { file } = await runCampaign(config, workers, shard, process.stderr.isTTY === true);
+  const db = o.store ? dbPath(o.db) : null;
+  // Open the store first: a store that cannot be used is refused before hours of trials.
+  if (db !== null) withStore(db, () => undefined);
+  const startedAt = new Date().toISOString();
+  const { file, results } = await runCampaign(config, workers, shard, process.stderr.isTTY === true);
+  if (db !== null) {
+    const seeds = saveSeeds(db, config, results, (line) => process.stderr.write(`${line}\n`));
+    withStore(db, (store) => store.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() }));
+  }
   const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
   writeOut(o.out, text, out);
+}
+
+function lookupSeed(store: Store, id: string): SeedRecord {
+  try {
+    return store.getSeed(id);
+  } catch (e) {
+    if (e instanceof StoreError) fail(e.message);
+    throw e;
+  }
 }
 
 export function buildProgram(): Command {
@@ -98,6 +121,70 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .action((files: string[], o: { format: string; out?: string }) => writeOut(o.out, report(mergeFiles(files), o.format, color() && o.out === undefined), out));
+
+  program
+    .command('replay')
+    .description('replay a crash seed (or a trial given as JSON) and check that outcome and trace hash are identical')
+    .argument('[id]', 'the seed id (or a unique prefix)')
+    .option('--trial <file>', 'a trial as JSON: {"config": …, "plan": …, "expected": {"outcome", "traceHash"}}')
+    .option('--db <path>', 'the store')
+    .option('--json', 'print the verdict as JSON')
+    .option('--quiet', 'do not print the trace')
+    .action((id: string | undefined, o: { trial?: string; db?: string; json?: boolean; quiet?: boolean }) => {
+      const err = (s: string) => process.stderr.write(`${s}\n`);
+      const opts = { json: o.json === true, quiet: o.quiet === true };
+      if (o.trial !== undefined) {
+        process.exitCode = replayCommand(loadTrialFile(o.trial), null, opts, out, err);
+        return;
+      }
+      if (id === undefined) fail('replay needs a seed id or --trial FILE');
+      const db = dbPath(o.db);
+      const seed = withStore(db, (store) => lookupSeed(store, id));
+      process.exitCode = replayCommand(seedToTrial(seed), seedTrace(db, seed.id), opts, out, err);
+    });
+
+  const seeds = program.command('seeds').description('list, show, export or remove crash seeds');
+  seeds
+    .command('list')
+    .option('--db <path>', 'the store')
+    .option('--json', 'print JSON')
+    .action((o: { db?: string; json?: boolean }) => {
+      const all = withStore(dbPath(o.db), (store) => store.listSeeds());
+      if (o.json === true) out(JSON.stringify(all, null, 2));
+      else if (all.length === 0) process.stderr.write('no crash seeds yet: run a campaign (curios campaign)\n');
+      else for (const s of all) out(formatSeedLine(s));
+    });
+  seeds
+    .command('show')
+    .argument('<id>')
+    .option('--db <path>', 'the store')
+    .option('--json', 'print JSON')
+    .action((id: string, o: { db?: string; json?: boolean }) => {
+      const seed = withStore(dbPath(o.db), (store) => lookupSeed(store, id));
+      out(o.json === true ? JSON.stringify(seed, null, 2) : `${formatSeedLine(seed)}\nplan ${JSON.stringify(seed.plan)}\nconfig ${JSON.stringify(seed.config)}\ntrace ${seed.traceHash}`);
+    });
+  seeds
+    .command('export')
+    .argument('<id>')
+    .option('--db <path>', 'the store')
+    .option('--json', 'print JSON (the default: a trial file for curios replay --trial)')
+    .action((id: string, o: { db?: string }) => {
+      const seed = withStore(dbPath(o.db), (store) => lookupSeed(store, id));
+      out(JSON.stringify({ config: seed.config, plan: seed.plan, expected: { outcome: seed.outcome, traceHash: seed.traceHash } }, null, 2));
+    });
+  seeds
+    .command('rm')
+    .argument('<id>')
+    .option('--db <path>', 'the store')
+    .option('--json', 'print the removed seed as JSON')
+    .action((id: string, o: { db?: string; json?: boolean }) => {
+      const removed = withStore(dbPath(o.db), (store) => {
+        lookupSeed(store, id);
+        return store.removeSeed(id);
+      });
+      if (o.json === true) out(JSON.stringify(removed, null, 2));
+      else process.stderr.write(`removed seed ${removed.id}\n`);
+    });
 
   program.action(() => {
     // The dashboard needs a terminal; anywhere else the demo shows the system working.

@@ -1,0 +1,140 @@
+// Crash seeds on the command line: `curios replay`, `curios seeds list|show|export|rm`, and the
+// saving of a campaign's failures (shrunk first) into the store. The trace lines of each seed go
+// to a JSON Lines file beside the database, so that a replay that differs can say where.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { trialSpec, type CampaignConfig } from '../campaign/campaign.ts';
+import { compareReplay, parseTrialData, replayTrial, type TrialData } from '../campaign/replay.ts';
+import type { TrialResult } from '../campaign/result-types.ts';
+import { shrinkTrial } from '../campaign/shrink.ts';
+import type { TrialConfig } from '../campaign/trial.ts';
+import { PlanError } from '../faults/plan-json.ts';
+import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { EXIT, fail } from './errors.ts';
+
+export const CURIOS_VERSION = '0.1.0';
+
+export function dbPath(flag: string | undefined): string {
+  try {
+    return resolveDbPath({ ...(flag === undefined ? {} : { dbFlag: flag }), env: process.env, cwd: process.cwd() });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+export function withStore<T>(path: string, use: (store: Store) => T): T {
+  let store: Store;
+  try {
+    store = openStore(path);
+  } catch (e) {
+    if (e instanceof StoreError) fail(e.message, EXIT.store);
+    throw e;
+  }
+  try {
+    return use(store);
+  } finally {
+    store.close();
+  }
+}
+
+function tracePath(db: string, id: string): string {
+  return join(dirname(db), 'traces', `${id}.jsonl`);
+}
+
+/** Shrinks and stores every failing trial of a campaign; returns the ids (new and known). */
+export function saveSeeds(db: string, config: CampaignConfig, results: readonly TrialResult[], log: (s: string) => void): string[] {
+  const failing = results.filter((r) => r.outcome === 'silent-corruption' || r.outcome === 'failed');
+  if (failing.length === 0) return [];
+  const perCell = config.modes.length;
+  return withStore(db, (store) =>
+    failing.map((r) => {
+      const cell = { index: Math.floor(r.index / perCell), server: r.server, fault: r.fault as CampaignConfig['faults'][number], trial: Math.floor(r.index / perCell) % config.trials };
+      const spec = trialSpec(config, cell, r.mode);
+      const s = shrinkTrial(spec.config, spec.plan, r.outcome);
+      const replayed = replayTrial({ config: s.config, plan: s.plan });
+      const { seed, added } = store.addSeed({
+        dedupKey: seedDedupKey(s.config, s.plan, r.mode),
+        config: s.config,
+        workloadSeed: s.config.workload_seed,
+        plan: s.plan,
+        mode: r.mode,
+        outcome: replayed.outcome,
+        traceHash: replayed.traceHash,
+        version: CURIOS_VERSION,
+      });
+      if (added) writeTrace(tracePath(db, seed.id), replayed.lines);
+      log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${r.server} ${r.fault} ${r.mode} → ${replayed.outcome} (shrunk in ${s.attempts} runs; curios replay ${seed.id})`);
+      return seed.id;
+    }),
+  );
+}
+
+function writeTrace(path: string, lines: readonly string[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  renameSync(tmp, path);
+}
+
+function readTrace(path: string): string[] | null {
+  if (!existsSync(path)) return null;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as string);
+}
+
+export function seedToTrial(seed: SeedRecord): TrialData {
+  try {
+    return parseTrialData({ config: seed.config, plan: seed.plan, expected: { outcome: seed.outcome, traceHash: seed.traceHash } });
+  } catch (e) {
+    fail(`seed ${seed.id} cannot be replayed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function loadTrialFile(path: string): TrialData {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    fail(`cannot read trial ${path}: ${e instanceof SyntaxError ? 'not JSON' : ((e as NodeJS.ErrnoException).code ?? String(e))}`);
+  }
+  try {
+    return parseTrialData(raw);
+  } catch (e) {
+    fail(`${path}: ${e instanceof PlanError || e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Replays a trial; prints its trace and the verdict; returns the exit code. */
+export function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): number {
+  const got = replayTrial(data);
+  const expected = data.expected;
+  const diff = expected === undefined ? null : compareReplay(expected, got, expectedLines);
+  if (opts.json) {
+    out(JSON.stringify({ outcome: got.outcome, traceHash: got.traceHash, reproduced: expected === undefined ? null : diff === null, difference: diff, events: got.lines.length }, null, 2));
+  } else {
+    if (!opts.quiet) for (const line of got.lines) out(line);
+    err(`outcome ${got.outcome}${got.failedReason === undefined ? '' : ` (${got.failedReason})`}, trace ${got.traceHash}, ${got.lines.length} events`);
+  }
+  if (expected === undefined) return EXIT.ok;
+  if (diff === null) {
+    if (!opts.json) err('reproduced: same outcome, same trace hash');
+    return EXIT.ok;
+  }
+  if (!opts.json) {
+    if (diff.outcome !== null) err(`NOT reproduced: outcome ${diff.outcome.got}, expected ${diff.outcome.expected}`);
+    if (diff.traceHash !== null) err(`NOT reproduced: trace hash ${diff.traceHash.got}, expected ${diff.traceHash.expected}`);
+    if (diff.firstDivergence !== null) err(`traces part at event ${diff.firstDivergence.event}:\n  expected ${diff.firstDivergence.expected ?? '(end)'}\n  got      ${diff.firstDivergence.got ?? '(end)'}`);
+  }
+  return EXIT.mismatch;
+}
+
+export function seedTrace(db: string, id: string): string[] | null {
+  return readTrace(tracePath(db, id));
+}
+
+export function formatSeedLine(s: SeedRecord): string {
+  const c = s.config as Partial<TrialConfig>;
+  return `${s.id}  ${String(c.target ?? '?').padEnd(8)} ${s.mode.padEnd(8)} ${s.outcome.padEnd(18)} ${s.createdAt}`;
+}
