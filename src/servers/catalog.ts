@@ -4,6 +4,7 @@ import { consoleModule } from './console/console.ts';
 import { diskServer } from './disk/disk.ts';
 import type { ServerDef } from './framework/define.ts';
 import type { ServerModule } from './framework/module.ts';
+import { fsModule } from './fs/index.ts';
 import { prngModule } from './prng/prng.ts';
 
 export interface ServerProfile {
@@ -15,11 +16,14 @@ export interface ServerProfile {
   modules: ServerModule[];
 }
 
-const mod = (m: ServerModule<never> | ServerModule<null>): ServerModule => m as ServerModule;
+const mod = <L>(m: ServerModule<L>): ServerModule => m as unknown as ServerModule;
 
 const PROFILES: readonly ServerProfile[] = [
   { target: 'console', servers: [consoleModule.def], modules: [mod(consoleModule)] },
   { target: 'prng', servers: [prngModule.def], modules: [mod(prngModule)] },
+  { target: 'fs', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
+  // The disk driver is reached through the file system: its workload is the file system's.
+  { target: 'disk', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
 ];
 
 export const DISK_DRIVER: ServerDef = diskServer;

@@ -1,0 +1,117 @@
+// Directories: files of fixed 32-byte entries (inode, NUL-padded name). Entries are found by a
+// scan in order; a new entry takes the first free one, and a full directory grows by a block (up
+// to DIRECT_BLOCKS). Listing order is entry order, which the reference model follows.
+import type { VirtAddr } from '../../hw/types.ts';
+import type { Sys } from '../../kernel/sys.ts';
+import type { ServerEnv } from '../framework/define.ts';
+import { FsError, check, readBlock, writeBlock, zeroBuffer } from './disk-io.ts';
+import { allocDataBlocks, allocInode, freeDataBlocks, writeInode, type FileType, type Inode } from './inode.ts';
+import { BLOCK_BYTES, DIRECT_BLOCKS, DIRENT, DIRENT_BYTES, DIRENT_NAME_BYTES, DIRENTS_PER_BLOCK, FILE_TYPE, HEAP } from './layout.ts';
+
+interface Entry {
+  /** the entry's index in the directory (block × DIRENTS_PER_BLOCK + slot) */
+  index: number;
+  ino: number;
+  name: Uint8Array;
+}
+
+function entryAddr(env: ServerEnv, slot: number): VirtAddr {
+  return env.heap + HEAP.dir_buf + slot * DIRENT_BYTES;
+}
+
+function nameAt(env: ServerEnv, at: VirtAddr): Uint8Array {
+  const raw = env.mem.loadBytes(at + DIRENT.name, DIRENT_NAME_BYTES);
+  const end = raw.indexOf(0);
+  return raw.subarray(0, end < 0 ? raw.length : end);
+}
+
+function sameName(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function blocksOf(dir: Inode): number {
+  return dir.size / BLOCK_BYTES;
+}
+
+/** Every entry of `dir` in order, free ones (ino 0) included; stops when `visit` returns true. */
+function* scan(env: ServerEnv, dir: Inode, visit: (e: Entry) => boolean): Sys<Entry | null> {
+  check(dir.type === FILE_TYPE.dir, 'ENOTDIR');
+  for (let b = 0; b < blocksOf(dir); b++) {
+    check(dir.direct[b] !== 0, 'EIO');
+    yield* readBlock(env, dir.direct[b], env.heap + HEAP.dir_buf);
+    for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++) {
+      const at = entryAddr(env, slot);
+      const ino = env.mem.load32(at + DIRENT.inode);
+      const e = { index: b * DIRENTS_PER_BLOCK + slot, ino, name: ino === 0 ? new Uint8Array(0) : nameAt(env, at) };
+      if (visit(e)) return e;
+    }
+  }
+  return null;
+}
+
+/** The inode number `name` names in `dir`, or 0. */
+export function* lookup(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<number> {
+  const e = yield* scan(env, dir, (x) => x.ino !== 0 && sameName(x.name, name));
+  return e === null ? 0 : e.ino;
+}
+
+export function* listNames(env: ServerEnv, dir: Inode): Sys<Uint8Array[]> {
+  const names: Uint8Array[] = [];
+  yield* scan(env, dir, (e) => {
+    if (e.ino !== 0) names.push(e.name);
+    return false;
+  });
+  return names;
+}
+
+export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {
+  return (yield* scan(env, dir, (e) => e.ino !== 0)) === null;
+}
+
+/**
+ * Makes a new `type` inode named `name` in `dir` (which has no such name): the entry's place and
+ * a new directory block if one is needed are secured before the inode, so that ENOSPC changes
+ * nothing. The directory's inode is written through when it grows.
+ */
+export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: FileType): Sys<Inode> {
+  const free = yield* scan(env, dir, (e) => e.ino === 0);
+  const index = free === null ? blocksOf(dir) * DIRENTS_PER_BLOCK : free.index;
+  const b = Math.floor(index / DIRENTS_PER_BLOCK);
+  check(b < DIRECT_BLOCKS, 'ENOSPC');
+  const grows = free === null;
+  const fresh = grows ? yield* allocDataBlocks(env, 1) : [];
+  check(fresh !== null, 'ENOSPC');
+  const inode = yield* allocInode(env, type);
+  if (inode === null) {
+    yield* freeDataBlocks(env, fresh);
+    throw new FsError('ENOSPC');
+  }
+  const buf = env.heap + HEAP.dir_buf;
+  if (grows) zeroBuffer(env, buf);
+  else yield* readBlock(env, dir.direct[b], buf);
+  yield* writeEntry(env, grows ? fresh[0] : dir.direct[b], index % DIRENTS_PER_BLOCK, inode.ino, name);
+  if (grows) {
+    dir.direct[b] = fresh[0];
+    dir.size += BLOCK_BYTES;
+    yield* writeInode(env, dir);
+  }
+  return inode;
+}
+
+/** Frees the entry naming `name` in `dir`; the directory keeps its blocks. */
+export function* removeEntry(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<void> {
+  const e = yield* scan(env, dir, (x) => x.ino !== 0 && sameName(x.name, name));
+  check(e !== null, 'ENOENT');
+  const b = Math.floor(e.index / DIRENTS_PER_BLOCK);
+  yield* writeEntry(env, dir.direct[b], e.index % DIRENTS_PER_BLOCK, 0, new Uint8Array(0));
+}
+
+/** Sets one entry of the block in the dir buffer, then writes the block to `block`. */
+function* writeEntry(env: ServerEnv, block: number, slot: number, ino: number, name: Uint8Array): Sys<void> {
+  const at = entryAddr(env, slot);
+  const field = new Uint8Array(DIRENT_NAME_BYTES);
+  field.set(name);
+  env.mem.store32(at + DIRENT.inode, ino);
+  env.mem.storeBytes(at + DIRENT.name, field);
+  yield* writeBlock(env, block, env.heap + HEAP.dir_buf);
+}

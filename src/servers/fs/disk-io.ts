@@ -1,0 +1,41 @@
+// Block I/O for the file system: every block moves between the disk driver and one of the fs
+// heap's scratch buffers, through `env.callDep('disk', …)`. There is no cache: a write reaches the
+// disk before the request that made it is answered (write-through), so a restart loses nothing.
+//
+// A failure anywhere below an operation is thrown as an `FsError` carrying the status the client
+// gets; `handle` catches only that class (a simulated fault is never caught).
+import type { VirtAddr } from '../../hw/types.ts';
+import type { Sys } from '../../kernel/sys.ts';
+import type { ServerEnv } from '../framework/define.ts';
+import type { ServerStatus } from '../framework/status.ts';
+import { DISK_OPS } from '../disk/disk.ts';
+import { BLOCK_BYTES } from './layout.ts';
+
+export class FsError extends Error {
+  constructor(readonly status: Exclude<ServerStatus, 'OK'>) {
+    super(`fs: ${status}`);
+    this.name = 'FsError';
+  }
+}
+
+/** Throws the status unless `ok`. */
+export function check(ok: boolean, status: Exclude<ServerStatus, 'OK'>): asserts ok {
+  if (!ok) throw new FsError(status);
+}
+
+/** Reads disk block `block` into the heap buffer at `buf`. */
+export function* readBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
+  const r = yield* env.callDep('disk', DISK_OPS.read, [block]);
+  check(r.status === 'OK' && r.data.length === BLOCK_BYTES, 'EIO');
+  env.mem.storeBytes(buf, r.data);
+}
+
+/** Writes the heap buffer at `buf` to disk block `block`. */
+export function* writeBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
+  const r = yield* env.callDep('disk', DISK_OPS.write, [block], env.mem.loadBytes(buf, BLOCK_BYTES));
+  check(r.status === 'OK', 'EIO');
+}
+
+export function zeroBuffer(env: ServerEnv, buf: VirtAddr): void {
+  env.mem.storeBytes(buf, new Uint8Array(BLOCK_BYTES));
+}

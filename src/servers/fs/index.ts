@@ -1,0 +1,19 @@
+// The fs server module: the server (fs.ts), its client library (client.ts) and its reference
+// model (model.ts), as one ServerModule for workloads and campaigns.
+import type { ServerModule } from '../framework/module.ts';
+import { decodeFs, encodeFs, fsScript, newFsLocal, type FsLocal } from './client.ts';
+import { fsServer } from './fs.ts';
+import { FsModel } from './model.ts';
+
+export { fsServer } from './fs.ts';
+export { FS_OPS, OPEN_FLAGS } from './layout.ts';
+export type { FsLocal } from './client.ts';
+
+export const fsModule: ServerModule<FsLocal> = {
+  def: fsServer,
+  newLocal: newFsLocal,
+  script: fsScript,
+  encode: encodeFs,
+  decode: decodeFs,
+  model: (clients) => new FsModel(clients),
+};
