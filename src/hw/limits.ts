@@ -22,5 +22,6 @@ export const LIMITS = {
   nic_queue_max: 64, // frames waiting in one network interface's receive queue
   nic_frame_bytes_max: 1500, // bytes in one network frame
   console_lines_max: 256, // console lines kept
+  requeues_per_call_max: 1, // times a call whose server died may be delivered again (a retry), before it fails
   steps_max_default: 5_000_000, // scheduler steps one run may take before it stops (a bound on every run)
 } as const;

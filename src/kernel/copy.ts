@@ -23,13 +23,21 @@ export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: Virt
   return out;
 }
 
+/** Reads a range as the trusted base inspecting a task (tests, the dashboard): charges nothing. */
+export function inspectSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
+  if (!isRangeMapped(machine, space, vaddr, len, false)) return null;
+  const out = new Uint8Array(len);
+  walk(machine, space, vaddr, len, (pa, off, n) => out.set(machine.memory.bytes.subarray(pa, pa + n), off), false);
+  return out;
+}
+
 export function copyToSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, bytes: Uint8Array): boolean {
   if (!isRangeMapped(machine, space, vaddr, bytes.length, true)) return false;
   walk(machine, space, vaddr, bytes.length, (pa, off, n) => machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
   return true;
 }
 
-function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number, each: (pa: number, off: number, n: number) => void): void {
+function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number, each: (pa: number, off: number, n: number) => void, charge = true): void {
   const page = machine.mmu.page_bytes;
   let off = 0;
   while (off < len) {
@@ -40,5 +48,5 @@ function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: numbe
     each(pte.frame * page + (va & (page - 1)), off, n);
     off += n;
   }
-  machine.clock.charge(machine.costs.msg_word_copy * Math.ceil(len / 4));
+  if (charge) machine.clock.charge(machine.costs.msg_word_copy * Math.ceil(len / 4));
 }

@@ -16,6 +16,7 @@ export const ERRNOS = [
   'EAGAIN', // nothing to receive right now (a poll), or a queue is full
   'ENOMEM', // no physical frame left
   'EBUSY', // the destination page is already mapped
+  'ELIMIT', // a bound of limits.ts was reached (a call retried as often as it may be)
 ] as const;
 
 export type Errno = (typeof ERRNOS)[number];

@@ -22,6 +22,7 @@ export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: M
   caller.call_recv_buf = recv_buf;
   caller.call_badge = b;
   caller.call_endpoint = ep;
+  caller.call_requeues = 0;
   if (ep.receivers.length === 0 && timeout_cycles === 0) {
     k.wake(caller, result({ err: 'ETIMEDOUT' }));
     return;
@@ -123,7 +124,9 @@ export function deliverKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage):
 /**
  * Settles a call whose server died while handling it: `abort` fails it with EABORTED (MINIX 3:
  * the in-flight call is lost); `requeue` puts it back at the head of its endpoint's queue, to be
- * delivered again to the next incarnation (a retry from clean state).
+ * delivered again to the next incarnation (a retry from clean state) — at most
+ * `requeues_per_call_max` times: a request that kills every incarnation must not take the server
+ * down for every client (ELIMIT: the caller of settle then aborts it).
  */
 export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'): Errno {
   if (caller.state !== 'reply-blocked') return 'EINVAL';
@@ -135,6 +138,8 @@ export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'
     k.wake(caller, result({ err: 'EABORTED' }));
     return 'OK';
   }
+  if (caller.call_requeues >= LIMITS.requeues_per_call_max) return 'ELIMIT';
+  caller.call_requeues++;
   k.log(caller.task.name, 'call-requeued', `${caller.name} -> ${ep.name}`);
   caller.reply_from = null;
   caller.state = 'send-blocked';
@@ -198,5 +203,5 @@ function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, r
   }
   receiver.in_request = true;
   receiver.request_badge = m.badge;
-  k.wake(receiver, result({ kind: 'call', badge: m.badge, label: m.label, words: m.words.slice() }));
+  k.wake(receiver, result({ kind: 'kernel', badge: m.badge, label: m.label, words: m.words.slice() }));
 }

@@ -209,6 +209,7 @@ export class Kernel implements MemoryViewHost {
       recv_buf: null,
       reply_from: null,
       call_endpoint: null,
+      call_requeues: 0,
       reply_to: null,
       reply_to_badge: toBadge(0),
       deadline_cycles: null,

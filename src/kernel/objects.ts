@@ -48,8 +48,9 @@ export interface RecvBuf {
 /** What every system call returns to the thread. */
 export interface SysResult {
   err: Errno;
-  /** 'call': a request to reply to; 'notify': notification bits; 'reply': the answer to a call */
-  kind: 'none' | 'call' | 'notify' | 'reply';
+  /** 'call': a request to reply to; 'kernel': a message from the kernel itself (no reply);
+   *  'notify': notification bits; 'reply': the answer to a call */
+  kind: 'none' | 'call' | 'kernel' | 'notify' | 'reply';
   badge: Badge;
   label: number;
   words: number[];
@@ -87,6 +88,7 @@ export interface Thread {
   recv_buf: RecvBuf | null; // recv-blocked
   reply_from: Thread | null; // reply-blocked: the server thread holding our reply
   call_endpoint: Endpoint | null; // reply-blocked: where the call went (for a requeue after a crash)
+  call_requeues: number; // how often the current call was delivered again after its server died
   reply_to: Thread | null; // a server's one-shot reply capability: the caller it must answer
   reply_to_badge: Badge;
   deadline_cycles: Cycles | null; // a timeout, in any blocked state

@@ -312,6 +312,8 @@ function controlCall(k: Kernel, t: Thread, slot: unknown, raw: unknown): Errno |
       if (!isInt(action.caller_thread)) return 'EINVAL';
       const caller = k.threadById(action.caller_thread);
       if (caller === null || caller.call_endpoint === null) return 'EINVAL';
+      // Only the calls this task was serving when it died are this capability's to settle.
+      if (caller.reply_from !== null && caller.reply_from.task !== target) return 'EPERM';
       return settleOrphan(k, caller, action.action === 'abort-call' ? 'abort' : 'requeue');
     }
     default:

@@ -5,6 +5,9 @@ import { diskServer } from './disk/disk.ts';
 import type { ServerDef } from './framework/define.ts';
 import type { ServerModule } from './framework/module.ts';
 import { fsModule } from './fs/index.ts';
+import { netModule } from './net/index.ts';
+import { schedModule } from './sched/index.ts';
+import { timerModule } from './timer/index.ts';
 import { prngModule } from './prng/prng.ts';
 
 export interface ServerProfile {
@@ -24,6 +27,9 @@ const PROFILES: readonly ServerProfile[] = [
   { target: 'fs', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
   // The disk driver is reached through the file system: its workload is the file system's.
   { target: 'disk', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
+  { target: 'net', servers: [netModule.def], modules: [mod(netModule)] },
+  { target: 'timer', servers: [timerModule.def], modules: [mod(timerModule)] },
+  { target: 'sched', servers: [schedModule.def], modules: [mod(schedModule)] },
 ];
 
 export const DISK_DRIVER: ServerDef = diskServer;

@@ -4,7 +4,7 @@
 // and capability, and wires faults to the supervisor and interrupts to the drivers.
 import { Machine, type MachineConfig } from '../hw/machine.ts';
 import type { Cycles } from '../hw/types.ts';
-import { copyFromSpace } from '../kernel/copy.ts';
+import { inspectSpace } from '../kernel/copy.ts';
 import { Kernel, result, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
@@ -157,10 +157,11 @@ export class System {
 
   /**
    * Reads a server's memory as the server would see it at `vaddr` (inspection for tests and the
-   * dashboard: the trusted base looking in, not the server). Unmapped bytes read as null.
+   * dashboard: the trusted base looking in, not the server; it costs no simulated time). A range
+   * that is not wholly mapped reads as null.
    */
   readServerMemory(name: string, vaddr: number, len: number): Uint8Array | null {
-    return copyFromSpace(this.machine, this.serverTask(name).as, vaddr, len);
+    return inspectSpace(this.machine, this.serverTask(name).as, vaddr, len);
   }
 }
 

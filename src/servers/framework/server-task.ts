@@ -3,7 +3,7 @@
 // runs in every mode; only what backs `req.state` differs (see src/ssr/layout.ts).
 import { LIMITS } from '../../hw/limits.ts';
 import type { ThreadCtx } from '../../kernel/kernel.ts';
-import { SCHED_LABEL, type Kernel } from '../../kernel/kernel.ts';
+import type { Kernel } from '../../kernel/kernel.ts';
 import type { CapSlot, SysResult, Task, TaskImage } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
 import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow, type Mode } from '../../ssr/layout.ts';
@@ -86,7 +86,8 @@ function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number):
     words: r.words,
     data: r.buf_len > 0 ? ctx.mem.loadBytes(RECV_BUF, r.buf_len) : EMPTY,
     state: w.def.state_bytes > 0 && knownClient ? stateAddress(client, page) : 0,
-    from_kernel: r.label === SCHED_LABEL,
+    // Only the kernel can send a kernel message: a client cannot pass for it by its label.
+    from_kernel: r.kind === 'kernel',
   };
 }
 

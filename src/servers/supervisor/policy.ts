@@ -4,8 +4,9 @@
 // - Restart types (Erlang/OTP): `permanent` children are always restarted; `transient` ones only
 //   after an abnormal exit (a crash or a hang, not a normal exit); `temporary` ones never.
 // - Intensity (OTP): at most `intensity` restarts in any window of `period_cycles` (a sliding
-//   window over every restart this supervisor made); one more and the supervisor gives up: every
-//   child is stopped and the failure escalates.
+//   window over every restart this supervisor made, its edge included as in OTP: a restart
+//   exactly `period_cycles` old still counts); one more and the supervisor gives up: every child
+//   is stopped and the failure escalates.
 // - Backoff (MINIX 3): a child's first restart in the window is immediate; each further one in the
 //   same window waits `backoff_base_cycles` × 2^(n−2), capped at `backoff_max_cycles`.
 // - Strategies (OTP): `one-for-one` restarts the failed child; `one-for-all` every child;
@@ -70,13 +71,13 @@ export class RestartPolicy {
     const type = this.typeOf(child);
     if (type === 'temporary' || (type === 'transient' && reason === 'normal')) return { kind: 'ignore', child };
     const since = now - this.config.period_cycles;
-    this.restarts = this.restarts.filter((t) => t > since);
+    this.restarts = this.restarts.filter((t) => t >= since);
     if (this.restarts.length + 1 > this.config.intensity) {
       this.given_up = true;
       return { kind: 'give-up', children: this.children.slice(), reason: `more than ${this.config.intensity} restarts in ${this.config.period_cycles} cycles` };
     }
     this.restarts.push(now);
-    const mine = (this.child_restarts.get(child) ?? []).filter((t) => t > since);
+    const mine = (this.child_restarts.get(child) ?? []).filter((t) => t >= since);
     mine.push(now);
     this.child_restarts.set(child, mine);
     const n = mine.length;

@@ -85,6 +85,8 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
   const period = s.config.heartbeat_period_cycles;
   const pending: { index: number; at: Cycles; orphans: number[]; event: RecoveryEvent }[] = [];
   let next_tick = (yield* sys.now()) + period;
+  /** per server, when the oldest ping it has not answered was sent (null: none outstanding) */
+  const unanswered: (Cycles | null)[] = s.state.servers.map(() => null);
 
   for (;;) {
     const now = yield* sys.now();
@@ -92,22 +94,42 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
     const r = yield* sys.recv(SUPERVISOR_SLOTS.endpoint, { timeout_cycles: Math.max(0, wake - now) });
     const t = yield* sys.now();
     if (r.err === 'OK' && r.kind === 'notify') {
-      for (const srv of s.state.servers) if ((r.value & (1 << s.state.servers.indexOf(srv))) !== 0) srv.last_heartbeat = t;
-    } else if (r.err === 'OK' && r.kind === 'call' && r.label === FAULT_LABEL) {
+      s.state.servers.forEach((srv, i) => {
+        if ((r.value & (1 << i)) === 0) return;
+        srv.last_heartbeat = t;
+        unanswered[i] = null;
+      });
+    } else if (r.err === 'OK' && r.kind === 'kernel' && r.label === FAULT_LABEL) {
       const index = r.badge - FAULT_BADGE_BASE;
       const srv = s.state.servers[index];
+      const orphan = r.words[4] ?? 0;
+      const orphans = orphan > 0 ? [orphan - 1] : [];
       if (srv !== undefined && srv.condition === 'running') {
-        const orphan = r.words[4] ?? 0;
-        yield* failure(index, FAULT_CAUSES[r.words[0]] ?? 'exception', 'crash', t, orphan > 0 ? [orphan - 1] : []);
+        yield* failure(index, FAULT_CAUSES[r.words[0]] ?? 'exception', 'crash', t, orphans);
+      } else if (srv !== undefined) {
+        // It failed again before its restart (a sibling waiting out a backoff): the call it was
+        // serving is settled with that restart — or now, if none is coming.
+        const p = pending.find((x) => x.index === index);
+        if (p !== undefined) p.orphans.push(...orphans);
+        else for (const caller of orphans) yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: 'abort-call', caller_thread: caller });
       }
     }
     if (t >= next_tick) {
+      // Ticks are counted on their schedule, not on when this thread got to run: a wake-up late by
+      // a quantum (a hung server spinning) must not stretch or shrink the two periods.
+      while (next_tick + period <= t) next_tick += period;
+      const tick = next_tick;
+      next_tick += period;
+      // A server that has left a ping unanswered for two periods is hung (MINIX 3).
       for (let i = 0; i < s.state.servers.length; i++) {
-        const srv = s.state.servers[i];
-        if (srv.condition === 'running' && t - Math.max(srv.last_heartbeat, srv.started_at) > 2 * period) yield* failure(i, 'hang', 'hang', t, []);
+        const sent = unanswered[i];
+        if (s.state.servers[i].condition === 'running' && sent !== null && tick - sent >= 2 * period) yield* failure(i, 'hang', 'hang', t, []);
       }
-      for (let i = 0; i < s.state.servers.length; i++) if (s.state.servers[i].condition === 'running') yield* sys.notify(SUPERVISOR_SLOTS.ping(i));
-      while (next_tick <= t) next_tick += period;
+      for (let i = 0; i < s.state.servers.length; i++) {
+        if (s.state.servers[i].condition !== 'running') continue;
+        yield* sys.notify(SUPERVISOR_SLOTS.ping(i));
+        unanswered[i] ??= tick;
+      }
     }
     for (const p of pending.filter((x) => x.at <= t)) {
       pending.splice(pending.indexOf(p), 1);
@@ -161,14 +183,20 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
     srv.started_at = t;
     srv.last_heartbeat = t;
     srv.condition = 'running';
+    unanswered[index] = null;
     event.restarted_at = t;
     // Shadow-committed SSRs roll the failed request back, so it can be retried from clean state.
     const retry = s.mode === 'curios' && s.commit === 'shadow';
     for (const caller of [...orphans, ...r.words]) {
       const settled = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: retry ? 'requeue-call' : 'abort-call', caller_thread: caller });
-      if (settled.err !== 'OK') continue;
-      if (retry) event.retried++;
-      else event.aborted++;
+      if (settled.err === 'OK') {
+        if (retry) event.retried++;
+        else event.aborted++;
+      } else if (settled.err === 'ELIMIT') {
+        // Retried as often as a call may be: the request itself kills the server; fail it cleanly.
+        const aborted = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: 'abort-call', caller_thread: caller });
+        if (aborted.err === 'OK') event.aborted++;
+      }
     }
   }
 
