@@ -5,6 +5,7 @@
 // A benchmark module exports a `Bench`: a name and a `run()` that returns rows. To add one, write
 // bench/<name>.ts and append it to BENCHES below.
 import { kernelBench } from './kernel.ts';
+import { serversBench } from './servers.ts';
 
 export interface Row {
   name: string;
@@ -38,7 +39,7 @@ export async function measureOpsPerSecond(batch: () => number): Promise<number> 
   return (ops * 1000) / ms;
 }
 
-const BENCHES: Bench[] = [kernelBench];
+const BENCHES: Bench[] = [kernelBench, serversBench];
 
 function formatRate(n: number): string {
   return Math.round(n).toLocaleString('en-US').padStart(15);

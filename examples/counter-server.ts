@@ -40,7 +40,7 @@ const counterModule: ServerModule<null> = {
 };
 
 const modules = new Map([['counter', counterModule as ServerModule]]);
-const ops = counterModule.script(streamFor(1, 'example'), 6, 0);
+const ops = counterModule.script(streamFor(1, 'example'), 6, 0, true);
 for (const mode of MODES) {
   const records: Observation[][] = [[], []];
   const system = new System({ mode, servers: [counterServer], clients: records.map((r) => workloadProgram(modules, ops, r)) });

@@ -60,6 +60,10 @@ export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialSpe
       ops_per_client: cfg.ops_per_client,
       safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles,
       liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles,
+      // Clients share no names (files, ports): a difference from the golden run is then the
+      // fault's doing, never two clients racing for one name in another interleaving. What they
+      // share through the server's global state (the disk, the port table) is still shared.
+      isolated: true,
     },
     plan: samplePlan(planArb(cell.server, [cell.fault]), deriveSeed(cfg.seed, `plan/${key}`)),
   };

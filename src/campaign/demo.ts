@@ -40,7 +40,9 @@ const OPS_PER_CLIENT = 40;
 export function runDemo(seed: number): DemoResult {
   const profile = demoProfile();
   const modules = modulesOf(profile);
-  const workload = makeWorkload({ seed, clients: CLIENTS, ops_per_client: OPS_PER_CLIENT, modules: profile.modules });
+  // Isolated clients (no names shared): what a client sees depends on its own operations, not on
+  // which of two clients wins a race for a name in the interleaving a restart's delay makes.
+  const workload = makeWorkload({ seed, clients: CLIENTS, ops_per_client: OPS_PER_CLIENT, modules: profile.modules, isolated: true });
   // The file system first (the story of stale file handles), then every other stateful server.
   const stateful = profile.servers
     .filter((d) => d.state_bytes > 0)

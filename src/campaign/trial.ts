@@ -22,6 +22,8 @@ export interface TrialConfig {
   ops_per_client: number;
   safety_bound_cycles: Cycles;
   liveness_bound_cycles: Cycles;
+  /** clients share nothing (no shared files, no datagrams to each other); campaigns share */
+  isolated?: boolean;
 }
 
 export const TRIAL_DEFAULTS = {
@@ -51,7 +53,7 @@ export interface RunRecord {
 export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void): RunRecord {
   const profile = profileFor(cfg.target);
   const modules = modulesOf(profile);
-  const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules: profile.modules });
+  const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules: profile.modules, isolated: cfg.isolated === true });
   const records: Observation[][] = workload.map(() => []);
   const system = new System({ mode: cfg.mode, commit: cfg.commit, servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
   const injector = plan === null ? null : new FaultInjector(system, plan, cfg.workload_seed);

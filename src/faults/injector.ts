@@ -69,7 +69,8 @@ export class FaultInjector implements FaultPort {
       if (f.kind === 'crash') {
         const t = this.liveThread(f.server);
         if (t === null) return;
-        this.record(index, f, null, 'crash at time');
+        // A crash between requests hits no client; one in the middle of a request hits its client.
+        this.record(index, f, this.system.requests.servingNow(t), 'crash at time');
         this.system.kernel.faultThread(t, { kind: 'exception', vaddr: 0, message: `injected crash at ${now} cycles` });
       } else if (f.kind === 'bitflip') {
         const effect = this.flipAtRest(f);

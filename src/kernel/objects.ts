@@ -168,7 +168,11 @@ export type DeviceRequest =
   | { action: 'disk-write'; block: number; vaddr: VirtAddr }
   | { action: 'console-write'; vaddr: VirtAddr; len: number }
   | { action: 'nic-send'; vaddr: VirtAddr; len: number }
-  | { action: 'nic-recv'; vaddr: VirtAddr; len: number };
+  | { action: 'nic-recv'; vaddr: VirtAddr; len: number }
+  /** copies the index-th waiting frame (0: the oldest) to vaddr and leaves it in the NIC; answers its length */
+  | { action: 'nic-peek'; index: number; vaddr: VirtAddr; len: number }
+  /** removes the index-th waiting frame */
+  | { action: 'nic-take'; index: number };
 
 /** What a task capability with the control right can do: the supervisor's mechanisms. */
 export type ControlAction =

@@ -270,6 +270,22 @@ function deviceCall(k: Kernel, t: Thread, slot: unknown, raw: unknown): Errno | 
       k.wake(t, result({ value: frame.length }));
       return null;
     }
+    case 'nic-peek': {
+      if (!wants('nic')) return 'EPERM';
+      if (!isInt(req.index) || req.index < 0 || !isInt(req.vaddr) || !isInt(req.len) || req.len < 0) return 'EINVAL';
+      if (!isRangeMapped(m, t.task.as, req.vaddr, req.len, true)) return 'EFAULT';
+      const frame = m.nic.peek(req.index);
+      if (frame === null) return 'EAGAIN';
+      if (frame.length > req.len) return 'EMSGSIZE';
+      copyToSpace(m, t.task.as, req.vaddr, frame);
+      k.wake(t, result({ value: frame.length }));
+      return null;
+    }
+    case 'nic-take': {
+      if (!wants('nic')) return 'EPERM';
+      if (!isInt(req.index) || req.index < 0) return 'EINVAL';
+      return m.nic.take(req.index) ? 'OK' : 'EAGAIN';
+    }
     default:
       return 'EINVAL';
   }

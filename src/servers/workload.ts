@@ -14,6 +14,8 @@ export interface WorkloadSpec {
   ops_per_client: number;
   /** servers the clients use (by module) */
   modules: readonly ServerModule[];
+  /** clients share nothing (see ServerModule.script) */
+  isolated?: boolean;
 }
 
 export function makeWorkload(spec: WorkloadSpec): Workload {
@@ -23,7 +25,7 @@ export function makeWorkload(spec: WorkloadSpec): Workload {
     // Split the client's operations among the servers, then interleave the scripts.
     const counts = spec.modules.map(() => 0);
     for (let i = 0; i < spec.ops_per_client; i++) counts[drawInt(rng, 0, spec.modules.length - 1)]++;
-    const scripts = spec.modules.map((m, i) => m.script(rng, counts[i], c));
+    const scripts = spec.modules.map((m, i) => m.script(rng, counts[i], c, spec.isolated === true));
     const merged: ClientOp[] = [];
     const next = scripts.map(() => 0);
     while (merged.length < spec.ops_per_client) {

@@ -82,4 +82,38 @@ describe('network interface', () => {
     expect(k.run()).toBe('idle');
     expect(seen).toEqual({ send: 1, notify: 2, recv_err: 'OK', len: 4, bytes: [5, 6, 7, 8], empty: 'EAGAIN' });
   });
+
+  it('peek looks at any waiting frame and leaves it; take removes exactly that one', () => {
+    const { n } = nic();
+    NetworkInterface.connect(n, n);
+    for (const b of [1, 2, 3]) n.send(Uint8Array.of(b));
+    expect([n.peek(0), n.peek(2), n.peek(3)]).toEqual([Uint8Array.of(1), Uint8Array.of(3), null]);
+    expect(n.take(1)).toBe(true);
+    expect(n.take(2)).toBe(false);
+    expect([n.receive(), n.receive(), n.receive()]).toEqual([Uint8Array.of(1), Uint8Array.of(3), null]);
+  });
+
+  it('through the kernel: nic-peek copies without removing, nic-take removes, bad arguments are errors', () => {
+    const k = makeKernel();
+    const driver = k.createTask('net');
+    expect(k.allocPages(driver, 0x1000, 1, true)).toBe('OK');
+    const dev = k.giveCap(driver, k.deviceCap('nic'));
+    const seen: string[] = [];
+    k.spawnThread(driver, 'main', function* (ctx) {
+      ctx.mem.storeBytes(0x1000, Uint8Array.of(4, 5));
+      yield* sys.device(dev, { action: 'nic-send', vaddr: 0x1000, len: 2 });
+      yield* sys.device(dev, { action: 'nic-send', vaddr: 0x1001, len: 1 });
+      const p = yield* sys.device(dev, { action: 'nic-peek', index: 1, vaddr: 0x1800, len: 8 });
+      seen.push(`${p.err}:${p.value}:${ctx.mem.load8(0x1800)}`);
+      seen.push((yield* sys.device(dev, { action: 'nic-peek', index: 0, vaddr: 0x1800, len: 1 })).err);
+      seen.push((yield* sys.device(dev, { action: 'nic-peek', index: -1, vaddr: 0x1800, len: 8 })).err);
+      seen.push((yield* sys.device(dev, { action: 'nic-peek', index: 0, vaddr: 0x9000, len: 8 })).err);
+      seen.push((yield* sys.device(dev, { action: 'nic-take', index: 0 })).err);
+      seen.push((yield* sys.device(dev, { action: 'nic-take', index: 1 })).err);
+      const r = yield* sys.device(dev, { action: 'nic-recv', vaddr: 0x1800, len: 8 });
+      seen.push(`${r.err}:${r.value}:${ctx.mem.load8(0x1800)}`);
+    });
+    expect(k.run()).toBe('idle');
+    expect(seen).toEqual(['OK:1:5', 'EMSGSIZE', 'EINVAL', 'EFAULT', 'OK', 'EAGAIN', 'OK:1:5']);
+  });
 });

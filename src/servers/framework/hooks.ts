@@ -60,6 +60,12 @@ export class RequestLog implements IpcHooks {
     list.push(client);
   }
 
+  /** The client whose request a server's thread is handling now (null: none, or a kernel report). */
+  servingNow(thread: Thread): number | null {
+    const client = this.serving.get(thread);
+    return client === undefined || client < 0 ? null : client;
+  }
+
   taskRestarted(task: Task): void {
     this.since_restart.set(task.name, 0);
   }

@@ -37,8 +37,12 @@ export interface ServerModule<Local = unknown> {
   def: ServerDef;
   /** a client's own table of what this server gave it (handle slots) */
   newLocal(): Local;
-  /** `length` operations one client will make on this server */
-  script(rng: RandomGenerator, length: number, client: number): ClientOp[];
+  /**
+   * `length` operations one client will make on this server. `isolated`: the client touches
+   * nothing another client touches (no shared files, no datagrams to others), so that what it
+   * observes depends on its own operations alone.
+   */
+  script(rng: RandomGenerator, length: number, client: number, isolated: boolean): ClientOp[];
   encode(op: ClientOp, local: Local): EncodedCall;
   /** what the client observes; updates its table (a new handle) */
   decode(op: ClientOp, reply: ClientCallResult, local: Local): Observation;

@@ -47,7 +47,8 @@ export function decodeFs(op: ClientOp, reply: ClientCallResult, local: FsLocal):
     case 'readdir':
       return observe('OK', [reply.words[0]], textDecoder.decode(reply.data));
     case 'stat':
-      return observe('OK', reply.words.slice(0, 3));
+      // Size and type: which inode a file got is the server's business, not the client's.
+      return observe('OK', reply.words.slice(0, 2));
     default:
       return observe('OK');
   }
@@ -59,18 +60,19 @@ export function decodeFs(op: ClientOp, reply: ClientCallResult, local: FsLocal):
  * writes, seeks and closes of files it opened; stats, listings, unlinks, mkdirs; and now and
  * then a call that must fail (a name too long, a relative path, bad flags, a seek past the end).
  */
-export function fsScript(rng: RandomGenerator, length: number, client: number): ClientOp[] {
+export function fsScript(rng: RandomGenerator, length: number, client: number, isolated = false): ClientOp[] {
   const ops: ClientOp[] = [];
   const home = `/c${client}`;
   const pick = <T>(xs: readonly T[]): T => xs[drawInt(rng, 0, xs.length - 1)];
-  const filePath = (): string => (drawInt(rng, 0, 9) < 7 ? pick([`${home}/f0`, `${home}/f1`, `${home}/f2`, `${home}/d0/g0`]) : pick(['/shared/s0', '/shared/s1']));
-  const dirPath = (): string => pick([home, `${home}/d0`, '/shared', '/']);
+  const own = [`${home}/f0`, `${home}/f1`, `${home}/f2`, `${home}/d0/g0`];
+  const filePath = (): string => (isolated || drawInt(rng, 0, 9) < 7 ? pick(own) : pick(['/shared/s0', '/shared/s1']));
+  const dirPath = (): string => pick(isolated ? [home, `${home}/d0`] : [home, `${home}/d0`, '/shared', '/']);
   let opens = 0;
   const slot = (): number => (opens === 0 ? 0 : drawInt(rng, Math.max(0, opens - 4), opens - 1));
   const add = (op: string, args: number[], text?: string): void => {
     ops.push(text === undefined ? { server: 'fs', op, args } : { server: 'fs', op, args, text });
   };
-  for (const dir of [home, '/shared', `${home}/d0`]) if (ops.length < length) add('mkdir', [], dir);
+  for (const dir of isolated ? [home, `${home}/d0`] : [home, '/shared', `${home}/d0`]) if (ops.length < length) add('mkdir', [], dir);
   while (ops.length < length) {
     const r = drawInt(rng, 0, 99);
     if (opens === 0 || r < 18) {
@@ -83,8 +85,8 @@ export function fsScript(rng: RandomGenerator, length: number, client: number): 
     else if (r < 66) add('close', [slot()]);
     else if (r < 76) add('stat', [], drawInt(rng, 0, 3) === 0 ? dirPath() : filePath());
     else if (r < 83) add('readdir', [], dirPath());
-    else if (r < 88) add('unlink', [], drawInt(rng, 0, 5) === 0 ? pick([`${home}/d0`, '/shared']) : filePath());
-    else if (r < 94) add('mkdir', [], pick([`${home}/d0`, `${home}/d1`, '/shared/sd']));
+    else if (r < 88) add('unlink', [], drawInt(rng, 0, 5) === 0 ? pick(isolated ? [`${home}/d0`] : [`${home}/d0`, '/shared']) : filePath());
+    else if (r < 94) add('mkdir', [], pick(isolated ? [`${home}/d0`, `${home}/d1`] : [`${home}/d0`, `${home}/d1`, '/shared/sd']));
     else {
       const op = failing(rng, home, opens);
       ops.push(op);

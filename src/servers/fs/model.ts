@@ -181,7 +181,7 @@ export class FsModel implements ReferenceModel {
   private stat(path: Uint8Array): Observation {
     const ino = this.resolve(parsePath(path));
     const node = this.node(ino);
-    return node.kind === 'file' ? observe('OK', [node.data.length, FILE_TYPE.file, ino]) : observe('OK', [node.entries.length * DIRENT_BYTES, FILE_TYPE.dir, ino]);
+    return node.kind === 'file' ? observe('OK', [node.data.length, FILE_TYPE.file]) : observe('OK', [node.entries.length * DIRENT_BYTES, FILE_TYPE.dir]);
   }
 
   private mkdir(path: Uint8Array): Observation {

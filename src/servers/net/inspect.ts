@@ -1,15 +1,15 @@
 // net's global state decoded from its heap, as plain JSON: for tests and the dashboard, which look
 // into the server's memory from the trusted base (they never ask the server).
-import { CLIENTS_MAX, HEAP_BASE } from '../../ssr/layout.ts';
+import { HEAP_BASE } from '../../ssr/layout.ts';
 import type { System } from '../system.ts';
-import { DATAGRAM_BYTES, DGRAM, HEAP_BYTES_USED, PORT_MAX, SOCKETS_MAX, decodePortEntry, pendingOffset } from './layout.ts';
+import { FRAME_HEADER_BYTES, HEAP_BYTES_USED, PORT_MAX, decodePortEntry } from './layout.ts';
 import { textDecoder } from '../framework/module.ts';
 
 export interface NetGlobal {
   /** bound ports, in port order */
   ports: { port: number; client: number; socket: number }[];
-  /** datagrams waiting in the heap for their client's next request */
-  pending: { client: number; socket: number; src_port: number; text: string }[];
+  /** datagrams waiting in the NIC for their client's next request, oldest first, with the owner the port table names (null: nobody, dropped at the next request) */
+  pending: { client: number | null; socket: number | null; src_port: number; dst_port: number; text: string }[];
 }
 
 export function readNetGlobal(system: System): NetGlobal {
@@ -21,17 +21,12 @@ export function readNetGlobal(system: System): NetGlobal {
     const owner = decodePortEntry(view.getUint32(port * 4, true));
     if (owner !== null) ports.push({ port, ...owner });
   }
-  const pending: NetGlobal['pending'] = [];
-  for (let client = 0; client < CLIENTS_MAX; client++) {
-    for (let socket = 0; socket < SOCKETS_MAX; socket++) {
-      const list = pendingOffset(client, socket);
-      const count = view.getUint32(list, true);
-      for (let i = 0; i < count; i++) {
-        const slot = list + 4 + i * DATAGRAM_BYTES;
-        const len = view.getUint16(slot + DGRAM.len, true);
-        pending.push({ client, socket, src_port: view.getUint16(slot + DGRAM.src_port, true), text: textDecoder.decode(bytes.subarray(slot + DGRAM.payload, slot + DGRAM.payload + len)) });
-      }
-    }
-  }
+  const pending = system.machine.nic.rx.map((frame) => {
+    const f = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const src_port = frame.length >= FRAME_HEADER_BYTES ? f.getUint16(0, true) : 0;
+    const dst_port = frame.length >= FRAME_HEADER_BYTES ? f.getUint16(2, true) : 0;
+    const owner = dst_port >= 1 && dst_port <= PORT_MAX ? decodePortEntry(view.getUint32(dst_port * 4, true)) : null;
+    return { client: owner?.client ?? null, socket: owner?.socket ?? null, src_port, dst_port, text: textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES)) };
+  });
   return { ports, pending };
 }

@@ -9,17 +9,14 @@
 //          +16  QUEUE_MAX datagram slots (a ring), DATAGRAM_BYTES each
 //   datagram +0 source port (u16), +2 payload length (u16), +4 payload (PAYLOAD_BYTES_MAX)
 //
-// Global state (the heap), rebuilt or lost on a restart:
-//   +0            port table: PORT_MAX + 1 words indexed by port (port 0 unused);
-//                 0 = free, else PORT_BOUND | client << 8 | socket
-//   +PENDING_BASE pending datagrams, one list per (client, socket): datagrams the NIC delivered
-//                 while their client's state was not mapped, moved into its SSR at the client's
-//                 next request. A list is PENDING_LIST_BYTES: +0 count, +4 QUEUE_MAX datagrams.
-//   +FRAME_SCRATCH a frame being sent or received (one NIC frame at most)
+// Global state (the heap), rebuilt on a restart:
+//   +0             port table: PORT_MAX + 1 words indexed by port (port 0 unused);
+//                  0 = free, else PORT_BOUND | client << 8 | socket
+//   +FRAME_SCRATCH a frame being sent or looked at (one NIC frame at most)
+// Datagrams not yet in their socket's queue wait in the NIC (delivery.ts), not here.
 //
 // Wire frame: +0 source port (u16), +2 destination port (u16), +4 payload length (u16), +6 payload.
 import { LIMITS } from '../../hw/limits.ts';
-import { CLIENTS_MAX } from '../../ssr/layout.ts';
 
 export const NET_OPS = { bind: 1, send: 2, recv: 3, close: 4 } as const;
 
@@ -39,20 +36,13 @@ export const DGRAM = { src_port: 0, len: 2, payload: 4 } as const;
 
 export const PORT_BOUND = 0x8000_0000;
 export const PORT_TABLE_BYTES = (PORT_MAX + 1) * 4;
-export const PENDING_BASE = PORT_TABLE_BYTES;
-export const PENDING_LIST_BYTES = 4 + QUEUE_MAX * DATAGRAM_BYTES;
-export const PENDING_BYTES = CLIENTS_MAX * SOCKETS_MAX * PENDING_LIST_BYTES;
 export const FRAME_HEADER_BYTES = 6;
-export const FRAME_SCRATCH = PENDING_BASE + PENDING_BYTES;
+export const FRAME_SCRATCH = PORT_TABLE_BYTES;
 export const FRAME_SCRATCH_BYTES = LIMITS.nic_frame_bytes_max;
 export const HEAP_BYTES_USED = FRAME_SCRATCH + FRAME_SCRATCH_BYTES;
 
 export function socketOffset(socket: number): number {
   return socket * SOCKET_BYTES;
-}
-
-export function pendingOffset(client: number, socket: number): number {
-  return PENDING_BASE + (client * SOCKETS_MAX + socket) * PENDING_LIST_BYTES;
 }
 
 export function portEntry(client: number, socket: number): number {

@@ -22,7 +22,7 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 export const netModule: ServerModule<NetLocal> = {
   def: netServer,
   newLocal: () => ({ sockets: [] }),
-  script(rng, length, client) {
+  script(rng, length, client, isolated) {
     const ops: ClientOp[] = [];
     let binds = 0;
     for (let i = 0; i < length; i++) {
@@ -31,8 +31,8 @@ export const netModule: ServerModule<NetLocal> = {
       const slot = drawInt(rng, 0, 9) === 0 ? binds : drawInt(rng, 0, Math.max(0, binds - 1));
       if (binds === 0 || roll < 15) {
         binds++;
-        ops.push({ server: 'net', op: 'bind', args: [drawBindPort(rng, client)] });
-      } else if (roll < 55) ops.push({ server: 'net', op: 'send', args: [slot, drawPort(rng)], text: drawText(rng, client, i) });
+        ops.push({ server: 'net', op: 'bind', args: [isolated ? ownPort(rng, client) : drawBindPort(rng, client)] });
+      } else if (roll < 55) ops.push({ server: 'net', op: 'send', args: [slot, isolated ? ownPort(rng, client) : drawPort(rng)], text: drawText(rng, client, i) });
       else if (roll < 92) ops.push({ server: 'net', op: 'recv', args: [slot] });
       else ops.push({ server: 'net', op: 'close', args: [slot] });
     }
@@ -64,6 +64,11 @@ export const netModule: ServerModule<NetLocal> = {
   },
   model: (clients) => new NetModel(clients),
 };
+
+/** one of the client's own ports, which no other client binds or sends to (isolated workloads) */
+function ownPort(rng: RandomGenerator, client: number): number {
+  return 1 + client * SHARE_PORTS + drawInt(rng, 0, SHARE_PORTS - 1);
+}
 
 /** mostly a port of the client's share, now and then any */
 function drawBindPort(rng: RandomGenerator, client: number): number {

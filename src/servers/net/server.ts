@@ -2,13 +2,13 @@
 // holds which port) needs every client's state. Each client's sockets, with their bound ports
 // and receive queues, are its client state (an SSR under `curios`); the port table in the heap
 // is derived from them, so after a restart `recover` rebuilds it by reading every client's
-// sockets. What the heap alone holds — datagrams not yet moved into their client's state — is
-// lost on a crash (see delivery.ts).
+// sockets. Datagrams wait in the NIC until their client's next request (see delivery.ts), so a
+// restart loses none.
 import { LIMITS } from '../../hw/limits.ts';
 import type { VirtAddr } from '../../hw/types.ts';
 import * as sys from '../../kernel/sys.ts';
 import { defineServer, type ServerEnv, type ServerReply, type ServerRequest } from '../framework/define.ts';
-import { assertQueue, drainNic, movePending } from './delivery.ts';
+import { NO_CLIENT, assertQueue, deliver, takeFrames } from './delivery.ts';
 import {
   DATAGRAM_BYTES,
   DGRAM,
@@ -18,8 +18,6 @@ import {
   NET_OPS,
   NO_SOCKET,
   PAYLOAD_BYTES_MAX,
-  PENDING_BASE,
-  PENDING_BYTES,
   PORT_TABLE_BYTES,
   QUEUE_MAX,
   SOCK,
@@ -40,33 +38,37 @@ export const netServer = defineServer({
   *init(env) {
     if (env.heap_bytes < HEAP_BYTES_USED) throw new Error(`net: heap of ${env.heap_bytes} bytes < ${HEAP_BYTES_USED} needed`);
     env.mem.storeBytes(env.heap, new Uint8Array(PORT_TABLE_BYTES));
-    env.mem.storeBytes(env.heap + PENDING_BASE, new Uint8Array(PENDING_BYTES));
   },
   *recover(env) {
     for (const c of env.clients()) claimPorts(env, c, env.stateOf(c));
   },
   *handle(env, req): sys.Sys<ServerReply> {
     if (req.state === 0) return { status: 'EINVAL' };
-    yield* drainNic(env);
-    movePending(env, req.client, req.state);
-    switch (req.op) {
-      case NET_OPS.bind:
-        return bind(env, req);
-      case NET_OPS.send:
-        return yield* send(env, req);
-      case NET_OPS.recv:
-        return recv(env, req);
-      case NET_OPS.close:
-        return close(env, req);
-      default:
-        return { status: 'ENOSYS' };
-    }
+    const delivered = yield* deliver(env, req.client, req.state);
+    const reply = yield* operate(env, req);
+    yield* takeFrames(env, delivered);
+    return reply;
   },
   *interrupt(env) {
-    yield* drainNic(env);
+    yield* deliver(env, NO_CLIENT, 0);
   },
   validate: validateSockets,
 });
+
+function* operate(env: ServerEnv, req: ServerRequest): sys.Sys<ServerReply> {
+  switch (req.op) {
+    case NET_OPS.bind:
+      return bind(env, req);
+    case NET_OPS.send:
+      return yield* send(env, req);
+    case NET_OPS.recv:
+      return recv(env, req);
+    case NET_OPS.close:
+      return close(env, req);
+    default:
+      return { status: 'ENOSYS' };
+  }
+}
 
 /** Recovery: enters a client's bound ports in the port table. A port already claimed (only a corrupted state can claim one twice) stays with its first claimant. */
 function claimPorts(env: ServerEnv, client: number, state: VirtAddr): void {

@@ -1,0 +1,59 @@
+// The demo: every stateful server crashed in turn under the four modes. Its JSON is a pure
+// function of the seed, and each mode shows what the modes table in the README promises.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runDemo, type DemoMode } from '../../src/campaign/demo.ts';
+import { demoCommand } from '../../src/cli/demo.ts';
+
+const totals = (m: DemoMode) => m.clients.reduce((t, c) => ({ errors: t.errors + c.errors, stale: t.stale + c.staleHandles, wrong: t.wrong + c.wrongResults }), { errors: 0, stale: 0, wrong: 0 });
+
+describe('curios demo', () => {
+  it('prints the same JSON for the same seed, in the documented shape', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const print = () => {
+          const lines: string[] = [];
+          demoCommand({ seed, json: true }, (s) => lines.push(s));
+          return lines.join('\n');
+        };
+        const text = print();
+        expect(print()).toBe(text);
+        const json = JSON.parse(text) as { seed: number; modes: Record<string, { clients: Record<string, number>[]; restarts: number; traceHash: string }> };
+        expect(json.seed).toBe(seed);
+        expect(Object.keys(json.modes)).toEqual(['none', 'restart', 'persist', 'curios']);
+        for (const m of Object.values(json.modes)) {
+          expect(m.traceHash).toMatch(/^[0-9a-f]{64}$/);
+          expect(Number.isInteger(m.restarts)).toBe(true);
+          for (const c of m.clients) expect(Object.keys(c).sort()).toEqual(['errors', 'id', 'ops', 'staleHandles', 'wrongResults']);
+        }
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it('shows each mode doing what it promises', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const r = runDemo(seed);
+        expect(r.crashes.map((c) => c.server)[0]).toBe('fs');
+        // none: nothing restarted, and the crashed servers' clients saw errors
+        expect(r.modes.none.restarts).toBe(0);
+        expect(totals(r.modes.none).errors).toBeGreaterThan(0);
+        // restart and persist: every crash restarted; restart forgets sessions, so somebody errs
+        expect(r.modes.restart.restarts).toBe(r.crashes.length);
+        expect(r.modes.persist.restarts).toBe(r.crashes.length);
+        expect(totals(r.modes.restart).errors).toBeGreaterThan(0);
+        // curios with shadow commit: every crash restarted, and no client saw anything else
+        expect(r.modes.curios.restarts).toBe(r.crashes.length);
+        expect(totals(r.modes.curios)).toEqual({ errors: 0, stale: 0, wrong: 0 });
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('tells a restart-mode client that its old handle is stale', () => {
+    const r = runDemo(42);
+    expect(totals(r.modes.restart).stale).toBeGreaterThan(0);
+    expect(r.modes.restart.notes.some((n) => /EBADF/.test(n))).toBe(true);
+  });
+});
