@@ -4,8 +4,8 @@
 //   (flushed on every address-space switch), printed as a table with each mode's ratio to
 //   `restart` mode (MINIX 3, no SSRs) — the paper's "a protected call costs about twice a plain
 //   one" is the curios/restart column;
-// - host throughput: calls per second of simulated fs workload under `curios`, against the
-//   same number of calls to the fs reference model in plain TypeScript.
+// - host throughput: client calls per second of each server's simulated workload under `curios`,
+//   against the same operations applied to the server's reference model in plain TypeScript.
 import { modulesOf, profileFor } from '../src/servers/catalog.ts';
 import type { Observation } from '../src/servers/framework/module.ts';
 import { System } from '../src/servers/system.ts';
@@ -52,31 +52,30 @@ function cyclesTable(): string {
   return lines.join('\n');
 }
 
-async function fsThroughput(): Promise<Row> {
-  const profile = profileFor('fs');
-  const fs = modulesOf(profile).get('fs');
-  if (fs === undefined) throw new Error('bench: no fs module');
+/** Client calls per second of one server's workload under `curios`, against its reference model doing the same operations. */
+async function throughput(target: string): Promise<Row> {
+  const profile = profileFor(target);
+  const module = modulesOf(profile).get(target);
+  if (module === undefined) throw new Error(`bench: no ${target} module`);
   let seed = 0;
-  const ops_per_s = await measureOpsPerSecond(() => {
-    const r = runWorkload('fs', 'curios', true, seed++);
-    return r.calls;
-  });
-  // The baseline: the same kind of workload applied to the reference model, no simulation.
-  let mseed = 0;
+  const ops_per_s = await measureOpsPerSecond(() => runWorkload(target, 'curios', true, seed++).calls);
+  let model_seed = 0;
   const baseline_ops_per_s = await measureOpsPerSecond(() => {
-    const workload = makeWorkload({ seed: mseed++, clients: CLIENTS, ops_per_client: OPS_PER_CLIENT, modules: profile.modules });
-    const model = fs.model(CLIENTS);
+    const workload = makeWorkload({ seed: model_seed++, clients: CLIENTS, ops_per_client: OPS_PER_CLIENT, modules: profile.modules });
+    const model = module.model(CLIENTS);
     let n = 0;
     for (let c = 0; c < CLIENTS; c++) for (const op of workload[c]) (model.apply(c, op), n++);
     return n;
   });
-  return { name: 'fs calls under curios vs its model', ops_per_s, baseline_ops_per_s };
+  return { name: `${target} calls (curios) vs its model`, ops_per_s, baseline_ops_per_s };
 }
 
 export const serversBench: Bench = {
   name: 'servers',
   async run() {
     console.log(`\n${cyclesTable()}\n`);
-    return [await fsThroughput()];
+    const rows: Row[] = [];
+    for (const target of SERVERS) rows.push(await throughput(target));
+    return rows;
   },
 };
