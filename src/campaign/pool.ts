@@ -12,11 +12,18 @@ export interface Progress {
 
 const BATCH_CELLS = 4;
 
-export async function runCells(config: CampaignConfig, cells: Cell[], workers: number, onProgress?: (p: Progress) => void): Promise<TrialResult[]> {
+/**
+ * Runs cells, in this thread or in `workers` worker threads. `onResults` sees each cell's (or
+ * batch's) results as they come in, in completion order — for work that should not wait for the
+ * end, such as saving crash seeds; the answer is in cell order.
+ */
+export async function runCells(config: CampaignConfig, cells: Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
   if (workers <= 1 || cells.length <= BATCH_CELLS) {
     const out: TrialResult[] = [];
     cells.forEach((cell, i) => {
-      out.push(...runCell(config, cell));
+      const results = runCell(config, cell);
+      out.push(...results);
+      onResults?.(results);
       onProgress?.({ done_cells: i + 1, total_cells: cells.length });
     });
     return out;
@@ -45,6 +52,7 @@ export async function runCells(config: CampaignConfig, cells: Cell[], workers: n
                 return;
               }
               results.push(...m.results);
+              onResults?.(m.results);
               done += BATCH_CELLS;
               onProgress?.({ done_cells: Math.min(done, cells.length), total_cells: cells.length });
               feed();

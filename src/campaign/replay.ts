@@ -76,6 +76,7 @@ export function parseTrialData(raw: unknown): TrialData {
   if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) throw new Error(`trial.config.mode must be one of ${MODES.join(', ')}`);
   const commit = c.commit;
   if (typeof commit !== 'string' || !(COMMIT_POLICIES as readonly string[]).includes(commit)) throw new Error(`trial.config.commit must be one of ${COMMIT_POLICIES.join(', ')}`);
+  if (c.isolated !== undefined && typeof c.isolated !== 'boolean') throw new Error('trial.config.isolated must be true or false');
   const config: TrialConfig = {
     target,
     mode: mode as TrialConfig['mode'],
@@ -85,6 +86,7 @@ export function parseTrialData(raw: unknown): TrialData {
     ops_per_client: int('ops_per_client', 1, 500),
     safety_bound_cycles: int('safety_bound_cycles', 1, Number.MAX_SAFE_INTEGER),
     liveness_bound_cycles: int('liveness_bound_cycles', 1, Number.MAX_SAFE_INTEGER),
+    ...(c.isolated === true ? { isolated: true } : {}),
   };
   const plan = parsePlan(o.plan, profile.servers.map((d) => d.name));
   const e = o.expected as Record<string, unknown> | undefined;

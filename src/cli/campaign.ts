@@ -22,12 +22,12 @@ export interface CampaignRun {
   results: TrialResult[];
 }
 
-export async function runCampaign(config: CampaignConfig, workers: number, shard: { index: number; count: number } | null, progress: boolean): Promise<CampaignRun> {
+export async function runCampaign(config: CampaignConfig, workers: number, shard: { index: number; count: number } | null, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
   const all = cellsOf(config);
   const cells = shard === null ? all : shardCells(all, shard);
   const started = performance.now();
   const show = progress ? progressLine(started, cells.length) : undefined;
-  const results = await runCells(config, cells, workers, show);
+  const results = await runCells(config, cells, workers, show, onResults);
   if (progress) process.stderr.write('\r\x1b[2K');
   const seconds = Math.max(1e-9, (performance.now() - started) / 1000);
   const file: CampaignFile = {

@@ -7,10 +7,14 @@ import { REPORT_FORMATS } from '../campaign/report/index.ts';
 import { FAULT_KINDS, TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
+import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed, parseShard } from './args.ts';
 import { defaultWorkers, formatCompare, mergeFiles, report, runCampaign, writeOut } from './campaign.ts';
+// The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
+import type { DashboardOpts } from './dashboard.ts';
 import { demoCommand } from './demo.ts';
-import { dbPath, formatSeedLine, loadTrialFile, replayCommand, saveSeeds, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import { dbPath, formatSeedLine, loadTrialFile, openStoreOrFail, replayCommand, saveSeedsTo, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import type { TrialResult } from '../campaign/result-types.ts';
 import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { CliError, EXIT, fail } from './errors.ts';
 
@@ -74,16 +78,22 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
   const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   const db = o.store ? dbPath(o.db) : null;
-  // Open the store first: a store that cannot be used is refused before hours of trials.
-  if (db !== null) withStore(db, () => undefined);
-  const startedAt = new Date().toISOString();
-  const { file, results } = await runCampaign(config, workers, shard, process.stderr.isTTY === true);
-  if (db !== null) {
-    const seeds = saveSeeds(db, config, results, (line) => process.stderr.write(`${line}\n`));
-    withStore(db, (store) => store.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() }));
+  // The store is opened (and locked) first and held to the end: a store that cannot be used, or
+  // that another process is writing, is refused before hours of trials; and every crash seed is
+  // saved as soon as its cell's results come in, so a campaign killed midway keeps what it found.
+  const store = db === null ? null : openStoreOrFail(db);
+  try {
+    const startedAt = new Date().toISOString();
+    const seeds: string[] = [];
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, config, results, log));
+    const { file } = await runCampaign(config, workers, shard, process.stderr.isTTY === true, onResults);
+    const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
+    writeOut(o.out, text, out);
+    store?.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() });
+  } finally {
+    store?.close();
   }
-  const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
-  writeOut(o.out, text, out);
 }
 
 function lookupSeed(store: Store, id: string): SeedRecord {
@@ -186,8 +196,21 @@ export function buildProgram(): Command {
       else process.stderr.write(`removed seed ${removed.id}\n`);
     });
 
-  program.action(() => {
-    // The dashboard needs a terminal; anywhere else the demo shows the system working.
+  const dashboard = campaignOptions(
+    program.command('dashboard').description('the live recovery dashboard: servers dying and coming back, clients, SSRs, faults by hand (keys: ? for help); with --campaign, a campaign as it runs. Without a terminal it prints plain lines.'),
+    true,
+  )
+    .option('--mode <mode>', `recovery mode of the live run (${MODES.join(', ')}; m switches it)`, LIVE_DEFAULTS.mode)
+    .option('--fault-rate <r>', 'faults injected at random, per million simulated cycles (0: only by hand)', String(LIVE_DEFAULTS.fault_rate))
+    .option('--cycles <n>', 'stop the live run after this many simulated cycles (without a terminal: 5000000 unless given)')
+    .option('--json', 'print one JSON object a line instead of the dashboard')
+    .option('--campaign', 'watch a campaign (the flags of curios campaign) instead of a live run');
+  dashboard.action(async (o: CampaignOpts & DashboardOpts) => (await import('./dashboard.ts')).dashboardCommand(o, (option) => dashboard.getOptionValueSource(option) === 'cli', () => campaignConfig(o, false)));
+
+  program.action(async () => {
+    // The dashboard needs a terminal to draw on and one to read keys from; anywhere else the
+    // demo shows the system working.
+    if (process.stdout.isTTY === true && process.stdin.isTTY === true) return (await import('./dashboard.ts')).defaultDashboard();
     demoCommand({ seed: 42, json: false }, out);
   });
   return program;
@@ -196,7 +219,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    // An action may set its own exit code (replay: 3 when the trial does not reproduce).
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (e instanceof CliError) {

@@ -22,14 +22,18 @@ export function dbPath(flag: string | undefined): string {
   }
 }
 
-export function withStore<T>(path: string, use: (store: Store) => T): T {
-  let store: Store;
+/** Opens the store, or exits with the store's one-line error (code 4). The caller closes it. */
+export function openStoreOrFail(path: string): Store {
   try {
-    store = openStore(path);
+    return openStore(path);
   } catch (e) {
     if (e instanceof StoreError) fail(e.message, EXIT.store);
     throw e;
   }
+}
+
+export function withStore<T>(path: string, use: (store: Store) => T): T {
+  const store = openStoreOrFail(path);
   try {
     return use(store);
   } finally {
@@ -43,30 +47,34 @@ function tracePath(db: string, id: string): string {
 
 /** Shrinks and stores every failing trial of a campaign; returns the ids (new and known). */
 export function saveSeeds(db: string, config: CampaignConfig, results: readonly TrialResult[], log: (s: string) => void): string[] {
-  const failing = results.filter((r) => r.outcome === 'silent-corruption' || r.outcome === 'failed');
-  if (failing.length === 0) return [];
+  if (!results.some(isCrash)) return [];
+  return withStore(db, (store) => saveSeedsTo(store, db, config, results, log));
+}
+
+const isCrash = (r: TrialResult) => r.outcome === 'silent-corruption' || r.outcome === 'failed';
+
+/** Shrinks and stores the crash seeds among `results` in an open store (and their traces beside it); answers their ids. */
+export function saveSeedsTo(store: Store, db: string, config: CampaignConfig, results: readonly TrialResult[], log: (s: string) => void): string[] {
   const perCell = config.modes.length;
-  return withStore(db, (store) =>
-    failing.map((r) => {
-      const cell = { index: Math.floor(r.index / perCell), server: r.server, fault: r.fault as CampaignConfig['faults'][number], trial: Math.floor(r.index / perCell) % config.trials };
-      const spec = trialSpec(config, cell, r.mode);
-      const s = shrinkTrial(spec.config, spec.plan, r.outcome);
-      const replayed = replayTrial({ config: s.config, plan: s.plan });
-      const { seed, added } = store.addSeed({
-        dedupKey: seedDedupKey(s.config, s.plan, r.mode),
-        config: s.config,
-        workloadSeed: s.config.workload_seed,
-        plan: s.plan,
-        mode: r.mode,
-        outcome: replayed.outcome,
-        traceHash: replayed.traceHash,
-        version: CURIOS_VERSION,
-      });
-      if (added) writeTrace(tracePath(db, seed.id), replayed.lines);
-      log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${r.server} ${r.fault} ${r.mode} → ${replayed.outcome} (shrunk in ${s.attempts} runs; curios replay ${seed.id})`);
-      return seed.id;
-    }),
-  );
+  return results.filter(isCrash).map((r) => {
+    const cell = { index: Math.floor(r.index / perCell), server: r.server, fault: r.fault as CampaignConfig['faults'][number], trial: Math.floor(r.index / perCell) % config.trials };
+    const spec = trialSpec(config, cell, r.mode);
+    const s = shrinkTrial(spec.config, spec.plan, r.outcome);
+    const replayed = replayTrial({ config: s.config, plan: s.plan });
+    const { seed, added } = store.addSeed({
+      dedupKey: seedDedupKey(s.config, s.plan, r.mode),
+      config: s.config,
+      workloadSeed: s.config.workload_seed,
+      plan: s.plan,
+      mode: r.mode,
+      outcome: replayed.outcome,
+      traceHash: replayed.traceHash,
+      version: CURIOS_VERSION,
+    });
+    if (added) writeTrace(tracePath(db, seed.id), replayed.lines);
+    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${r.server} ${r.fault} ${r.mode} → ${replayed.outcome} (shrunk in ${s.attempts} runs; curios replay ${seed.id})`);
+    return seed.id;
+  });
 }
 
 function writeTrace(path: string, lines: readonly string[]): void {

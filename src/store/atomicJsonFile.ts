@@ -9,8 +9,11 @@ import type { SyncAdapter } from 'lowdb';
 import type { Decoded } from './decode.ts';
 import { StoreError } from './errors.ts';
 
+// JSON.parse quotes the start of the text it rejects, newlines and control bytes included; an
+// error about the database is one line on a terminal, so those characters are escaped.
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isMissingFile(error: unknown): boolean {

@@ -1,0 +1,135 @@
+// `curios dashboard` (and `curios` alone on a terminal): the live recovery dashboard, or with
+// --campaign a campaign watched as it runs. ink is mounted only when stdout is a terminal and
+// --json is not given; otherwise the same run prints plain lines and ends by itself. This layer
+// owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
+import { performance } from 'node:perf_hooks';
+import { cellsOf, digestOf, shardCells, type CampaignConfig } from '../campaign/campaign.ts';
+import type { TrialResult } from '../campaign/result-types.ts';
+import { aggregate } from '../campaign/stats.ts';
+import type { Cycles } from '../hw/types.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
+import { progressJson, progressLine } from '../../tui/campaign/campaign-lines.ts';
+import { CampaignProgress } from '../../tui/campaign/campaign-progress.ts';
+import { DASHBOARD_LIMITS } from '../../tui/limits.ts';
+import { DashboardModel } from '../../tui/live/dashboard-model.ts';
+import { runPlain } from '../../tui/live/plain-run.ts';
+import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
+import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
+import { parseCount, parseOne, parseSeed, parseShard } from './args.ts';
+import { defaultWorkers, report, writeOut, type CampaignFile } from './campaign.ts';
+import { CliError, fail } from './errors.ts';
+import { dbPath, saveSeeds, withStore } from './seeds.ts';
+
+/** The flags `curios dashboard` reads (the campaign ones are those of `curios campaign`). */
+export interface DashboardOpts {
+  seed: string;
+  clients: string;
+  commit: string;
+  mode: string;
+  faultRate: string;
+  cycles?: string;
+  json?: boolean;
+  campaign?: boolean;
+  workers?: string;
+  shard?: string;
+  db?: string;
+  store: boolean;
+  format: string;
+  out?: string;
+}
+
+/** Flags that mean something only for a live run, and only for a campaign. */
+const LIVE_ONLY = ['mode', 'faultRate', 'cycles'];
+const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'format', 'out', 'shard', 'ops', 'db', 'store'];
+/** Faults per million cycles above which a run would do little but crash. */
+const FAULT_RATE_MAX = 100;
+/** The exit code of a campaign stopped by its viewer (as for Ctrl-C). */
+const EXIT_STOPPED = 130;
+
+function processStreams(): TerminalStreams {
+  return { stdout: process.stdout, stdin: process.stdin, stderr: process.stderr };
+}
+
+/**
+ * Runs `curios dashboard`. `given(option)` says whether a flag was on the command line;
+ * `campaignConfig` reads the campaign flags as `curios campaign` does.
+ */
+export async function dashboardCommand(o: DashboardOpts, given: (option: string) => boolean, campaignConfig: () => CampaignConfig, io: TerminalStreams = processStreams()): Promise<void> {
+  const misplaced = (o.campaign === true ? LIVE_ONLY : CAMPAIGN_ONLY).find(given);
+  if (misplaced !== undefined) fail(`--${kebab(misplaced)} ${o.campaign === true ? 'is for a live run, not for --campaign' : 'goes with --campaign'}`);
+  if (o.campaign === true) return campaignDashboard(campaignConfig(), o, io);
+  const config: LiveConfig = {
+    seed: parseSeed(o.seed),
+    mode: parseOne(o.mode, '--mode', MODES),
+    commit: parseOne(o.commit, '--commit', COMMIT_POLICIES),
+    fault_rate: parseRate(o.faultRate),
+    clients: parseCount(o.clients, '--clients', 1, 16),
+  };
+  const cycles = o.cycles === undefined ? null : parseCount(o.cycles, '--cycles', 1, Number.MAX_SAFE_INTEGER);
+  return liveDashboard({ config, cycles, json: o.json === true }, io);
+}
+
+/** What `curios` alone opens on a terminal. */
+export function defaultDashboard(io: TerminalStreams = processStreams()): Promise<void> {
+  return liveDashboard({ config: { ...LIVE_DEFAULTS }, cycles: null, json: false }, io);
+}
+
+export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | null; json: boolean }, io: TerminalStreams): Promise<void> {
+  if (io.stdout.isTTY !== true || o.json) {
+    runPlain({ config: o.config, cycles: o.cycles ?? DASHBOARD_LIMITS.plain_cycles_default, json: o.json, write: (line) => io.stdout.write(`${line}\n`) });
+    return;
+  }
+  const model = new DashboardModel(o.config, { clock: () => performance.now(), stop_at_cycles: o.cycles });
+  await mountLive(model, io).waitUntilExit();
+}
+
+async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: TerminalStreams): Promise<void> {
+  const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
+  const shard = o.shard === undefined ? null : parseShard(o.shard);
+  const db = o.store ? dbPath(o.db) : null;
+  // A store that cannot be used is refused before the trials, as `curios campaign` does.
+  if (db !== null) withStore(db, () => undefined);
+  const startedAt = new Date().toISOString();
+  const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
+  const progress = new CampaignProgress(config, cells, workers, () => performance.now());
+  const line = (s: string) => io.stdout.write(`${s}\n`);
+  const terminal = io.stdout.isTTY === true && o.json !== true;
+  const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
+  const seconds = Math.max(1e-9, (performance.now() - progress.started_ms) / 1000);
+  const file: CampaignFile = { seed: config.seed, trials: results.length, digest: digestOf(results), trialsPerSecond: Math.round((results.length / seconds) * 10) / 10, rows: aggregate(results), config, ...(shard === null ? {} : { shard, results }) };
+  if (db !== null) {
+    const seeds = saveSeeds(db, config, results, (s) => io.stderr.write(`${s}\n`));
+    withStore(db, (store) => store.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() }));
+  }
+  if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
+  else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
+}
+
+/** The campaign on the terminal until it ends and q is pressed; q before the end stops it. */
+async function watchCampaign(progress: CampaignProgress, io: TerminalStreams): Promise<TrialResult[]> {
+  let running: Promise<TrialResult[]> | null = null;
+  const app = mountCampaign(
+    progress,
+    (redraw) => {
+      running = progress.run(redraw);
+      // A failed chunk is shown on the screen, and thrown once the screen is gone.
+      running.catch(() => undefined);
+    },
+    io,
+  );
+  await app.waitUntilExit();
+  const results = await (running ?? Promise.resolve([]));
+  if (!progress.finished) throw new CliError(`campaign stopped after ${progress.done_cells} of ${progress.total_cells} cells: nothing recorded, no report`, EXIT_STOPPED);
+  return results;
+}
+
+function parseRate(raw: string): number {
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) fail(`--fault-rate must be a number ≥ 0 (faults per million cycles), got "${raw}"`);
+  const rate = Number(raw);
+  if (rate > FAULT_RATE_MAX) fail(`--fault-rate must be at most ${FAULT_RATE_MAX} faults per million cycles, got ${rate}`);
+  return rate;
+}
+
+function kebab(attribute: string): string {
+  return attribute === 'store' ? 'no-store' : attribute.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,62 @@
+// The seeds a campaign saves (src/cli/seeds.ts, in process): every one replays, through the same
+// path as `curios replay ID` (seedToTrial, then replayTrial), with its stored outcome, trace hash
+// and trace lines; and saving the same failures again stores nothing new. Campaigns run isolated
+// workloads (config.isolated), so a replay that loses that field runs another trial.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignConfig } from '../../src/campaign/campaign.ts';
+import { compareReplay, replayTrial } from '../../src/campaign/replay.ts';
+import type { Outcome } from '../../src/campaign/result-types.ts';
+import { runCampaign } from '../../src/cli/campaign.ts';
+import { saveSeeds, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
+import { makeWorkDir } from '../helpers/cli.ts';
+
+const dir = makeWorkDir();
+const db = join(dir, 'db.json');
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the crash seeds a campaign saves', () => {
+  // Mode none leaves a crashed server down (failed); net under restart corrupts silently.
+  const config: CampaignConfig = { seed: 3, servers: ['prng', 'net'], faults: ['crash', 'hang'], modes: ['none', 'restart', 'curios'], trials: 2, commit: 'shadow', clients: 2, ops_per_client: 6 };
+  const log: string[] = [];
+  let failing = 0;
+  let ids: string[] = [];
+
+  beforeAll(async () => {
+    const { results } = await runCampaign(config, 1, null, false);
+    failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption').length;
+    ids = saveSeeds(db, config, results, (line) => log.push(line));
+  });
+
+  it('are stored, one per distinct failure, each reported', () => {
+    expect(ids).toHaveLength(failing);
+    const stored = withStore(db, (store) => store.listSeeds());
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.map((s) => s.id).sort()).toEqual([...new Set(ids)].sort());
+    expect(log.filter((l) => l.startsWith('saved seed '))).toHaveLength(stored.length);
+    expect(stored.some((s) => s.outcome === 'silent-corruption')).toBe(true);
+  });
+
+  it('each replays as curios replay ID does: same outcome, trace hash and trace', () => {
+    const seeds = withStore(db, (store) => store.listSeeds());
+    expect(seeds.length).toBeGreaterThan(0);
+    for (const seed of seeds) {
+      const got = replayTrial(seedToTrial(seed));
+      const recorded = seedTrace(db, seed.id);
+      expect(recorded).not.toBeNull();
+      expect({ seed: seed.id, difference: compareReplay({ outcome: seed.outcome as Outcome, traceHash: seed.traceHash }, got, recorded) }).toEqual({ seed: seed.id, difference: null });
+    }
+  });
+
+  it('saving the same failures again adds nothing and reports them as known', async () => {
+    const { results } = await runCampaign(config, 1, null, false);
+    const again: string[] = [];
+    expect(saveSeeds(db, config, results, (line) => again.push(line))).toEqual(ids);
+    expect(again.every((l) => l.startsWith('known seed '))).toBe(true);
+    expect(withStore(db, (store) => store.listSeeds())).toHaveLength(new Set(ids).size);
+  });
+});

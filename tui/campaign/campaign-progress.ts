@@ -1,0 +1,94 @@
+// A campaign watched as it runs: its cells go to the worker pool in chunks, and after each chunk
+// the outcome table and the recovery per mode are computed again from every result so far. The
+// chunking changes only how often the table is redrawn: results are put back in cell order, so
+// the summary and its digest are those of `curios campaign` with the same flags.
+import type { Cell, CampaignConfig } from '../../src/campaign/campaign.ts';
+import { runCells } from '../../src/campaign/pool.ts';
+import { MODES, type Mode, type Row, type TrialResult } from '../../src/campaign/result-types.ts';
+import { aggregate } from '../../src/campaign/stats.ts';
+import { DASHBOARD_LIMITS } from '../limits.ts';
+
+export type CellRunner = (config: CampaignConfig, cells: Cell[], workers: number) => Promise<TrialResult[]>;
+
+export interface ModeRecovery {
+  mode: Mode;
+  manifested: number;
+  /** masked + recovered: the strict successes */
+  recovered: number;
+  /** recovered / manifested; null before any fault manifested */
+  share: number | null;
+}
+
+/** Per mode, strict recovery over every server and fault kind so far. */
+export function recoveryPerMode(rows: readonly Row[], modes: readonly Mode[]): ModeRecovery[] {
+  return MODES.filter((m) => modes.includes(m)).map((mode) => {
+    const mine = rows.filter((r) => r.mode === mode);
+    const manifested = mine.reduce((n, r) => n + r.manifested, 0);
+    const recovered = mine.reduce((n, r) => n + r.outcomes.masked + r.outcomes.recovered, 0);
+    return { mode, manifested, recovered, share: manifested === 0 ? null : recovered / manifested };
+  });
+}
+
+/** Chunks of cells: about twenty redraws a campaign, each chunk big enough to keep every worker busy. */
+export function chunkCells(cells: readonly Cell[], workers: number): Cell[][] {
+  const size = workers <= 1 ? 1 : Math.max(DASHBOARD_LIMITS.campaign_chunk_cells * workers, Math.ceil(cells.length / 20));
+  const out: Cell[][] = [];
+  for (let i = 0; i < cells.length; i += size) out.push(cells.slice(i, i + size));
+  return out;
+}
+
+export class CampaignProgress {
+  readonly results: TrialResult[] = [];
+  rows: Row[] = [];
+  done_cells = 0;
+  finished = false;
+  /** set by the viewer (q): no chunk is started after it */
+  stop_requested = false;
+  error: string | null = null;
+  readonly started_ms: number;
+
+  constructor(
+    readonly config: CampaignConfig,
+    readonly cells: readonly Cell[],
+    readonly workers: number,
+    private readonly clock: () => number,
+  ) {
+    this.started_ms = clock();
+  }
+
+  get total_cells(): number {
+    return this.cells.length;
+  }
+
+  /** Cells per wall second so far (null before any finished). */
+  cellsPerSecond(): number | null {
+    const s = (this.clock() - this.started_ms) / 1000;
+    return this.done_cells === 0 || s <= 0 ? null : this.done_cells / s;
+  }
+
+  perMode(): ModeRecovery[] {
+    return recoveryPerMode(this.rows, this.config.modes);
+  }
+
+  /** Runs every chunk, calling `onChunk` after each; resolves with the results in trial order. */
+  async run(onChunk: () => void, runner: CellRunner = runCells): Promise<TrialResult[]> {
+    try {
+      for (const chunk of chunkCells(this.cells, this.workers)) {
+        if (this.stop_requested) break;
+        const results = await runner(this.config, chunk, this.workers);
+        this.results.push(...results);
+        this.done_cells += chunk.length;
+        this.rows = aggregate(this.results);
+        onChunk();
+        // Let the terminal draw between chunks that ran in this thread.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.finished = !this.stop_requested;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      onChunk();
+      throw e;
+    }
+    return this.results.sort((a, b) => a.index - b.index);
+  }
+}

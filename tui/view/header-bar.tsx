@@ -1,0 +1,39 @@
+// The top two lines: which run this is (mode, seed, fault rate), where it is in virtual time and
+// whether it is running, paused, panicked or given up; then how fast it goes.
+import { Box, Text } from 'ink';
+import { compactCycles, groupedCycles } from '../format.ts';
+import type { RunHeader } from '../live/live-view.ts';
+
+export const HEADER_LINES = 2;
+
+function runState(h: RunHeader): { text: string; color: string } {
+  if (h.panic !== null) return { text: 'KERNEL PANIC', color: 'redBright' };
+  if (h.stopped_at !== null) return { text: 'STOPPED', color: 'yellow' };
+  if (h.paused) return { text: 'PAUSED', color: 'yellow' };
+  if (h.given_up) return { text: 'GIVEN UP', color: 'redBright' };
+  return { text: 'running', color: 'green' };
+}
+
+export function HeaderBar({ header: h }: { header: RunHeader }) {
+  const state = runState(h);
+  const rate = h.fault_rate === 0 ? 'no faults' : `${h.fault_rate} faults/Mcycle`;
+  const cps = h.cycles_per_s === null ? '-' : compactCycles(h.cycles_per_s);
+  const eps = h.trace_events_per_s === null ? '-' : compactCycles(h.trace_events_per_s);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>curios</Text> · mode{' '}
+        <Text bold color="cyan">
+          {h.mode}
+        </Text>{' '}
+        · seed {h.seed} · {rate} · {h.clients} clients · cycle {groupedCycles(h.now_cycles)} ·{' '}
+        <Text bold color={state.color}>
+          {state.text}
+        </Text>
+      </Text>
+      <Text dimColor>
+        simulated {cps} cycles/s · {eps} kernel events/s · speed {h.speed}
+      </Text>
+    </Box>
+  );
+}
