@@ -2,6 +2,12 @@
 // its shape, the capability slot, the capability's kind and rights, the message's words, every
 // page of every buffer — and returns an error code before any state changes. Only a call that
 // decoded cleanly reaches the mechanism (ipc.ts, the mapping database, a device).
+//
+// Before that, `copyIn` takes the thread's argument as plain data, the way a kernel copies a
+// user structure in before reading it: own data properties only, so no getter and no Proxy trap
+// of the thread's ever runs inside the kernel (where a throw would be a kernel panic, and a
+// getter answering differently twice would change an argument between check and use).
+import { types } from 'node:util';
 import { IRQ } from '../hw/machine.ts';
 import { LIMITS } from '../hw/limits.ts';
 import { isRangeMapped, copyFromSpace, copyToSpace } from './copy.ts';
@@ -13,8 +19,34 @@ import type { Capability, ControlAction, DeviceRequest, Message, RecvBuf, Thread
 type Decoded<T> = T | Errno;
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
-  const err = invoke(k, t, raw);
+  const args = copyIn(raw, 0);
+  const err = args === NOT_PLAIN ? 'EINVAL' : invoke(k, t, args);
   if (err !== null) k.wake(t, result({ err }));
+}
+
+const NOT_PLAIN = Symbol('not plain data');
+/** how deep a system call's argument nests (call → msg → buf → fields is 3) */
+const ARG_DEPTH_MAX = 4;
+/** keys or elements in one object or array of an argument */
+const ARG_FIELDS_MAX = 16;
+
+/** A copy of a system call's argument made of plain data, or NOT_PLAIN (accessors, Proxies, functions, too big or too deep). */
+function copyIn(raw: unknown, depth: number): unknown {
+  if (typeof raw === 'function') return NOT_PLAIN;
+  if (typeof raw !== 'object' || raw === null) return raw;
+  if (depth >= ARG_DEPTH_MAX || types.isProxy(raw)) return NOT_PLAIN;
+  if (types.isTypedArray(raw)) return types.isUint8Array(raw) && raw.length <= LIMITS.msg_buf_bytes_max ? new Uint8Array(raw) : NOT_PLAIN;
+  const keys = Object.keys(raw);
+  if (keys.length > ARG_FIELDS_MAX) return NOT_PLAIN;
+  const out: Record<string, unknown> | unknown[] = Array.isArray(raw) ? [] : {};
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(raw, key);
+    if (d === undefined || !('value' in d)) return NOT_PLAIN;
+    const v = copyIn(d.value, depth + 1);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    (out as Record<string, unknown>)[key] = v;
+  }
+  return out;
 }
 
 /** Runs the call; returns an error to hand back at once, or null when the call set its own result. */
