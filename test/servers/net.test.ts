@@ -3,41 +3,15 @@
 // `curios` mode must be recovered from every client's state — the port table rebuilt as it was.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';
 import { netModule, readNetGlobal } from '../../src/servers/net/index.ts';
-import { System } from '../../src/servers/system.ts';
 import { makeWorkload, modelObservations, workloadProgram, type Workload } from '../../src/servers/workload.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import { singleServer } from '../helpers/single-server.ts';
 
-const MODULES: ReadonlyMap<string, ServerModule> = new Map([['net', netModule as ServerModule]]);
 const RUN_CYCLES_MAX = 200_000_000;
-
-function boot(mode: Mode, programs: ClientProgram[]): System {
-  return new System({ mode, servers: [netModule.def], clients: programs });
-}
-
-function runWorkload(mode: Mode, workload: Workload): { system: System; records: Observation[][] } {
-  const records = workload.map((): Observation[] => []);
-  const system = boot(mode, workload.map((ops, c) => workloadProgram(MODULES, ops, records[c])));
-  expect(system.runClients(RUN_CYCLES_MAX)).toBe('until');
-  return { system, records };
-}
-
-function serverIdle(system: System): boolean {
-  return system.serverTask('net').threads.some((t) => t.state === 'recv-blocked');
-}
-
-function answered(system: System): number {
-  return system.requests.order.get('net')?.length ?? 0;
-}
-
-/** Restarts net as the supervisor would, and runs until the new incarnation waits for requests. */
-function crashAndRecover(system: System): void {
-  const orphans = system.kernel.restartTask(system.serverTask('net'));
-  expect(orphans).toEqual([]);
-  expect(system.run({ until: () => serverIdle(system), steps_max: 10_000 })).toBe('until');
-}
+const { modules: MODULES, boot, runWorkload, serverIdle, answered, crashAndRecover, phased: phasedWith } = singleServer(netModule as ServerModule, RUN_CYCLES_MAX);
+/** net's clients pause long between phases: long enough for the test to crash and restart it. */
+const phased = (phases: ClientOp[][], record: Observation[]) => phasedWith(phases, record, 1_000_000);
 
 function op(name: string, args: number[], text?: string): ClientOp {
   return text === undefined ? { server: 'net', op: name, args } : { server: 'net', op: name, args, text };
@@ -134,18 +108,3 @@ describe('net: recovery in curios mode rebuilds the port table from every client
     );
   });
 });
-
-/** A client program running its phases with a shared socket table, pausing between them. */
-function phased(phases: ClientOp[][], record: Observation[]): ClientProgram {
-  const PAUSE_CYCLES = 1_000_000;
-  return function* (env) {
-    const local = netModule.newLocal();
-    for (const [k, ops] of phases.entries()) {
-      if (k > 0) yield* env.sleep(PAUSE_CYCLES);
-      for (const o of ops) {
-        const call = netModule.encode(o, local);
-        record.push(netModule.decode(o, yield* env.call('net', call.op, call.words, call.data), local));
-      }
-    }
-  };
-}

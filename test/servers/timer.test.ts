@@ -8,46 +8,23 @@
 // own order, which is all the timer model needs: a client's alarms are its own.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';
-import { System } from '../../src/servers/system.ts';
+import type { System } from '../../src/servers/system.ts';
 import { ALARMS_MAX, readTimerGlobal, timerModule, type TimerGlobal } from '../../src/servers/timer/index.ts';
 import { makeWorkload, modelObservations, workloadProgram, type Workload } from '../../src/servers/workload.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import { singleServer } from '../helpers/single-server.ts';
 
-const MODULES: ReadonlyMap<string, ServerModule> = new Map([['timer', timerModule as ServerModule]]);
 const RUN_CYCLES_MAX = 500_000_000;
-
-function boot(mode: Mode, programs: ClientProgram[]): System {
-  return new System({ mode, servers: [timerModule.def], clients: programs });
-}
-
-function runWorkload(mode: Mode, workload: Workload): { system: System; records: Observation[][] } {
-  const records = workload.map((): Observation[] => []);
-  const system = boot(mode, workload.map((ops, c) => workloadProgram(MODULES, ops, records[c])));
-  expect(system.runClients(RUN_CYCLES_MAX)).toBe('until');
-  return { system, records };
-}
-
 /**
  * The server waits for requests and has seen every interrupt: the kernel polls the timer only
  * between slices, so a deadline can be overdue for a moment before its interrupt is raised.
  */
-function serverIdle(system: System): boolean {
+const noOverdueDeadline = (system: System) => {
   const deadline = system.machine.timer.deadline_cycles;
-  if (deadline !== null && deadline <= system.now) return false;
-  return system.serverTask('timer').threads.some((t) => t.state === 'recv-blocked');
-}
-
-function answered(system: System): number {
-  return system.requests.order.get('timer')?.length ?? 0;
-}
-
-/** Restarts timer as the supervisor would, and runs until the new incarnation waits for requests. */
-function crashAndRecover(system: System): void {
-  expect(system.kernel.restartTask(system.serverTask('timer'))).toEqual([]);
-  expect(system.run({ until: () => serverIdle(system), steps_max: 10_000 })).toBe('until');
-}
+  return deadline === null || deadline > system.now;
+};
+const { modules: MODULES, boot, runWorkload, serverIdle, answered, crashAndRecover, phased: phasedWith } = singleServer(timerModule as ServerModule, RUN_CYCLES_MAX, noOverdueDeadline);
+const phased = (phases: ClientOp[][], record: Observation[]) => phasedWith(phases, record, 100_000);
 
 /** Runs until the server has handled every interrupt (a deadline may pass as the last client ends). */
 function settle(system: System): void {
@@ -159,23 +136,3 @@ describe('timer: recovery in curios mode rebuilds the queue and the hardware dea
     );
   });
 });
-
-/** A client program running its phases with a shared alarm table, pausing between them. */
-function phased(phases: ClientOp[][], record: Observation[]): ClientProgram {
-  const PAUSE_CYCLES = 100_000;
-  return function* (env) {
-    const local = timerModule.newLocal();
-    for (const [k, ops] of phases.entries()) {
-      if (k > 0) yield* env.sleep(PAUSE_CYCLES);
-      for (const o of ops) {
-        const performed = timerModule.perform?.(env, o, local) ?? null;
-        if (performed !== null) {
-          record.push(yield* performed);
-          continue;
-        }
-        const call = timerModule.encode(o, local);
-        record.push(timerModule.decode(o, yield* env.call('timer', call.op, call.words, call.data), local));
-      }
-    }
-  };
-}
