@@ -8,6 +8,7 @@ import { runCells } from '../campaign/pool.ts';
 import { formatSummary } from '../campaign/report/index.ts';
 import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
 import { aggregate } from '../campaign/stats.ts';
+import type { Store } from '../store/index.ts';
 import { fail } from './errors.ts';
 
 /** What a campaign writes with --format json: the summary, and (for shards) everything merge needs. */
@@ -29,17 +30,25 @@ export async function runCampaign(config: CampaignConfig, workers: number, shard
   const show = progress ? progressLine(started, cells.length) : undefined;
   const results = await runCells(config, cells, workers, show, onResults);
   if (progress) process.stderr.write('\r\x1b[2K');
-  const seconds = Math.max(1e-9, (performance.now() - started) / 1000);
-  const file: CampaignFile = {
+  return { file: campaignFile(config, results, (performance.now() - started) / 1000, shard), results };
+}
+
+/** The campaign's result file: its summary, and for a shard every trial (what merge needs). */
+export function campaignFile(config: CampaignConfig, results: TrialResult[], seconds: number, shard: { index: number; count: number } | null): CampaignFile {
+  return {
     seed: config.seed,
     trials: results.length,
     digest: digestOf(results),
-    trialsPerSecond: Math.round((results.length / seconds) * 10) / 10,
+    trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
     rows: aggregate(results),
     config,
     ...(shard === null ? {} : { shard, results }),
   };
-  return { file, results };
+}
+
+/** Records a finished campaign (its configuration, summary, digest, the seeds it saved, start and end) in the store. */
+export function recordCampaign(store: Store, file: CampaignFile, shard: { index: number; count: number } | null, seeds: string[], startedAt: string): void {
+  store.addCampaign({ config: { ...file.config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() });
 }
 
 export function defaultWorkers(): number {

@@ -3,9 +3,8 @@
 // --json is not given; otherwise the same run prints plain lines and ends by itself. This layer
 // owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
 import { performance } from 'node:perf_hooks';
-import { cellsOf, digestOf, shardCells, type CampaignConfig } from '../campaign/campaign.ts';
+import { cellsOf, shardCells, type CampaignConfig } from '../campaign/campaign.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
-import { aggregate } from '../campaign/stats.ts';
 import type { Cycles } from '../hw/types.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
 import { progressJson, progressLine } from '../../tui/campaign/campaign-lines.ts';
@@ -16,9 +15,9 @@ import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
 import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
 import { parseCount, parseOne, parseSeed, parseShard } from './args.ts';
-import { defaultWorkers, report, writeOut, type CampaignFile } from './campaign.ts';
+import { campaignFile, defaultWorkers, recordCampaign, report, writeOut } from './campaign.ts';
 import { CliError, fail } from './errors.ts';
-import { dbPath, saveSeeds, withStore } from './seeds.ts';
+import { dbPath, openStoreOrFail, saveSeedsTo } from './seeds.ts';
 
 /** The flags `curios dashboard` reads (the campaign ones are those of `curios campaign`). */
 export interface DashboardOpts {
@@ -87,22 +86,22 @@ async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: T
   const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   const db = o.store ? dbPath(o.db) : null;
-  // A store that cannot be used is refused before the trials, as `curios campaign` does.
-  if (db !== null) withStore(db, () => undefined);
-  const startedAt = new Date().toISOString();
-  const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
-  const progress = new CampaignProgress(config, cells, workers, () => performance.now());
-  const line = (s: string) => io.stdout.write(`${s}\n`);
-  const terminal = io.stdout.isTTY === true && o.json !== true;
-  const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
-  const seconds = Math.max(1e-9, (performance.now() - progress.started_ms) / 1000);
-  const file: CampaignFile = { seed: config.seed, trials: results.length, digest: digestOf(results), trialsPerSecond: Math.round((results.length / seconds) * 10) / 10, rows: aggregate(results), config, ...(shard === null ? {} : { shard, results }) };
-  if (db !== null) {
-    const seeds = saveSeeds(db, config, results, (s) => io.stderr.write(`${s}\n`));
-    withStore(db, (store) => store.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() }));
+  // As `curios campaign` does: the store is opened (and locked) before the trials and held to the end.
+  const store = db === null ? null : openStoreOrFail(db);
+  try {
+    const startedAt = new Date().toISOString();
+    const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
+    const progress = new CampaignProgress(config, cells, workers, () => performance.now());
+    const line = (s: string) => io.stdout.write(`${s}\n`);
+    const terminal = io.stdout.isTTY === true && o.json !== true;
+    const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
+    const file = campaignFile(config, results, (performance.now() - progress.started_ms) / 1000, shard);
+    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, config, results, (s) => io.stderr.write(`${s}\n`)), startedAt);
+    if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
+    else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
+  } finally {
+    store?.close();
   }
-  if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
-  else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
 }
 
 /** The campaign on the terminal until it ends and q is pressed; q before the end stops it. */

@@ -9,7 +9,7 @@ import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed, parseShard } from './args.ts';
-import { defaultWorkers, formatCompare, mergeFiles, report, runCampaign, writeOut } from './campaign.ts';
+import { defaultWorkers, formatCompare, mergeFiles, recordCampaign, report, runCampaign, writeOut } from './campaign.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { demoCommand } from './demo.ts';
@@ -90,7 +90,7 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const { file } = await runCampaign(config, workers, shard, process.stderr.isTTY === true, onResults);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
     writeOut(o.out, text, out);
-    store?.addCampaign({ config: { ...config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() });
+    if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
   } finally {
     store?.close();
   }
