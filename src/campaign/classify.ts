@@ -12,7 +12,7 @@
 //   the client of the faulting request was hit, `degraded-collateral` when any other client was.
 import type { Outcome } from './result-types.ts';
 import type { RunRecord } from './trial.ts';
-import { sameObservation } from '../servers/framework/module.ts';
+import { isError, judge } from './verdict.ts';
 
 export type FailedReason = 'given-up' | 'panic' | 'liveness';
 
@@ -36,11 +36,12 @@ export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classifica
     for (let i = 0; i < Math.max(obs.length, gold.length); i++) {
       const got = obs[i];
       const want = gold[i];
-      if (got === undefined || want === undefined || sameObservation(got, want)) continue;
-      if (got.status !== 'OK' && got.status !== want.status) {
+      if (got === undefined || want === undefined) continue;
+      const verdict = judge(want, got);
+      if (isError(verdict)) {
         warned = true;
         if (!hit.includes(c)) hit.push(c);
-      } else if (!warned) {
+      } else if (verdict !== 'same' && !warned) {
         silent = true;
       }
     }

@@ -6,7 +6,7 @@ import { drawInt, streamFor } from '../hw/seed.ts';
 import type { FaultPlan } from '../faults/model.ts';
 import { demoProfile, modulesOf } from '../servers/catalog.ts';
 import type { ClientOp, Observation } from '../servers/framework/module.ts';
-import { STALE_STATUSES } from '../servers/framework/status.ts';
+import { isError, judge } from './verdict.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
 import { MODES, type Mode } from '../ssr/layout.ts';
@@ -81,15 +81,13 @@ function summarize(id: number, ops: readonly ClientOp[], golden: Observation[], 
     const g = golden[i];
     const op = ops[i];
     // Errors the fault-free run gets too (opening a file that is not there) are not the crash's.
-    const newError = o.status !== 'OK' && o.status !== g?.status;
-    if (newError) s.errors++;
-    if (newError && STALE_STATUSES.has(o.status)) s.staleHandles++;
-    const wrong = g !== undefined && o.status === 'OK' && g.status === 'OK' && JSON.stringify(o) !== JSON.stringify(g);
-    if (wrong) s.wrongResults++;
-    const differs = g !== undefined && (o.status !== g.status || wrong);
-    if (differs && !noted.has(op.server)) {
+    const verdict = g === undefined ? 'same' : judge(g, o);
+    if (isError(verdict)) s.errors++;
+    if (verdict === 'stale') s.staleHandles++;
+    if (verdict === 'wrong') s.wrongResults++;
+    if (verdict !== 'same' && !noted.has(op.server)) {
       noted.add(op.server);
-      notes.push(`client ${id}: ${op.server}.${op.op} expected ${g.status}, got ${o.status}${wrong ? ' (a wrong result, no error)' : ''}`);
+      notes.push(`client ${id}: ${op.server}.${op.op} expected ${g.status}, got ${o.status}${verdict === 'wrong' ? ' (a wrong result, no error)' : ''}`);
     }
   });
   return s;

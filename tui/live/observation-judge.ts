@@ -8,19 +8,10 @@
 // error by that server: after it, a difference (a timer id drawn from a reset SSR, a read of a
 // file a restart forgot) is the consequence the client was warned of, and counts as `other`.
 import type { Observation } from '../../src/servers/framework/module.ts';
-import { sameObservation } from '../../src/servers/framework/module.ts';
-import { STALE_STATUSES } from '../../src/servers/framework/status.ts';
+import { judge, type Verdict } from '../../src/campaign/verdict.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 
-export type Verdict = 'same' | 'error' | 'stale' | 'wrong' | 'other';
-
-export function judge(golden: Observation, seen: Observation): Verdict {
-  if (sameObservation(golden, seen)) return 'same';
-  if (seen.status !== 'OK' && seen.status !== golden.status) return STALE_STATUSES.has(seen.status) ? 'stale' : 'error';
-  if (seen.status === 'OK' && golden.status === 'OK') return 'wrong';
-  // OK where the golden run had an error: a difference, not an error the client was told of.
-  return 'other';
-}
+export { judge, type Verdict };
 
 export interface ClientTally {
   client: number;
