@@ -118,7 +118,7 @@ describe('CampaignScreen and CampaignApp', () => {
     const frame = app.lastFrame() ?? '';
     expect(frame).toMatch(/outcomes \(rows 2-\d+ of 32/);
     app.stdin.write('q');
-    await settle();
+    for (let waited = 0; !progress.stop_requested && waited < 1_000; waited += 10) await settle(10);
     expect(progress.stop_requested).toBe(true);
     app.unmount();
   });

@@ -8,6 +8,10 @@ import { LiveApp } from '../../tui/view/live-app.tsx';
 
 const NO_FRAMES_MS = 3_600_000;
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done()` holds, at most three seconds (a loaded machine draws late). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 3_000; waited += 10) await settle(10);
+}
 const mounted: { unmount: () => void }[] = [];
 
 afterEach(() => {
@@ -20,9 +24,12 @@ function app(frame_ms = NO_FRAMES_MS) {
   for (let i = 0; i < 3; i++) model.tick();
   const instance = render(<LiveApp model={model} frame_ms={frame_ms} />);
   mounted.push(instance);
+  /** Presses a key and answers the next frame: waits for the frame to change (a loaded machine may take a while to redraw), at most a second. */
   const press = async (input: string) => {
+    const before = instance.frames.length;
     instance.stdin.write(input);
-    await settle();
+    for (let waited = 0; instance.frames.length === before && waited < 1_000; waited += 10) await settle(10);
+    await settle(10);
     return instance.lastFrame() ?? '';
   };
   return { model, instance, press };
@@ -76,10 +83,10 @@ describe('LiveApp keys', () => {
   });
 
   it('the fault asked for shows up in the events of the next frames', async () => {
-    const { press } = app(20);
+    const { instance, press } = app(20);
     await press('k');
     await press('4');
-    await settle(300);
+    await until(() => /fault\s+fs\s+crash: crash at time/.test(instance.lastFrame() ?? ''));
     const frame = await press('s');
     expect(frame).toMatch(/inject\s+fs\s+crash \(hand\)/);
     expect(frame).toMatch(/fault\s+fs\s+crash: crash at time/);
@@ -120,7 +127,7 @@ describe('LiveApp frames', () => {
   it('the frame timer runs the simulation and redraws', async () => {
     const { model, instance } = app(20);
     const before = model.sim.now;
-    await settle(300);
+    await until(() => shownCycle(instance.lastFrame() ?? '') > before);
     expect(model.sim.now).toBeGreaterThan(before);
     expect(shownCycle(instance.lastFrame() ?? '')).toBeGreaterThan(before);
   });
