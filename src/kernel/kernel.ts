@@ -87,7 +87,10 @@ export class Kernel implements MemoryViewHost {
   readonly mapping: MappingDb;
   readonly tasks: Task[] = [];
   readonly endpoints: Endpoint[] = [];
+  /** threads that exist (a restarted task's old threads are dropped: long runs stay bounded) */
   readonly threads: Thread[] = [];
+  private readonly thread_by_id = new Map<number, Thread>();
+  private next_thread_id = 0;
   readonly irq_bindings = new Map<number, { endpoint: Endpoint; badge: Badge }>();
   /** the fault injector's hook on every load and store (null: none) */
   memoryHook: MemoryHook | null = null;
@@ -192,7 +195,7 @@ export class Kernel implements MemoryViewHost {
     if (!Number.isInteger(priority) || priority < 0 || priority >= LIMITS.priorities) throw new RangeError(`priority ${priority} outside 0..${LIMITS.priorities - 1}`);
     const quantum = opts.quantum_cycles ?? LIMITS.quantum_cycles_default;
     const thread: Thread = {
-      id: this.threads.length,
+      id: this.next_thread_id++,
       task,
       name: `${task.name}.${name}`,
       state: 'ready',
@@ -218,6 +221,7 @@ export class Kernel implements MemoryViewHost {
       gen: null,
     };
     this.threads.push(thread);
+    this.thread_by_id.set(thread.id, thread);
     task.threads.push(thread);
     this.entries.set(thread, entry);
     this.scheduler.makeReady(thread);
@@ -312,6 +316,7 @@ export class Kernel implements MemoryViewHost {
       const o = this.stopThread(t);
       if (o !== null) orphans.push(o);
     }
+    this.forget(task.threads);
     task.threads.length = 0;
     this.mapping.clear(task.as);
     task.incarnation++;
@@ -525,7 +530,16 @@ export class Kernel implements MemoryViewHost {
   // ---- inspection ----
 
   threadById(id: number): Thread | null {
-    return this.threads[id] ?? null;
+    return this.thread_by_id.get(id) ?? null;
+  }
+
+  /** Drops stopped threads from the kernel's tables (their ids are never used again). */
+  private forget(dead: readonly Thread[]): void {
+    const gone = new Set(dead);
+    for (const t of dead) this.thread_by_id.delete(t.id);
+    const kept = this.threads.filter((t) => !gone.has(t));
+    this.threads.length = 0;
+    this.threads.push(...kept);
   }
 
   traceHash(): string {
