@@ -9,7 +9,9 @@ import { formatSummary } from '../campaign/report/index.ts';
 import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
 import { aggregate } from '../campaign/stats.ts';
 import type { Store } from '../store/index.ts';
+import { parseCount, parseShard } from './args.ts';
 import { fail } from './errors.ts';
+import { dbPath, openStoreOrFail } from './seeds.ts';
 
 /** What a campaign writes with --format json: the summary, and (for shards) everything merge needs. */
 export interface CampaignFile extends CampaignSummary {
@@ -49,6 +51,33 @@ export function campaignFile(config: CampaignConfig, results: TrialResult[], sec
 /** Records a finished campaign (its configuration, summary, digest, the seeds it saved, start and end) in the store. */
 export function recordCampaign(store: Store, file: CampaignFile, shard: { index: number; count: number } | null, seeds: string[], startedAt: string): void {
   store.addCampaign({ config: { ...file.config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() });
+}
+
+/** The flags every way of running a campaign shares (curios campaign, compare, dashboard --campaign). */
+export interface RunFlags {
+  workers?: string;
+  shard?: string;
+  db?: string;
+  store: boolean;
+}
+
+export interface CampaignSetup {
+  workers: number;
+  shard: { index: number; count: number } | null;
+  /** the store's path and the store itself, opened (and locked) before the trials and held to the end; null with --no-store */
+  db: string | null;
+  store: Store | null;
+}
+
+/**
+ * Parses the run flags and opens the store first: a store that cannot be used, or that another
+ * process is writing, is refused before hours of trials. The caller closes the store.
+ */
+export function campaignSetup(o: RunFlags): CampaignSetup {
+  const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
+  const shard = o.shard === undefined ? null : parseShard(o.shard);
+  const db = o.store ? dbPath(o.db) : null;
+  return { workers, shard, db, store: db === null ? null : openStoreOrFail(db) };
 }
 
 export function defaultWorkers(): number {

@@ -14,10 +14,10 @@ import { DashboardModel } from '../../tui/live/dashboard-model.ts';
 import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
 import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
-import { parseCount, parseOne, parseSeed, parseShard } from './args.ts';
-import { campaignFile, defaultWorkers, recordCampaign, report, writeOut } from './campaign.ts';
+import { parseCount, parseOne, parseSeed } from './args.ts';
+import { campaignFile, campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
 import { CliError, fail } from './errors.ts';
-import { dbPath, openStoreOrFail, saveSeedsTo } from './seeds.ts';
+import { saveSeedsTo } from './seeds.ts';
 
 /** The flags `curios dashboard` reads (the campaign ones are those of `curios campaign`). */
 export interface DashboardOpts {
@@ -83,11 +83,7 @@ export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | nu
 }
 
 async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: TerminalStreams): Promise<void> {
-  const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
-  const shard = o.shard === undefined ? null : parseShard(o.shard);
-  const db = o.store ? dbPath(o.db) : null;
-  // As `curios campaign` does: the store is opened (and locked) before the trials and held to the end.
-  const store = db === null ? null : openStoreOrFail(db);
+  const { workers, shard, db, store } = campaignSetup(o);
   try {
     const startedAt = new Date().toISOString();
     const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);

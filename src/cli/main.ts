@@ -8,12 +8,12 @@ import { FAULT_KINDS, TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
-import { parseCount, parseList, parseOne, parseSeed, parseShard } from './args.ts';
-import { defaultWorkers, formatCompare, mergeFiles, recordCampaign, report, runCampaign, writeOut } from './campaign.ts';
+import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
+import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runCampaign, writeOut } from './campaign.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { demoCommand } from './demo.ts';
-import { dbPath, formatSeedLine, loadTrialFile, openStoreOrFail, replayCommand, saveSeedsTo, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import { dbPath, formatSeedLine, loadTrialFile, replayCommand, saveSeedsTo, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
 import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { CliError, EXIT, fail } from './errors.ts';
@@ -75,17 +75,12 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
 
 async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> {
   const config = campaignConfig(o, compare);
-  const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
-  const shard = o.shard === undefined ? null : parseShard(o.shard);
-  const db = o.store ? dbPath(o.db) : null;
-  // The store is opened (and locked) first and held to the end: a store that cannot be used, or
-  // that another process is writing, is refused before hours of trials; and every crash seed is
-  // saved as soon as its cell's results come in, so a campaign killed midway keeps what it found.
-  const store = db === null ? null : openStoreOrFail(db);
+  const { workers, shard, db, store } = campaignSetup(o);
   try {
     const startedAt = new Date().toISOString();
     const seeds: string[] = [];
     const log = (line: string) => process.stderr.write(`${line}\n`);
+    // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
     const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, config, results, log));
     const { file } = await runCampaign(config, workers, shard, process.stderr.isTTY === true, onResults);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);

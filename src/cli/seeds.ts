@@ -46,11 +46,6 @@ function tracePath(db: string, id: string): string {
 }
 
 /** Shrinks and stores every failing trial of a campaign; returns the ids (new and known). */
-export function saveSeeds(db: string, config: CampaignConfig, results: readonly TrialResult[], log: (s: string) => void): string[] {
-  if (!results.some(isCrash)) return [];
-  return withStore(db, (store) => saveSeedsTo(store, db, config, results, log));
-}
-
 const isCrash = (r: TrialResult) => r.outcome === 'silent-corruption' || r.outcome === 'failed';
 
 /** Shrinks and stores the crash seeds among `results` in an open store (and their traces beside it); answers their ids. */

@@ -9,7 +9,7 @@ import type { CampaignConfig } from '../../src/campaign/campaign.ts';
 import { compareReplay, replayTrial } from '../../src/campaign/replay.ts';
 import type { Outcome } from '../../src/campaign/result-types.ts';
 import { runCampaign } from '../../src/cli/campaign.ts';
-import { saveSeeds, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
+import { saveSeedsTo, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
 import { makeWorkDir } from '../helpers/cli.ts';
 
 const dir = makeWorkDir();
@@ -29,7 +29,7 @@ describe('the crash seeds a campaign saves', () => {
   beforeAll(async () => {
     const { results } = await runCampaign(config, 1, null, false);
     failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption').length;
-    ids = saveSeeds(db, config, results, (line) => log.push(line));
+    ids = withStore(db, (store) => saveSeedsTo(store, db, config, results, (line) => log.push(line)));
   });
 
   it('are stored, one per distinct failure, each reported', () => {
@@ -55,7 +55,7 @@ describe('the crash seeds a campaign saves', () => {
   it('saving the same failures again adds nothing and reports them as known', async () => {
     const { results } = await runCampaign(config, 1, null, false);
     const again: string[] = [];
-    expect(saveSeeds(db, config, results, (line) => again.push(line))).toEqual(ids);
+    expect(withStore(db, (store) => saveSeedsTo(store, db, config, results, (line) => again.push(line)))).toEqual(ids);
     expect(again.every((l) => l.startsWith('known seed '))).toBe(true);
     expect(withStore(db, (store) => store.listSeeds())).toHaveLength(new Set(ids).size);
   });

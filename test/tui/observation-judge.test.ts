@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/servers/framework/module.ts';
 import { DASHBOARD_LIMITS } from '../../tui/limits.ts';
-import { judge, ObservationJudge } from '../../tui/live/observation-judge.ts';
+import { judge } from '../../src/campaign/verdict.ts';
+import { ObservationJudge } from '../../tui/live/observation-judge.ts';
 
 const ok = (...value: number[]): Observation => ({ status: 'OK', value });
 const err = (status: Observation['status']): Observation => ({ status, value: [] });

@@ -11,8 +11,6 @@ import type { Observation } from '../../src/servers/framework/module.ts';
 import { judge, type Verdict } from '../../src/campaign/verdict.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 
-export { judge, type Verdict };
-
 export interface ClientTally {
   client: number;
   /** observations the client made in the faulty run */
