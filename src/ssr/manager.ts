@@ -211,13 +211,22 @@ export class SsrManager implements IpcHooks {
 
   // ---- inside ----
 
-  /** At recovery: a sealed SSR must verify; the one the failed request held may pass `validate`. */
+  /**
+   * At recovery: a sealed SSR must verify, and pass the server's `validate` (the paper's heuristic
+   * consistency check: a fault inside a request can corrupt the state before it is sealed, and a
+   * recovery routine fed such a state would fail again at every restart); the one the failed
+   * request held may pass `validate` alone.
+   */
   private judge(entry: ServerEntry, ssr: Ssr): void {
+    const validate = entry.spec.validate;
     if (this.verify(ssr)) {
-      ssr.condition = 'sealed';
+      if (validate === undefined || validate(this.stateView(ssr.home, entry.spec.state_bytes))) {
+        ssr.condition = 'sealed';
+        return;
+      }
+      this.reset(entry, ssr, 'sealed state failed validation at recovery');
       return;
     }
-    const validate = entry.spec.validate;
     if (ssr.condition === 'suspect' && validate !== undefined && validate(this.stateView(ssr.home, entry.spec.state_bytes))) {
       this.stats.validated++;
       this.seal(ssr, entry.spec);

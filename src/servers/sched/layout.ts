@@ -47,7 +47,7 @@ export const SCHED_STATE_BYTES = 20;
 const S_MARKER = 0;
 const S_BASE = 4;
 const S_CURRENT = 5;
-const S_QUANTUM = 8;
+export const S_QUANTUM = 8;
 const S_EXPIRIES = 12;
 const S_STAMP = 16;
 
