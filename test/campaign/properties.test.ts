@@ -10,7 +10,7 @@ import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/tr
 import { faultArb } from '../../src/faults/arbitraries.ts';
 import type { Fault, FaultKind, FaultPlan } from '../../src/faults/model.ts';
 import { sameObservation } from '../../src/servers/framework/module.ts';
-import { targets } from '../../src/servers/catalog.ts';
+import { profileFor, targets } from '../../src/servers/catalog.ts';
 import { fsModule } from '../../src/servers/fs/index.ts';
 import type { ServerModule } from '../../src/servers/framework/module.ts';
 import { makeWorkload } from '../../src/servers/workload.ts';
@@ -47,9 +47,11 @@ function clientsThatDiffer(cfg: TrialConfig, plan: FaultPlan): { differ: number[
  * request that takes another client's name; a flipped port in `bind` takes another's port.
  */
 const GLOBAL_NAMESPACE = new Set(['disk', 'fs', 'net']);
+/** A server that keeps no client state: the injector lands a flip at rest of "its SSR" in its heap (global state). */
+const stateless = (server: string) => (profileFor(server).servers.find((d) => d.name === server)?.state_bytes ?? 0) === 0;
 const clientScopedFault = (server: string, kind: FaultKind): fc.Arbitrary<Fault> =>
   faultArb(server, kind).filter((f) => {
-    if (f.kind === 'bitflip') return f.target !== 'heap' && !(GLOBAL_NAMESPACE.has(server) && f.target === 'msg');
+    if (f.kind === 'bitflip') return f.target !== 'heap' && !(GLOBAL_NAMESPACE.has(server) && f.target === 'msg') && !(stateless(server) && f.trigger.at === 'time');
     if (f.kind === 'wild-write') return f.region !== 'heap';
     return true;
   });
