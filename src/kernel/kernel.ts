@@ -26,7 +26,7 @@ import {
   type DeviceName,
   type Endpoint,
   type FaultInfo,
-  type FaultKind,
+  type ExceptionKind,
   type SysResult,
   type Task,
   type TaskImage,
@@ -41,7 +41,7 @@ import { Trace } from './trace.ts';
 export const FAULT_LABEL = 0xfa17;
 /** The label of a quantum-expiry report to the user-level scheduler; words: [task id, thread id, priority]. */
 export const SCHED_LABEL = 0x5c4e;
-export const FAULT_KIND_CODES: Record<FaultKind, number> = { 'page-read': 1, 'page-write': 2, exception: 3, killed: 4, watchdog: 5, alignment: 6 };
+export const EXCEPTION_KIND_CODES: Record<ExceptionKind, number> = { 'page-read': 1, 'page-write': 2, exception: 3, killed: 4, watchdog: 5, alignment: 6 };
 
 export interface ThreadCtx {
   mem: Mem;
@@ -296,7 +296,7 @@ export class Kernel implements MemoryViewHost {
       kind: 'kernel',
       badge: handler.badge,
       label: FAULT_LABEL,
-      words: [FAULT_KIND_CODES[info.kind], thread.task.id, thread.id, info.vaddr >>> 0, orphan === null ? 0 : orphan.id + 1],
+      words: [EXCEPTION_KIND_CODES[info.kind], thread.task.id, thread.id, info.vaddr >>> 0, orphan === null ? 0 : orphan.id + 1],
     });
   }
 

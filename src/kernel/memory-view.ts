@@ -11,11 +11,11 @@ import type { Machine } from '../hw/machine.ts';
 import { XLATE_READONLY, XLATE_UNMAPPED } from '../hw/mmu.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import { LIMITS } from '../hw/limits.ts';
-import type { FaultKind, Thread } from './objects.ts';
+import type { ExceptionKind, Thread } from './objects.ts';
 
 export class SimFault extends Error {
   constructor(
-    readonly kind: FaultKind,
+    readonly kind: ExceptionKind,
     readonly vaddr: VirtAddr,
     message: string,
   ) {
@@ -162,7 +162,7 @@ export class MemoryView implements Mem {
     }
   }
 
-  private stop(kind: FaultKind, vaddr: VirtAddr, message: string): never {
+  private stop(kind: ExceptionKind, vaddr: VirtAddr, message: string): never {
     this.thread.fault = { kind, vaddr, message };
     throw new SimFault(kind, vaddr, message);
   }

@@ -98,13 +98,14 @@ export interface Thread {
 }
 
 export interface FaultInfo {
-  kind: FaultKind;
+  kind: ExceptionKind;
   vaddr: VirtAddr;
   message: string;
 }
 
-export const FAULT_KINDS = ['page-read', 'page-write', 'exception', 'killed', 'watchdog', 'alignment'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Processor exceptions the kernel delivers to a fault handler (not the injector's fault kinds). */
+export const EXCEPTION_KINDS = ['page-read', 'page-write', 'exception', 'killed', 'watchdog', 'alignment'] as const;
+export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 export interface Task {
   readonly id: number;

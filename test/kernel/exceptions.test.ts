@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/hw/limits.ts';
-import { FAULT_KIND_CODES, type ThreadCtx } from '../../src/kernel/kernel.ts';
+import { EXCEPTION_KIND_CODES, type ThreadCtx } from '../../src/kernel/kernel.ts';
 import type { SysResult } from '../../src/kernel/objects.ts';
 import * as sys from '../../src/kernel/sys.ts';
 import { FaultRecorder, makeKernel } from '../helpers/kernel-fixtures.ts';
@@ -23,15 +23,15 @@ type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** The fault code each behaviour must produce, the vaddr it reports, and a fragment of the trace's fault line. */
 const EXPECTED: Record<Behaviour, { code: number; vaddr: number; trace: string }> = {
-  TypeError: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'TypeError: ' },
-  RangeError: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'RangeError: ' },
-  CustomError: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'CustomError: custom' },
-  string: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'thrown string: a string' },
-  undefined: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'thrown undefined' },
-  unprintable: { code: FAULT_KIND_CODES.exception, vaddr: 0, trace: 'cannot be described' },
-  'caught-fault-then-syscall': { code: FAULT_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
-  'caught-fault-then-return': { code: FAULT_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
-  'caught-fault-then-store': { code: FAULT_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
+  TypeError: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'TypeError: ' },
+  RangeError: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'RangeError: ' },
+  CustomError: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'CustomError: custom' },
+  string: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'thrown string: a string' },
+  undefined: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'thrown undefined' },
+  unprintable: { code: EXCEPTION_KIND_CODES.exception, vaddr: 0, trace: 'cannot be described' },
+  'caught-fault-then-syscall': { code: EXCEPTION_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
+  'caught-fault-then-return': { code: EXCEPTION_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
+  'caught-fault-then-store': { code: EXCEPTION_KIND_CODES['page-read'], vaddr: UNMAPPED, trace: 'page fault' },
 };
 
 function* misbehave(ctx: ThreadCtx, how: Behaviour): sys.Sys<void> {
@@ -140,7 +140,7 @@ describe('exceptions', () => {
     expect(k.run()).toBe('idle');
     expect(k.panic_reason).toBeNull();
     expect(loads).toBe(LIMITS.accesses_per_slice_max);
-    expect(recorder.records).toEqual([{ badge: HANDLER_BADGE, kind_code: FAULT_KIND_CODES.watchdog, task_id: looper.id, thread_id: loop_thread.id, vaddr: OWN_PAGE, orphan: 0 }]);
+    expect(recorder.records).toEqual([{ badge: HANDLER_BADGE, kind_code: EXCEPTION_KIND_CODES.watchdog, task_id: looper.id, thread_id: loop_thread.id, vaddr: OWN_PAGE, orphan: 0 }]);
     expect(rounds).toBe(5);
   });
 
@@ -181,7 +181,7 @@ describe('exceptions', () => {
       });
       expect(k.run()).toBe('idle');
       expect(k.panic_reason).toBeNull();
-      expect(fault).toMatchObject({ kind: 'kernel', badge: 5, words: [FAULT_KIND_CODES.exception, server.id, server_threads[0], 0, client_thread.id + 1] });
+      expect(fault).toMatchObject({ kind: 'kernel', badge: 5, words: [EXCEPTION_KIND_CODES.exception, server.id, server_threads[0], 0, client_thread.id + 1] });
       expect(settled.map((s) => s.err)).toEqual(how === 'abort-call' ? ['OK'] : ['OK', 'OK']);
       expect(server_threads).toHaveLength(how === 'abort-call' ? 1 : 2);
       if (how === 'abort-call') expect(answer).toMatchObject({ err: 'EABORTED' });

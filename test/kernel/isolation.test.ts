@@ -3,8 +3,8 @@
 // checked against a model that is a Map of bytes by virtual address.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAULT_KIND_CODES } from '../../src/kernel/kernel.ts';
-import type { FaultKind } from '../../src/kernel/objects.ts';
+import { EXCEPTION_KIND_CODES } from '../../src/kernel/kernel.ts';
+import type { ExceptionKind } from '../../src/kernel/objects.ts';
 import * as sys from '../../src/kernel/sys.ts';
 import { FaultRecorder, fillPage, makeKernel, snapshotPages } from '../helpers/kernel-fixtures.ts';
 
@@ -74,7 +74,7 @@ function resolve(plan: AccessPlan, perms: Perm[]): Access {
 const fillByte = (seed: number, vpn: number, i: number): number => (seed * 131 + vpn * 17 + i * 7) & 0xff;
 
 /** What the model expects one access to do: a fault, a loaded value, or bytes. */
-type Outcome = { fault: { kind: FaultKind; vaddr: number } } | { value: number } | { bytes: number[] } | { stored: true };
+type Outcome = { fault: { kind: ExceptionKind; vaddr: number } } | { value: number } | { bytes: number[] } | { stored: true };
 
 class ByteModel {
   constructor(
@@ -210,7 +210,7 @@ describe('address-space isolation', () => {
           expect(thread.state).toBe('dead');
 
           const expected: Outcome[] = [];
-          let fault: { kind: FaultKind; vaddr: number } | null = null;
+          let fault: { kind: ExceptionKind; vaddr: number } | null = null;
           for (const a of accesses) {
             const o = model.apply(a);
             if ('fault' in o) {
@@ -225,7 +225,7 @@ describe('address-space isolation', () => {
             expect(recorder.records).toEqual([]);
           } else {
             expect(recorder.records).toEqual([
-              { badge: HANDLER_BADGE, kind_code: FAULT_KIND_CODES[fault.kind], task_id: actor.id, thread_id: thread.id, vaddr: fault.vaddr, orphan: 0 },
+              { badge: HANDLER_BADGE, kind_code: EXCEPTION_KIND_CODES[fault.kind], task_id: actor.id, thread_id: thread.id, vaddr: fault.vaddr, orphan: 0 },
             ]);
           }
 
