@@ -43,9 +43,10 @@ export function cellsOf(cfg: CampaignConfig): Cell[] {
   return cells;
 }
 
-/** The cells of shard i of n: every n-th cell, starting at i. */
-export function shardCells(cells: Cell[], shard: { index: number; count: number }): Cell[] {
-  return cells.filter((c) => c.index % shard.count === shard.index);
+/** The cell a trial result belongs to: results are numbered cell by cell, one per mode. */
+export function cellOfResult(cfg: CampaignConfig, r: Pick<TrialResult, 'index' | 'server' | 'fault'>): Cell {
+  const index = Math.floor(r.index / cfg.modes.length);
+  return { index, server: r.server, fault: r.fault as FaultKind, trial: index % cfg.trials };
 }
 
 export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialSpec {

@@ -1,4 +1,5 @@
 // Parsers for option values: each checks its input and fails with one line naming the option.
+import { shardProblem, type Shard } from '../campaign/shard.ts';
 import { isValidSeed } from '../hw/seed.ts';
 import { fail } from './errors.ts';
 
@@ -31,11 +32,12 @@ export function parseOne<T extends string>(raw: string, option: string, allowed:
   return raw as T;
 }
 
-export function parseShard(raw: string): { index: number; count: number } {
+/** `--shard i/n`: shard i of n, i counting from 1 (1/2, 2/2), as in vitest, Jest and Playwright. */
+export function parseShard(raw: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
-  if (m === null) fail(`--shard must be i/n (e.g. 0/4), got "${raw}"`);
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index >= count) fail(`--shard ${raw}: need 0 ≤ i < n`);
-  return { index, count };
+  if (m === null) fail(`--shard must be i/n with i counting from 1 (e.g. 1/4), got "${raw}"`);
+  const shard = { index: Number(m[1]), count: Number(m[2]) };
+  const problem = shardProblem(shard);
+  if (problem !== null) fail(`--shard ${raw}: ${problem}`);
+  return shard;
 }

@@ -3,53 +3,27 @@
 // unsharded result.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { cellsOf, digestOf, shardCells, type CampaignConfig } from '../campaign/campaign.ts';
-import { runCells } from '../campaign/pool.ts';
+import type { CampaignConfig } from '../campaign/campaign.ts';
+import { mergeShards, ShardFileError, type ShardInput } from '../campaign/merge.ts';
 import { formatSummary } from '../campaign/report/index.ts';
 import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
-import { aggregate } from '../campaign/stats.ts';
+import type { Progress } from '../campaign/pool.ts';
+import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
+import type { Shard } from '../campaign/shard.ts';
 import type { Store } from '../store/index.ts';
 import { parseCount, parseShard } from './args.ts';
 import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
-/** What a campaign writes with --format json: the summary, and (for shards) everything merge needs. */
-export interface CampaignFile extends CampaignSummary {
-  config: CampaignConfig;
-  shard?: { index: number; count: number };
-  results?: TrialResult[];
-}
-
-export interface CampaignRun {
-  file: CampaignFile;
-  results: TrialResult[];
-}
-
-export async function runCampaign(config: CampaignConfig, workers: number, shard: { index: number; count: number } | null, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
-  const all = cellsOf(config);
-  const cells = shard === null ? all : shardCells(all, shard);
-  const started = performance.now();
-  const show = progress ? progressLine(started, cells.length) : undefined;
-  const results = await runCells(config, cells, workers, show, onResults);
+/** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
+export async function runWithProgress(config: CampaignConfig, workers: number, shard: Shard | null, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
+  const run = await runCampaign(config, { workers, shard, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onResults === undefined ? {} : { onResults }) });
   if (progress) process.stderr.write('\r\x1b[2K');
-  return { file: campaignFile(config, results, (performance.now() - started) / 1000, shard), results };
-}
-
-/** The campaign's result file: its summary, and for a shard every trial (what merge needs). */
-export function campaignFile(config: CampaignConfig, results: TrialResult[], seconds: number, shard: { index: number; count: number } | null): CampaignFile {
-  return {
-    seed: config.seed,
-    trials: results.length,
-    digest: digestOf(results),
-    trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
-    rows: aggregate(results),
-    config,
-    ...(shard === null ? {} : { shard, results }),
-  };
+  return run;
 }
 
 /** Records a finished campaign (its configuration, summary, digest, the seeds it saved, start and end) in the store. */
-export function recordCampaign(store: Store, file: CampaignFile, shard: { index: number; count: number } | null, seeds: string[], startedAt: string): void {
+export function recordCampaign(store: Store, file: CampaignFile, shard: Shard | null, seeds: string[], startedAt: string): void {
   store.addCampaign({ config: { ...file.config, shard }, summary: { trials: file.trials, trialsPerSecond: file.trialsPerSecond, rows: file.rows, seeds }, digest: file.digest, startedAt, endedAt: new Date().toISOString() });
 }
 
@@ -63,7 +37,7 @@ export interface RunFlags {
 
 export interface CampaignSetup {
   workers: number;
-  shard: { index: number; count: number } | null;
+  shard: Shard | null;
   /** the store's path and the store itself, opened (and locked) before the trials and held to the end; null with --no-store */
   db: string | null;
   store: Store | null;
@@ -84,8 +58,9 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-function progressLine(started: number, total: number): (p: { done_cells: number }) => void {
+function progressLine(started: number): (p: Progress) => void {
   return (p) => {
+    const total = p.total_cells;
     const elapsed = (performance.now() - started) / 1000;
     const rate = p.done_cells / Math.max(elapsed, 1e-9);
     const left = rate > 0 ? (total - p.done_cells) / rate : 0;
@@ -118,41 +93,29 @@ export function formatCompare(summary: CampaignSummary, modes: readonly string[]
   return `${lines.join('\n')}\n`;
 }
 
-/** Merges shard files of one campaign into the unsharded result. */
+/** Reads shard files and merges them into the unsharded result; a file or set that cannot be merged is one line, exit 2. */
 export function mergeFiles(paths: readonly string[]): CampaignFile {
-  if (paths.length === 0) fail('merge needs at least one shard file');
-  const files = paths.map((p) => readShard(p));
-  const config = files[0].config;
-  const count = files[0].shard?.count;
-  const seen = new Set<number>();
-  for (const [i, f] of files.entries()) {
-    if (JSON.stringify(f.config) !== JSON.stringify(config)) fail(`${paths[i]}: a shard of another campaign (its configuration differs from ${paths[0]})`);
-    if (f.shard === undefined || f.shard.count !== count) fail(`${paths[i]}: not a shard of ${count} (run with --shard i/${count} --format json)`);
-    if (seen.has(f.shard.index)) fail(`${paths[i]}: shard ${f.shard.index}/${count} given twice`);
-    seen.add(f.shard.index);
+  const inputs = paths.map(readShardInput);
+  try {
+    return mergeShards(inputs);
+  } catch (e) {
+    if (e instanceof ShardFileError) fail(e.message);
+    throw e;
   }
-  if (count !== undefined && seen.size !== count) fail(`merge: ${seen.size} of ${count} shards given; missing ${[...Array(count).keys()].filter((i) => !seen.has(i)).join(', ')}`);
-  const results = files.flatMap((f) => f.results ?? []).sort((a, b) => a.index - b.index);
-  const seconds = files.reduce((s, f) => s + (f.results?.length ?? 0) / Math.max(f.trialsPerSecond, 1e-9), 0);
-  return { seed: config.seed, trials: results.length, digest: digestOf(results), trialsPerSecond: Math.round((results.length / Math.max(seconds, 1e-9)) * 10) / 10, rows: aggregate(results), config };
 }
 
-function readShard(path: string): CampaignFile {
+function readShardInput(path: string): ShardInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     fail(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return { name: path, data: JSON.parse(text) };
   } catch {
     fail(`${path} is not JSON (expected the output of curios campaign --shard i/n --format json)`);
   }
-  const f = data as Partial<CampaignFile>;
-  if (typeof f !== 'object' || f === null || f.config === undefined || !Array.isArray(f.results)) fail(`${path}: not a campaign shard file (no config or results)`);
-  return f as CampaignFile;
 }
 
 export function writeOut(path: string | undefined, text: string, out: (s: string) => void): void {

@@ -3,7 +3,10 @@
 // --json is not given; otherwise the same run prints plain lines and ends by itself. This layer
 // owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
 import { performance } from 'node:perf_hooks';
-import { cellsOf, shardCells, type CampaignConfig } from '../campaign/campaign.ts';
+import { cellsOf, type CampaignConfig } from '../campaign/campaign.ts';
+import { crashSeedsOf } from '../campaign/crash-seeds.ts';
+import { campaignFile } from '../campaign/run.ts';
+import { shardCells } from '../campaign/shard.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
 import type { Cycles } from '../hw/types.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
@@ -15,7 +18,7 @@ import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
 import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
 import { parseCount, parseOne, parseSeed } from './args.ts';
-import { campaignFile, campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
+import { campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
 import { CliError, fail } from './errors.ts';
 import { saveSeedsTo } from './seeds.ts';
 
@@ -92,7 +95,7 @@ async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: T
     const terminal = io.stdout.isTTY === true && o.json !== true;
     const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
     const file = campaignFile(config, results, (performance.now() - progress.started_ms) / 1000, shard);
-    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, config, results, (s) => io.stderr.write(`${s}\n`)), startedAt);
+    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, crashSeedsOf(config, results), (s) => io.stderr.write(`${s}\n`)), startedAt);
     if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
     else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
   } finally {

@@ -9,7 +9,8 @@ import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
-import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runCampaign, writeOut } from './campaign.ts';
+import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
+import { crashSeedsOf } from '../campaign/crash-seeds.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { demoCommand } from './demo.ts';
@@ -66,7 +67,7 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .option('--shard <i/n>', 'run only shard i of n (merge the shard files with curios merge)')
+    .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (1/4 … 4/4); merge the shard files with curios merge')
     .option('--clients <n>', 'clients per trial', String(CAMPAIGN_DEFAULTS.clients))
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
@@ -81,8 +82,8 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const seeds: string[] = [];
     const log = (line: string) => process.stderr.write(`${line}\n`);
     // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
-    const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, config, results, log));
-    const { file } = await runCampaign(config, workers, shard, process.stderr.isTTY === true, onResults);
+    const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, crashSeedsOf(config, results), log));
+    const { file } = await runWithProgress(config, workers, shard, process.stderr.isTTY === true, onResults);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);

@@ -3,10 +3,8 @@
 // to a JSON Lines file beside the database, so that a replay that differs can say where.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { trialSpec, type CampaignConfig } from '../campaign/campaign.ts';
+import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { compareReplay, parseTrialData, replayTrial, type TrialData } from '../campaign/replay.ts';
-import type { TrialResult } from '../campaign/result-types.ts';
-import { shrinkTrial } from '../campaign/shrink.ts';
 import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
 import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
@@ -45,29 +43,22 @@ function tracePath(db: string, id: string): string {
   return join(dirname(db), 'traces', `${id}.jsonl`);
 }
 
-/** Shrinks and stores every failing trial of a campaign; returns the ids (new and known). */
-const isCrash = (r: TrialResult) => r.outcome === 'silent-corruption' || r.outcome === 'failed';
-
-/** Shrinks and stores the crash seeds among `results` in an open store (and their traces beside it); answers their ids. */
-export function saveSeedsTo(store: Store, db: string, config: CampaignConfig, results: readonly TrialResult[], log: (s: string) => void): string[] {
-  const perCell = config.modes.length;
-  return results.filter(isCrash).map((r) => {
-    const cell = { index: Math.floor(r.index / perCell), server: r.server, fault: r.fault as CampaignConfig['faults'][number], trial: Math.floor(r.index / perCell) % config.trials };
-    const spec = trialSpec(config, cell, r.mode);
-    const s = shrinkTrial(spec.config, spec.plan, r.outcome);
-    const replayed = replayTrial({ config: s.config, plan: s.plan });
+/** Stores crash seeds in an open store (and their traces beside it); answers their ids (new and known). */
+export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[], log: (s: string) => void): string[] {
+  return seeds.map((s) => {
+    const { found, trial } = s;
     const { seed, added } = store.addSeed({
-      dedupKey: seedDedupKey(s.config, s.plan, r.mode),
-      config: s.config,
-      workloadSeed: s.config.workload_seed,
-      plan: s.plan,
-      mode: r.mode,
-      outcome: replayed.outcome,
-      traceHash: replayed.traceHash,
+      dedupKey: seedDedupKey(trial.config, trial.plan, found.mode),
+      config: trial.config,
+      workloadSeed: trial.config.workload_seed,
+      plan: trial.plan,
+      mode: found.mode,
+      outcome: s.outcome,
+      traceHash: s.traceHash,
       version: CURIOS_VERSION,
     });
-    if (added) writeTrace(tracePath(db, seed.id), replayed.lines);
-    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${r.server} ${r.fault} ${r.mode} → ${replayed.outcome} (shrunk in ${s.attempts} runs; curios replay ${seed.id})`);
+    if (added) writeTrace(tracePath(db, seed.id), s.lines);
+    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; curios replay ${seed.id})`);
     return seed.id;
   });
 }

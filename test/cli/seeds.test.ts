@@ -1,4 +1,4 @@
-// The seeds a campaign saves (src/cli/seeds.ts, in process): every one replays, through the same
+// The seeds a campaign saves (crashSeedsOf, stored by src/cli/seeds.ts, in process): every one replays, through the same
 // path as `curios replay ID` (seedToTrial, then replayTrial), with its stored outcome, trace hash
 // and trace lines; and saving the same failures again stores nothing new. Campaigns run isolated
 // workloads (config.isolated), so a replay that loses that field runs another trial.
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignConfig } from '../../src/campaign/campaign.ts';
 import { compareReplay, replayTrial } from '../../src/campaign/replay.ts';
 import type { Outcome } from '../../src/campaign/result-types.ts';
-import { runCampaign } from '../../src/cli/campaign.ts';
+import { crashSeedsOf } from '../../src/campaign/crash-seeds.ts';
+import { runCampaign } from '../../src/campaign/run.ts';
 import { saveSeedsTo, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
 import { makeWorkDir } from '../helpers/cli.ts';
 
@@ -27,9 +28,9 @@ describe('the crash seeds a campaign saves', () => {
   let ids: string[] = [];
 
   beforeAll(async () => {
-    const { results } = await runCampaign(config, 1, null, false);
+    const { results } = await runCampaign(config, { workers: 1, shard: null, clock_ms: () => 0 });
     failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption').length;
-    ids = withStore(db, (store) => saveSeedsTo(store, db, config, results, (line) => log.push(line)));
+    ids = withStore(db, (store) => saveSeedsTo(store, db, crashSeedsOf(config, results), (line) => log.push(line)));
   });
 
   it('are stored, one per distinct failure, each reported', () => {
@@ -53,9 +54,9 @@ describe('the crash seeds a campaign saves', () => {
   });
 
   it('saving the same failures again adds nothing and reports them as known', async () => {
-    const { results } = await runCampaign(config, 1, null, false);
+    const { results } = await runCampaign(config, { workers: 1, shard: null, clock_ms: () => 0 });
     const again: string[] = [];
-    expect(withStore(db, (store) => saveSeedsTo(store, db, config, results, (line) => again.push(line)))).toEqual(ids);
+    expect(withStore(db, (store) => saveSeedsTo(store, db, crashSeedsOf(config, results), (line) => again.push(line)))).toEqual(ids);
     expect(again.every((l) => l.startsWith('known seed '))).toBe(true);
     expect(withStore(db, (store) => store.listSeeds())).toHaveLength(new Set(ids).size);
   });

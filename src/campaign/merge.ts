@@ -1,0 +1,50 @@
+// Merging shard result files into exactly the unsharded campaign: the n files of one campaign
+// (same configuration, every shard index once), their trials put back in trial order, summarised
+// again. A set that is not that is refused with the first thing wrong, naming the file.
+import { digestOf } from './campaign.ts';
+import type { CampaignFile } from './run.ts';
+import { summaryOf } from './run.ts';
+
+/** One shard file as read: its name (for messages) and its parsed JSON. */
+export interface ShardInput {
+  name: string;
+  data: unknown;
+}
+
+/** A shard file, or a set of them, that cannot be merged; the message names the file. */
+export class ShardFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShardFileError';
+  }
+}
+
+export function mergeShards(inputs: readonly ShardInput[]): CampaignFile {
+  if (inputs.length === 0) throw new ShardFileError('merge needs at least one shard file');
+  const files = inputs.map(shardFileOf);
+  const config = files[0].config;
+  const count = files[0].shard.count;
+  const seen = new Set<number>();
+  for (const [i, f] of files.entries()) {
+    const name = inputs[i].name;
+    if (JSON.stringify(f.config) !== JSON.stringify(config)) throw new ShardFileError(`${name}: a shard of another campaign (its configuration differs from ${inputs[0].name})`);
+    if (f.shard.count !== count) throw new ShardFileError(`${name}: shard ${f.shard.index}/${f.shard.count}, not a shard of ${count} like ${inputs[0].name}`);
+    if (seen.has(f.shard.index)) throw new ShardFileError(`${name}: shard ${f.shard.index}/${count} given twice`);
+    seen.add(f.shard.index);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new ShardFileError(`merge: ${seen.size} of ${count} shards given; missing ${missing.join(', ')}`);
+  const results = files.flatMap((f) => f.results).sort((a, b) => a.index - b.index);
+  const seconds = files.reduce((s, f) => s + f.results.length / Math.max(f.trialsPerSecond, 1e-9), 0);
+  return { ...summaryOf(config, results, seconds), config };
+}
+
+type ShardFile = Required<Pick<CampaignFile, 'shard' | 'results'>> & CampaignFile;
+
+function shardFileOf(input: ShardInput): ShardFile {
+  const f = input.data as Partial<CampaignFile> | null;
+  if (typeof f !== 'object' || f === null || f.config === undefined || !Array.isArray(f.results)) throw new ShardFileError(`${input.name}: not a campaign shard file (no config or results; expected the output of curios campaign --shard i/n --format json)`);
+  if (f.shard === undefined) throw new ShardFileError(`${input.name}: not a shard (run with --shard i/n --format json)`);
+  if (f.digest !== digestOf(f.results)) throw new ShardFileError(`${input.name}: its digest is not that of its results`);
+  return f as ShardFile;
+}
