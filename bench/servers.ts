@@ -10,7 +10,7 @@ import { modulesOf, profileFor } from '../src/servers/catalog.ts';
 import type { Observation } from '../src/servers/framework/module.ts';
 import { System } from '../src/servers/system.ts';
 import { makeWorkload, workloadProgram } from '../src/servers/workload.ts';
-import { MODES, type Mode } from '../src/ssr/layout.ts';
+import { MODES, type Mode } from '../src/ssr/modes.ts';
 import { measureOpsPerSecond, type Bench, type Row } from './run.ts';
 
 const SERVERS = ['prng', 'fs', 'net', 'timer', 'sched'];

@@ -6,7 +6,7 @@ import { FaultInjector } from '../src/faults/injector.ts';
 import { System } from '../src/servers/system.ts';
 import { workloadProgram } from '../src/servers/workload.ts';
 import type { Observation } from '../src/servers/framework/module.ts';
-import { MODES } from '../src/ssr/layout.ts';
+import { MODES } from '../src/ssr/modes.ts';
 import { streamFor } from '../src/hw/seed.ts';
 
 // Client state layout (4 bytes, in an SSR under curios): +0 the counter.

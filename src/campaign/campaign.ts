@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { deriveSeed } from '../hw/seed.ts';
 import { planArb, samplePlan } from '../faults/arbitraries.ts';
 import type { FaultKind, FaultPlan } from '../faults/model.ts';
-import type { CommitPolicy, Mode } from '../ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../ssr/modes.ts';
 import { classifyOutcome, recoverCycles } from './classify.ts';
 import type { TrialResult } from './result-types.ts';
 import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';

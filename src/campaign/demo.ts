@@ -9,7 +9,7 @@ import type { ClientOp, Observation } from '../servers/framework/module.ts';
 import { isError, judge } from './verdict.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
-import { MODES, type Mode } from '../ssr/layout.ts';
+import { MODES, type Mode } from '../ssr/modes.ts';
 import { FaultInjector } from '../faults/injector.ts';
 
 export interface DemoClient {

@@ -6,7 +6,7 @@ import { formatTraceLine } from '../kernel/trace.ts';
 import { parsePlan } from '../faults/plan-json.ts';
 import type { FaultPlan } from '../faults/model.ts';
 import { profileFor } from '../servers/catalog.ts';
-import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { classifyOutcome, type FailedReason } from './classify.ts';
 import type { Outcome } from './result-types.ts';
 import { runOnce, type TrialConfig } from './trial.ts';

@@ -3,6 +3,7 @@
 // CampaignSummary that the report formatters print. Plain data only, so that results cross
 // worker threads and shard files as JSON unchanged.
 import type { Cycles } from '../hw/types.ts';
+import type { Mode } from '../ssr/modes.ts';
 
 /** Every trial outcome, from "the fault never fired" to the worst; reports keep this order. */
 export const OUTCOMES = [
@@ -15,10 +16,6 @@ export const OUTCOMES = [
   'failed',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-
-/** The recovery modes, in the order reports list them: from no recovery to CuriOS. */
-export const MODES = ['none', 'restart', 'persist', 'curios'] as const;
-export type Mode = (typeof MODES)[number];
 
 export interface TrialResult {
   index: number;

@@ -15,7 +15,8 @@
 // Cycle counts must be safe integers, so every sum is exact and a row does not depend on the
 // order in which trials arrive (worker pools and shard merges deliver them in any order).
 import type { Cycles } from '../hw/types.ts';
-import { MODES, OUTCOMES, type Outcome, type Row, type TrialResult } from './result-types.ts';
+import { OUTCOMES, type Outcome, type Row, type TrialResult } from './result-types.ts';
+import { MODES } from '../ssr/modes.ts';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 export const Z_95 = 1.959963984540054;

@@ -10,7 +10,7 @@ import type { Observation } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
-import type { CommitPolicy, Mode } from '../ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../ssr/modes.ts';
 
 export interface TrialConfig {
   /** the server under test (its profile decides the system and the workload) */

@@ -9,7 +9,7 @@ import { campaignFile } from '../campaign/run.ts';
 import { shardCells } from '../campaign/shard.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
 import type { Cycles } from '../hw/types.ts';
-import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { progressJson, progressLine } from '../../tui/campaign/campaign-lines.ts';
 import { CampaignProgress } from '../../tui/campaign/campaign-progress.ts';
 import { DASHBOARD_LIMITS } from '../../tui/limits.ts';

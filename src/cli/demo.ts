@@ -1,6 +1,6 @@
 // `curios demo`: the crash scenario under the four modes, printed as a table and notes, or as JSON.
 import { runDemo, type DemoResult } from '../campaign/demo.ts';
-import { MODES } from '../ssr/layout.ts';
+import { MODES } from '../ssr/modes.ts';
 
 export function demoCommand(opts: { seed: number; json: boolean }, out: (s: string) => void): void {
   const result = runDemo(opts.seed);

@@ -6,7 +6,7 @@ import { CAMPAIGN_DEFAULTS, type CampaignConfig } from '../campaign/campaign.ts'
 import { REPORT_FORMATS } from '../campaign/report/index.ts';
 import { FAULT_KINDS, TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
-import { COMMIT_POLICIES, MODES } from '../ssr/layout.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';

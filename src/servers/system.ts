@@ -8,7 +8,8 @@ import { inspectSpace } from '../kernel/copy.ts';
 import { Kernel, result, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
-import { CLIENTS_MAX, badgeOfClient, type CommitPolicy, type Mode } from '../ssr/layout.ts';
+import { CLIENTS_MAX, badgeOfClient } from '../ssr/layout.ts';
+import { type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { startClient, type ClientProgram } from './framework/client-task.ts';
 import type { ServerDef } from './framework/define.ts';
 import { NO_FAULTS, type FaultPort } from './framework/fault-port.ts';
@@ -103,7 +104,7 @@ export class System {
       k.giveCap(supTask, k.endpointCap(this.endpoint(def.name), HEARTBEAT_BIT, { send: true }), SUPERVISOR_SLOTS.ping(i));
     });
     const supervisorConfig: SupervisorConfig = { ...DEFAULT_SUPERVISOR, ...config.supervisor };
-    k.spawnThread(supTask, 'main', (ctx) => supervisorMain(ctx, { mode: this.mode, commit: this.commit, config: supervisorConfig, state: this.supervisor }), { priority: SUPERVISOR_PRIORITY });
+    k.spawnThread(supTask, 'main', (ctx) => supervisorMain(ctx, { mode: this.mode, commit: this.commit, config: supervisorConfig, state: this.supervisor, stateless: config.servers.map((d) => d.kind === 'stateless') }), { priority: SUPERVISOR_PRIORITY });
 
     const hooks = new HookChain();
     if (this.ssr.active) hooks.add(this.ssr);

@@ -1,14 +1,9 @@
 // Where things are: the fixed virtual addresses every server task uses, and the layout of an SSR.
 // A client's state sits at the same address in every mode — what changes is what backs it (the
 // server's own heap, or an SSR frame of the manager's) and when it is mapped. That is what lets
-// one server binary run under all four recovery modes, and what makes "a store to another
+// one server binary run under every recovery mode (src/ssr/modes.ts), and what makes "a store to another
 // client's state" the same store in each.
 import type { VirtAddr } from '../hw/types.ts';
-
-export const MODES = ['none', 'restart', 'persist', 'curios'] as const;
-export type Mode = (typeof MODES)[number];
-export const COMMIT_POLICIES = ['in-place', 'shadow'] as const;
-export type CommitPolicy = (typeof COMMIT_POLICIES)[number];
 
 /** the server's heap (global state) */
 export const HEAP_BASE: VirtAddr = 0x0001_0000;

@@ -4,20 +4,24 @@
 //
 // - `bind(client, server)` creates a client's SSR when it connects; `unbind` deletes it;
 //   `enumerate(server)` lists a server's SSRs, for recovery routines.
-// - curios mode: the calling client's SSR is mapped into the server, at that client's fixed
-//   window, only while the server handles the client's request, and unmapped at the reply. A
-//   stray store to another client's window is a page fault, not a corruption.
-// - persist mode (the ablation): every SSR is mapped into its server all the time, with no
-//   checks — "simply persisting is not enough".
-// - Integrity: each SSR has a header (magic, version, length, CRC-32 of the state) sealed at the
-//   reply and verified before the next use and at recovery; a server may add `validate`.
-// - Commit: `in-place` lets the request write the SSR itself (after a crash the recovery must
-//   judge it); `shadow` gives the request a copy, committed at the reply and dropped on failure.
+// What it does in a mode is read from the mode's row (src/ssr/modes.ts):
+// - `ssr_mapped: 'own-request'` (curios): the calling client's SSR is mapped into the server, at
+//   that client's fixed window, only while the server handles the client's request, and unmapped
+//   at the reply. A stray store to another client's window is a page fault, not a corruption.
+// - `ssr_mapped: 'always'` (persist, the ablation): every SSR is mapped into its server all the
+//   time — "simply persisting is not enough".
+// - `ssr_checked` (curios): each SSR has a header (magic, version, length, CRC-32 of the state)
+//   sealed at the reply and verified before the next use and at recovery; a server may add
+//   `validate`. Unchecked SSRs (persist) are never judged.
+// - Commit, in every mode with SSRs: `in-place` lets the request write the SSR itself (after a
+//   crash the recovery must judge it); `shadow` gives the request a copy, mapped at the caller's
+//   window in place of the SSR, committed at the reply and dropped on failure.
 import { crc32 } from 'node:zlib';
 import type { VirtAddr } from '../hw/types.ts';
 import type { Kernel, IpcHooks } from '../kernel/kernel.ts';
 import type { Badge, SysResult, Task, Thread } from '../kernel/objects.ts';
-import { CLIENTS_MAX, SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION, clientOfBadge, stateWindow, type CommitPolicy, type Mode } from './layout.ts';
+import { CLIENTS_MAX, SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION, clientOfBadge, stateWindow } from './layout.ts';
+import { MODE_SPECS, type CommitPolicy, type Mode, type ModeSpec } from './modes.ts';
 
 export interface SsrServerSpec {
   task: Task;
@@ -60,7 +64,7 @@ interface ServerEntry {
   ssrs: Map<number, Ssr>;
   /** the SSR mapped for the request in progress */
   current: Ssr | null;
-  /** after a restart in curios mode, every SSR is mapped for the recovery routine until its first request */
+  /** after a restart where SSRs are mapped per request, every SSR is mapped for the recovery routine until its first request */
   recovering: boolean;
 }
 
@@ -69,6 +73,7 @@ export class SsrManager implements IpcHooks {
   readonly stats: SsrStats = { maps: 0, unmaps: 0, commits: 0, rollbacks: 0, checksum_failures: 0, resets: 0, validated: 0 };
   private readonly servers = new Map<Task, ServerEntry>();
   private readonly page_bytes: number;
+  private readonly spec: ModeSpec;
 
   constructor(
     private readonly kernel: Kernel,
@@ -77,11 +82,12 @@ export class SsrManager implements IpcHooks {
   ) {
     this.task = kernel.createTask('ssr-manager');
     this.page_bytes = kernel.machine.mmu.page_bytes;
+    this.spec = MODE_SPECS[mode];
   }
 
-  /** true when the manager keeps client state (persist, curios); the system then installs its hooks */
+  /** true when the manager keeps client state (its mode's client state lives in SSRs); the system then installs its hooks */
   get active(): boolean {
-    return this.mode === 'persist' || this.mode === 'curios';
+    return this.spec.client_state === 'ssr';
   }
 
   registerServer(spec: SsrServerSpec): void {
@@ -108,7 +114,7 @@ export class SsrManager implements IpcHooks {
     entry.ssrs.set(client, ssr);
     this.seal(ssr, entry.spec);
     this.kernel.log('ssr-manager', 'ssr-bind', `${server.name} client=${client}`);
-    if (this.mode === 'persist') this.mapInto(entry, ssr, ssr.home);
+    if (this.spec.ssr_mapped === 'always') this.mapInto(entry, ssr, ssr.home);
     return ssr;
   }
 
@@ -156,17 +162,19 @@ export class SsrManager implements IpcHooks {
     const entry = this.servers.get(receiver.task);
     if (entry === undefined) return null;
     const ssr = entry.ssrs.get(clientOfBadge(badge));
-    if (this.mode === 'persist' || ssr === undefined) return null;
+    if (ssr === undefined) return null;
     if (entry.recovering) this.endRecovery(entry);
-    if (ssr.stale || !this.verify(ssr)) {
+    if (this.spec.ssr_checked && (ssr.stale || !this.verify(ssr))) {
       if (!ssr.stale) this.reset(entry, ssr, 'checksum failed before use');
       ssr.stale = false;
       return entry.spec.stale_reply();
     }
     if (this.commit === 'shadow') {
       this.copySsr(ssr.home, ssr.shadow, entry.spec.state_bytes);
+      // Where every SSR stays mapped, the copy takes the SSR's place at the caller's window.
+      if (this.spec.ssr_mapped === 'always') this.unmapFrom(ssr.home);
       this.mapInto(entry, ssr, ssr.shadow);
-    } else {
+    } else if (this.spec.ssr_mapped === 'own-request') {
       this.mapInto(entry, ssr, ssr.home);
     }
     ssr.condition = 'mapped';
@@ -179,8 +187,8 @@ export class SsrManager implements IpcHooks {
     if (entry === undefined || entry.current === null) return;
     const ssr = entry.current;
     entry.current = null;
-    const page = this.commit === 'shadow' ? ssr.shadow : ssr.home;
-    this.unmapFrom(page);
+    if (this.commit === 'shadow') this.unmapFrom(ssr.shadow);
+    else if (this.spec.ssr_mapped === 'own-request') this.unmapFrom(ssr.home);
     if (how === 'died') {
       if (this.commit === 'shadow') {
         this.stats.rollbacks++;
@@ -189,10 +197,13 @@ export class SsrManager implements IpcHooks {
       } else {
         ssr.condition = 'suspect';
       }
+      // The restart maps what the mode maps (taskRestarted).
       return;
     }
     if (this.commit === 'shadow') this.copySsr(ssr.shadow, ssr.home, entry.spec.state_bytes);
-    this.seal(ssr, entry.spec);
+    if (this.spec.ssr_checked) this.seal(ssr, entry.spec);
+    else ssr.condition = 'sealed';
+    if (this.commit === 'shadow' && this.spec.ssr_mapped === 'always') this.mapInto(entry, ssr, ssr.home);
     this.stats.commits++;
   }
 
@@ -200,13 +211,10 @@ export class SsrManager implements IpcHooks {
     const entry = this.servers.get(task);
     if (entry === undefined) return;
     entry.current = null;
-    if (this.mode === 'persist') {
-      for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
-      return;
-    }
-    for (const ssr of this.enumerate(task)) this.judge(entry, ssr);
+    if (this.spec.ssr_checked) for (const ssr of this.enumerate(task)) this.judge(entry, ssr);
     for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
-    entry.recovering = true;
+    // Mapped for the recovery routine only, where SSRs are otherwise mapped per request.
+    entry.recovering = this.spec.ssr_mapped === 'own-request';
   }
 
   // ---- inside ----

@@ -14,7 +14,7 @@ import { profileFor, targets } from '../../src/servers/catalog.ts';
 import { fsModule } from '../../src/servers/fs/index.ts';
 import type { ServerModule } from '../../src/servers/framework/module.ts';
 import { makeWorkload } from '../../src/servers/workload.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 
 /**
  * Trials of isolated clients: what a client observes depends on its own operations alone, so a

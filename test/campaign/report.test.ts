@@ -9,7 +9,8 @@ import {
   formatText,
   REPORT_FORMATS,
 } from '../../src/campaign/report/index.ts';
-import { MODES, OUTCOMES, type CampaignSummary, type Mode, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
 
 const CSV_COLUMN_COUNT = 5 + OUTCOMES.length + 8;

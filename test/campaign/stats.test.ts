@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MODES, OUTCOMES, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { OUTCOMES, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { MODES } from '../../src/ssr/modes.ts';
 import { aggregate, wilson, Z_95 } from '../../src/campaign/stats.ts';
 
 const TOLERANCE = 1e-6;

@@ -6,7 +6,7 @@ import type { ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';
 import { System } from '../../src/servers/system.ts';
 import { workloadProgram, type Workload } from '../../src/servers/workload.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 
 export interface SingleServer {
   modules: ReadonlyMap<string, ServerModule>;

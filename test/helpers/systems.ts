@@ -20,7 +20,7 @@ import type { CallStatus } from '../../src/servers/framework/status.ts';
 import type { SupervisorConfig } from '../../src/servers/supervisor/supervisor.ts';
 import { System } from '../../src/servers/system.ts';
 import { workloadProgram, type Workload } from '../../src/servers/workload.ts';
-import type { CommitPolicy, Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 
 /** Modules by server name, as `workloadProgram` and `modelObservations` take them. */
 export type Modules = ReadonlyMap<string, ServerModule>;

@@ -11,7 +11,7 @@ import { fsModule, fsServer, OPEN_FLAGS, type FsLocal } from '../../src/servers/
 import { FS_MAGIC, INODES, MAX_FILE_BYTES, NAME_BYTES_MAX, OPEN_FILES_MAX, SLOT, SLOT_BYTES, STATE_BYTES } from '../../src/servers/fs/layout.ts';
 import { System } from '../../src/servers/system.ts';
 import { makeWorkload, modelObservations, workloadProgram, type Workload } from '../../src/servers/workload.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 import type { Sys } from '../../src/kernel/sys.ts';
 
 const MODULES = new Map<string, ServerModule>([['fs', fsModule as ServerModule]]);

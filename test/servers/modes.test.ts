@@ -10,7 +10,7 @@ import { consoleModule } from '../../src/servers/console/console.ts';
 import type { Observation } from '../../src/servers/framework/module.ts';
 import { prngModule } from '../../src/servers/prng/prng.ts';
 import { makeWorkload, type Workload } from '../../src/servers/workload.ts';
-import type { CommitPolicy, Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { buildSystem, crashAtRequest, expectedRecords, goldenRecords, modulesOf, runToEnd, type CrashPoint, type Disruption, type Run } from '../helpers/systems.ts';
 
 const modules = modulesOf(prngModule, consoleModule);
@@ -72,24 +72,28 @@ describe('recovery modes, prng crashing at a random request', () => {
     );
   });
 
-  it('curios, shadow commit: every client, the in-flight one too (retried), sees exactly the golden observations', () => {
-    fc.assert(
-      fc.property(inputs, (input) => {
-        const c = caseOf(input);
-        const gold = golden(c);
-        const { run } = crashRun(c, 'curios', 'shadow');
-        expect(run.records).toEqual(gold);
-        expect(run.system.supervisor.events.map((e) => [e.server, e.outcome, e.retried, e.aborted])).toEqual([['prng', 'restarted', 1, 0]]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  // Retry is an axis of its own: shadow commit rolls the in-flight request back and requeues it,
+  // whether the SSRs are isolated (curios) or not (persist).
+  for (const mode of ['curios', 'persist'] as const) {
+    it(`${mode}, shadow commit: every client, the in-flight one too (retried), sees exactly the golden observations`, () => {
+      fc.assert(
+        fc.property(inputs, (input) => {
+          const c = caseOf(input);
+          const gold = golden(c);
+          const { run } = crashRun(c, mode, 'shadow');
+          expect(run.records).toEqual(gold);
+          expect(run.system.supervisor.events.map((e) => [e.server, e.outcome, e.retried, e.aborted])).toEqual([['prng', 'restarted', 1, 0]]);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
 
   for (const [mode, commit] of [
     ['curios', 'in-place'],
-    ['persist', 'shadow'],
+    ['persist', 'in-place'],
   ] as const) {
-    it(`${mode}${mode === 'curios' ? `, ${commit} commit` : ''}: state survives — the other clients see the golden observations; the in-flight call fails with EABORTED`, () => {
+    it(`${mode}, ${commit} commit: state survives — the other clients see the golden observations; the in-flight call fails with EABORTED`, () => {
       fc.assert(
         fc.property(inputs, (input) => {
           const c = caseOf(input);
@@ -160,11 +164,12 @@ describe('determinism', () => {
     ['none', 'shadow'],
     ['restart', 'shadow'],
     ['persist', 'shadow'],
+    ['persist', 'in-place'],
     ['curios', 'shadow'],
     ['curios', 'in-place'],
   ] as const;
   for (const [mode, commit] of MODES_AND_COMMITS) {
-    it(`${mode}${mode === 'curios' ? ` (${commit})` : ''}: the same seed and fault give the same trace hash and the same observations`, () => {
+    it(`${mode} (${commit}): the same seed and fault give the same trace hash and the same observations`, () => {
       fc.assert(
         fc.property(inputs, (input) => {
           const c = caseOf(input);

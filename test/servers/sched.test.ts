@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as sys from '../../src/kernel/sys.ts';
 import type { Thread } from '../../src/kernel/objects.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 import { CLIENT_PRIORITY, type ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ServerRequest } from '../../src/servers/framework/define.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';

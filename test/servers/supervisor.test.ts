@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/hw/limits.ts';
 import type { Cycles } from '../../src/hw/types.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 import { consoleModule } from '../../src/servers/console/console.ts';
 import { diskServer } from '../../src/servers/disk/disk.ts';
 import type { RequestFault } from '../../src/servers/framework/fault-port.ts';

@@ -1,15 +1,16 @@
 // The in-flight request's state under the two commit policies, when the server dies AFTER the
 // request wrote its client's state: `shadow` drops the request's copy and retries it from the
 // committed state; `in-place` leaves the written state for recovery to judge — kept if the
-// server's `validate` accepts it, else reset and the client told ESTALE. `persist` keeps whatever
-// was written, unchecked; `restart` loses it all.
+// server's `validate` accepts it, else reset and the client told ESTALE. `persist` follows the same
+// commit policy (retry is its own axis) but never checks: in-place, it keeps whatever was written;
+// `restart` loses it all.
 import { describe, expect, it } from 'vitest';
 import type { Sys } from '../../src/kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from '../../src/servers/framework/client-task.ts';
 import { defineServer, type ServerReply } from '../../src/servers/framework/define.ts';
 import { NO_FAULTS } from '../../src/servers/framework/fault-port.ts';
 import { System } from '../../src/servers/system.ts';
-import type { CommitPolicy, Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { RUN_CYCLES_MAX } from '../helpers/systems.ts';
 
 /** A per-client counter. State layout: +0 the counter (u32); `validate` accepts counters below LIMIT. */
@@ -59,12 +60,15 @@ function scenario(mode: Mode, commit: CommitPolicy, second: number): { system: S
 const view = (seen: ClientCallResult[]) => seen.map((r) => (r.status === 'OK' ? r.words[0] : r.status));
 
 describe('the in-flight request when the server dies after writing client state', () => {
-  it('curios, shadow: the written copy is dropped and the request retried from the committed state — it counts once', () => {
-    const { system, seen } = scenario('curios', 'shadow', 7);
-    expect(view(seen)).toEqual([5, 12, 12, 12]);
-    expect(system.ssr.stats.rollbacks).toBe(1);
-    expect(system.supervisor.events[0].retried).toBe(1);
-  });
+  // Retry is its own axis: shadow commit retries the request whether SSRs are isolated or not.
+  for (const mode of ['curios', 'persist'] as const) {
+    it(`${mode}, shadow: the written copy is dropped and the request retried from the committed state — it counts once`, () => {
+      const { system, seen } = scenario(mode, 'shadow', 7);
+      expect(view(seen)).toEqual([5, 12, 12, 12]);
+      expect(system.ssr.stats.rollbacks).toBe(1);
+      expect(system.supervisor.events[0].retried).toBe(1);
+    });
+  }
 
   it('curios, shadow: the retry does not depend on what the dead request wrote (no validation needed)', () => {
     const { system, seen } = scenario('curios', 'shadow', LIMIT * 3);
@@ -87,9 +91,10 @@ describe('the in-flight request when the server dies after writing client state'
     expect(system.ssr.enumerate(system.serverTask('counter'))[0].checksum_failures).toBe(1);
   });
 
-  it('persist: the call fails; whatever was written is kept, unchecked', () => {
-    const { seen } = scenario('persist', 'shadow', LIMIT);
+  it('persist, in-place: the call fails; whatever was written is kept, unchecked (even what validate would refuse)', () => {
+    const { system, seen } = scenario('persist', 'in-place', LIMIT);
     expect(view(seen)).toEqual([5, 'EABORTED', FIRST + LIMIT, FIRST + LIMIT]);
+    expect(system.ssr.stats.resets).toBe(0);
   });
 
   it('restart: the call fails and the state is lost', () => {

@@ -10,7 +10,8 @@ import { prngModule } from '../../src/servers/prng/prng.ts';
 import type { System } from '../../src/servers/system.ts';
 import { makeWorkload } from '../../src/servers/workload.ts';
 import { SsrManager } from '../../src/ssr/manager.ts';
-import { CLIENTS_MAX, SSR_HEADER_BYTES, STATE_BASE, type Mode } from '../../src/ssr/layout.ts';
+import { CLIENTS_MAX, SSR_HEADER_BYTES, STATE_BASE } from '../../src/ssr/layout.ts';
+import { type Mode } from '../../src/ssr/modes.ts';
 import { buildSystem, crashAtRequest, expectedRecords, modulesOf } from '../helpers/systems.ts';
 
 const STATE_BYTES = 20;

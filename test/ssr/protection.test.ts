@@ -8,7 +8,7 @@ import { defineServer, type ServerReply } from '../../src/servers/framework/defi
 import type { ClientEnv, ClientCallResult } from '../../src/servers/framework/client-task.ts';
 import type { Sys } from '../../src/kernel/sys.ts';
 import { System } from '../../src/servers/system.ts';
-import type { CommitPolicy, Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { RUN_CYCLES_MAX } from '../helpers/systems.ts';
 
 /** A tiny per-client server. State layout: +0 the client's value (u32), +4 spare. */

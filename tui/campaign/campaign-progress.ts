@@ -4,7 +4,8 @@
 // the summary and its digest are those of `curios campaign` with the same flags.
 import type { Cell, CampaignConfig } from '../../src/campaign/campaign.ts';
 import { runCells } from '../../src/campaign/pool.ts';
-import { MODES, type Mode, type Row, type TrialResult } from '../../src/campaign/result-types.ts';
+import { type Row, type TrialResult } from '../../src/campaign/result-types.ts';
+import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 

@@ -5,7 +5,7 @@
 // measure cycles per second, never to decide anything inside the simulation.
 import type { Cycles } from '../../src/hw/types.ts';
 import { formatTraceLine } from '../../src/kernel/trace.ts';
-import { MODES } from '../../src/ssr/layout.ts';
+import { MODES } from '../../src/ssr/modes.ts';
 import { compactCycles } from '../format.ts';
 import { DASHBOARD_LIMITS, SPEED_DEFAULT_INDEX, SPEED_LEVELS_CPS } from '../limits.ts';
 import { Ring } from '../ring.ts';
@@ -152,6 +152,7 @@ export class DashboardModel {
     return {
       header: {
         mode: sim.config.mode,
+        commit: sim.config.commit,
         seed: sim.config.seed,
         fault_rate: sim.config.fault_rate,
         clients: sim.config.clients,

@@ -3,7 +3,7 @@
 // frame is drawn from one consistent snapshot.
 import type { Cycles } from '../../src/hw/types.ts';
 import type { ServerCondition } from '../../src/servers/supervisor/supervisor.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import type { ClientTally } from './observation-judge.ts';
 import type { RecoveryStats } from './recovery-tracker.ts';
 import type { LiveSimulation } from './simulation.ts';
@@ -26,6 +26,7 @@ export interface ServerRow {
 
 export interface RunHeader {
   mode: Mode;
+  commit: CommitPolicy;
   seed: number;
   fault_rate: number;
   clients: number;

@@ -10,7 +10,7 @@ import type { ServerDef } from '../../src/servers/framework/define.ts';
 import type { ClientOp } from '../../src/servers/framework/module.ts';
 import type { RecoveryEvent } from '../../src/servers/supervisor/supervisor.ts';
 import { System } from '../../src/servers/system.ts';
-import type { CommitPolicy, Mode } from '../../src/ssr/layout.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { DASHBOARD_LIMITS, FAULT_RATE_DEFAULT } from '../limits.ts';
 import { Ring } from '../ring.ts';
 import { ClientSink, endlessProgram, RoundSource } from './endless-workload.ts';

@@ -5,11 +5,12 @@
 // charges simulated cycles (it is the manager's own work): a dashboard that looked would change
 // the run it is looking at.
 import { crc32 } from 'node:zlib';
-import { SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION, type Mode } from '../../src/ssr/layout.ts';
+import { SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION } from '../../src/ssr/layout.ts';
+import { MODE_SPECS, type Mode } from '../../src/ssr/modes.ts';
 import type { SsrCondition, SsrStats } from '../../src/ssr/manager.ts';
 import type { System } from '../../src/servers/system.ts';
 
-/** ok: sealed and matching; bad: bytes differ from the seal; open: being written (in-place commit); unchecked: persist mode never seals */
+/** ok: sealed and matching; bad: bytes differ from the seal; open: being written (in-place commit); unchecked: the mode never checks SSRs (persist) */
 export type ChecksumState = 'ok' | 'bad' | 'open' | 'unchecked';
 
 export interface SsrCell {
@@ -58,7 +59,7 @@ export function inspectSsrs(system: System): SsrMap {
 }
 
 function checksumState(system: System, server: string, client: number, state_bytes: number, mapped: boolean): ChecksumState {
-  if (system.mode === 'persist') return 'unchecked';
+  if (!MODE_SPECS[system.mode].ssr_checked) return 'unchecked';
   // In-place commit writes the home page during the request; it is sealed again at the reply.
   if (mapped && system.commit === 'in-place') return 'open';
   const state = system.ssr.statePhysAddr(system.serverTask(server), client, 0);

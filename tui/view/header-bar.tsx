@@ -1,7 +1,9 @@
 // The top two lines: which run this is (mode, seed, fault rate), where it is in virtual time and
-// whether it is running, paused, panicked or given up; then how fast it goes.
+// whether it is running, paused, panicked or given up; then the mode's commit policy (where it has
+// one) and how fast it goes.
 import { Box, Text } from 'ink';
 import { compactCycles, groupedCycles } from '../format.ts';
+import { usesCommitPolicy } from '../../src/ssr/modes.ts';
 import type { RunHeader } from '../live/live-view.ts';
 
 export const HEADER_LINES = 2;
@@ -32,7 +34,7 @@ export function HeaderBar({ header: h }: { header: RunHeader }) {
         </Text>
       </Text>
       <Text dimColor>
-        simulated {cps} cycles/s · {eps} kernel events/s · speed {h.speed}
+        {usesCommitPolicy(h.mode) ? `${h.commit} commit · ` : ''}simulated {cps} cycles/s · {eps} kernel events/s · speed {h.speed}
       </Text>
     </Box>
   );

@@ -2,6 +2,7 @@
 // it is mapped into the server (only during that client's request, under curios), and whether its
 // bytes still match their sealed checksum. Under none and restart there are no SSRs to show.
 import { Text } from 'ink';
+import { MODE_SPECS } from '../../src/ssr/modes.ts';
 import { cell } from '../format.ts';
 import type { SsrCell, SsrMap } from '../live/ssr-inspect.ts';
 import { Panel, PANEL_CHROME_COLUMNS } from './panel.tsx';
@@ -19,6 +20,12 @@ function ssrMark(c: SsrCell): { text: string; color: string } {
   if (c.checksum === 'open') return { text: 'opn', color: 'cyan' };
   if (c.checksum === 'unchecked') return { text: '--', color: 'gray' };
   return { text: 'ok', color: 'green' };
+}
+
+function legend(map: SsrMap): string {
+  const spec = MODE_SPECS[map.mode];
+  if (spec.ssr_checked) return 'ok sealed · BAD checksum fails · rst reset';
+  return `${map.mode}: ${spec.ssr_mapped === 'always' ? 'always mapped, ' : ''}never checked`;
 }
 
 /** Content lines the panel needs for this map (its title and borders not counted). */
@@ -61,7 +68,7 @@ export function SsrPanel({ map, width }: { map: SsrMap; width: number }) {
       <Text dimColor>
         maps {s.maps} commits {s.commits} rollbacks {s.rollbacks} resets {s.resets}
       </Text>
-      <Text dimColor>{map.mode === 'persist' ? 'persist: always mapped, never checked' : 'ok sealed · BAD checksum fails · rst reset'}</Text>
+      <Text dimColor>{legend(map)}</Text>
     </Panel>
   );
 }

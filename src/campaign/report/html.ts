@@ -2,7 +2,8 @@
 // server × mode (inline SVG) above the full table. Nothing is fetched — no scripts, fonts,
 // style sheets or images from anywhere — so the file opens offline and can be archived or
 // mailed as it is. Every string that reaches the page goes through escapeHtml.
-import { MODES, OUTCOMES, type CampaignSummary, type Mode, type Outcome, type Row } from '../result-types.ts';
+import { OUTCOMES, type CampaignSummary, type Outcome, type Row } from '../result-types.ts';
+import { MODES, type Mode } from '../../ssr/modes.ts';
 import { COLUMNS, describeCampaign, percent } from './columns.ts';
 
 const OUTCOME_COLOURS: Record<Outcome, string> = {

@@ -18,7 +18,7 @@ import type { Mem } from '../../kernel/memory-view.ts';
 import type { ThreadCtx } from '../../kernel/kernel.ts';
 import type { CapSlot } from '../../kernel/objects.ts';
 import type { Sys } from '../../kernel/sys.ts';
-import type { Mode } from '../../ssr/layout.ts';
+import type { Mode } from '../../ssr/modes.ts';
 import type { CallStatus, ServerStatus } from './status.ts';
 
 export type ServerKind = 'stateless' | 'per-client' | 'needs-all';

@@ -6,7 +6,8 @@ import type { ThreadCtx } from '../../kernel/kernel.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { CapSlot, SysResult, Task, TaskImage } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
-import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow, type Mode } from '../../ssr/layout.ts';
+import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } from '../../ssr/layout.ts';
+import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
 import type { DepCallResult, ServerDef, ServerEnv, ServerRequest } from './define.ts';
 import type { FaultPort } from './fault-port.ts';
 import { statusCode, statusOfCode } from './status.ts';
@@ -32,8 +33,8 @@ export function serverImage(kernel: Kernel, w: ServerWiring): TaskImage {
     const page = kernel.machine.mmu.page_bytes;
     must(kernel.allocPages(task, HEAP_BASE, w.def.heap_pages, true), task, 'heap');
     must(kernel.allocPages(task, RECV_BUF, 3, true), task, 'buffers');
-    // Without SSRs (none, restart) client state is the server's own memory, lost with it.
-    if (w.def.state_bytes > 0 && (w.mode === 'none' || w.mode === 'restart')) {
+    // Where client state lives in the server's heap (no SSRs), it is the server's own memory, lost with it.
+    if (w.def.state_bytes > 0 && MODE_SPECS[w.mode].client_state === 'server-heap') {
       for (const c of w.clients) must(kernel.allocPages(task, stateWindow(c, page), 1, true), task, `state of client ${c}`);
     }
     kernel.spawnThread(task, 'main', (ctx) => serverMain(ctx, w, page), { priority: SERVER_PRIORITY });
@@ -47,7 +48,7 @@ function must(err: string, task: Task, what: string): void {
 function* serverMain(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
   const env = makeEnv(ctx, w, page);
   yield* w.def.init(env);
-  if (ctx.task.incarnation > 0 && (w.mode === 'persist' || w.mode === 'curios') && w.def.recover !== undefined) yield* w.def.recover(env);
+  if (ctx.task.incarnation > 0 && MODE_SPECS[w.mode].recover_runs && w.def.recover !== undefined) yield* w.def.recover(env);
   const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
   let r = yield* sys.recv(w.endpoint, recvOpts);
   for (;;) {

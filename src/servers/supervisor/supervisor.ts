@@ -2,15 +2,16 @@
 // restartable server. It learns of failures from the kernel's fault messages, and of hangs from
 // heartbeats — it pings each server every period, and one that has not answered for two periods is
 // treated as crashed. It carries out RestartPolicy's decisions with the kernel's control
-// mechanisms (restart, shutdown) and settles the calls a dead server was serving: requeued for a
-// retry when client state is kept by shadow-committed SSRs, failed otherwise.
+// mechanisms (restart, shutdown) and settles the calls a dead server was serving as its mode says
+// (src/ssr/modes.ts `settleInFlight`): requeued for a retry when the request was shadow-committed
+// or went to a stateless driver under MINIX 3's restart, failed otherwise.
 //
 // Its bookkeeping (SupervisorState) is plain data that the dashboard and campaigns read.
 import type { Cycles } from '../../hw/types.ts';
 import { FAULT_LABEL, type ThreadCtx } from '../../kernel/kernel.ts';
 import { capSlot, type CapSlot } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
-import type { CommitPolicy, Mode } from '../../ssr/layout.ts';
+import { MODE_SPECS, settleInFlight, type CommitPolicy, type Mode } from '../../ssr/modes.ts';
 import { DEFAULT_POLICY, RestartPolicy, type ExitReason, type RestartPolicyConfig } from './policy.ts';
 
 export interface SupervisorConfig extends RestartPolicyConfig {
@@ -75,6 +76,8 @@ export interface SupervisorSetup {
   commit: CommitPolicy;
   config: SupervisorConfig;
   state: SupervisorState;
+  /** per server, in the state's order: true for a stateless driver (a request to it may be re-issued) */
+  stateless: readonly boolean[];
 }
 
 const FAULT_CAUSES: Record<number, RecoveryEvent['cause']> = { 1: 'page-fault', 2: 'page-fault', 3: 'exception', 4: 'killed', 5: 'watchdog', 6: 'exception' };
@@ -140,7 +143,7 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
   function* failure(index: number, cause: RecoveryEvent['cause'], reason: ExitReason, t: Cycles, orphans: number[]): sys.Sys<void> {
     const srv = s.state.servers[index];
     const event = s.state.record({ server: srv.name, cause, detected_at: t, restarted_at: null, outcome: 'restarted', retried: 0, aborted: 0 });
-    if (s.mode === 'none') {
+    if (!MODE_SPECS[s.mode].restarts) {
       event.outcome = 'down';
       yield* shutdown(index, orphans, event);
       return;
@@ -185,8 +188,9 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
     srv.condition = 'running';
     unanswered[index] = null;
     event.restarted_at = t;
-    // Shadow-committed SSRs roll the failed request back, so it can be retried from clean state.
-    const retry = s.mode === 'curios' && s.commit === 'shadow';
+    // A shadow-committed request was rolled back, and a stateless driver keeps nothing to roll
+    // back: such a request can be issued again from clean state.
+    const retry = settleInFlight(s.mode, s.commit, s.stateless[index] === true) === 'requeue';
     for (const caller of [...orphans, ...r.words]) {
       const settled = yield* sys.control(SUPERVISOR_SLOTS.control(index), { action: retry ? 'requeue-call' : 'abort-call', caller_thread: caller });
       if (settled.err === 'OK') {
