@@ -44,7 +44,7 @@ const ops = counterModule.script(streamFor(1, 'example'), 6, 0, true);
 for (const mode of MODES) {
   const records: Observation[][] = [[], []];
   const system = new System({ mode, servers: [counterServer], clients: records.map((r) => workloadProgram(modules, ops, r)) });
-  new FaultInjector(system, { version: 1, faults: [{ server: 'counter', kind: 'crash', trigger: { at: 'request', n: 7 } }] }, 1);
+  new FaultInjector({ version: 1, faults: [{ server: 'counter', kind: 'crash', trigger: { at: 'request', n: 7 } }] }, 1).attach(system);
   system.runClients(10_000_000);
   const seen = records.map((r) => r.map((o) => (o.status === 'OK' ? o.value[0] : o.status)).join(' '));
   console.log(`${mode.padEnd(8)} client 0: ${seen[0].padEnd(36)} client 1: ${seen[1]}`);

@@ -10,7 +10,7 @@ import type { FaultKind, FaultPlan } from '../faults/model.ts';
 import type { CommitPolicy, Mode } from '../ssr/modes.ts';
 import { classifyOutcome, recoverCycles } from './classify.ts';
 import type { TrialResult } from './result-types.ts';
-import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';
+import { runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';
 
 export interface CampaignConfig {
   seed: number;
@@ -49,42 +49,54 @@ export function cellOfResult(cfg: CampaignConfig, r: Pick<TrialResult, 'index' |
   return { index, server: r.server, fault: r.fault as FaultKind, trial: index % cfg.trials };
 }
 
-export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialSpec {
-  const key = `${cell.server}/${cell.fault}/${cell.trial}`;
+/** The mode whose golden run places a cell's faults (one plan for every mode) and prices calls. */
+const BASELINE_MODE: Mode = 'restart';
+
+function configOf(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialConfig {
   return {
-    config: {
-      target: cell.server,
-      mode,
-      commit: cfg.commit,
-      workload_seed: deriveSeed(cfg.seed, `workload/${key}`),
-      clients: cfg.clients,
-      ops_per_client: cfg.ops_per_client,
-      safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles,
-      liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles,
-      // Clients share no names (files, ports): a difference from the golden run is then the
-      // fault's doing, never two clients racing for one name in another interleaving. What they
-      // share through the server's global state (the disk, the port table) is still shared.
-      isolated: true,
-    },
-    plan: samplePlan(planArb(cell.server, [cell.fault]), deriveSeed(cfg.seed, `plan/${key}`)),
+    target: cell.server,
+    mode,
+    commit: cfg.commit,
+    workload_seed: deriveSeed(cfg.seed, `workload/${keyOf(cell)}`),
+    clients: cfg.clients,
+    ops_per_client: cfg.ops_per_client,
+    safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles,
+    liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles,
+    // Clients share no names (files, ports): a difference from the golden run is then the
+    // fault's doing, never two clients racing for one name in another interleaving. What they
+    // share through the server's global state (the disk, the port table) is still shared.
+    isolated: true,
   };
+}
+
+const keyOf = (cell: Cell) => `${cell.server}/${cell.fault}/${cell.trial}`;
+
+/**
+ * A cell's trial under a mode. Its plan is placed over the cell's baseline golden run (the
+ * accesses, requests, length and sites it reached), the same plan under every mode; pass that
+ * run when you have it.
+ */
+export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode, baseline?: RunRecord): TrialSpec {
+  const config = configOf(cfg, cell, mode);
+  const base = baseline ?? runOnce(configOf(cfg, cell, BASELINE_MODE), null);
+  return { config, plan: samplePlan(planArb(cell.server, [cell.fault], shapeOf(config, base)), deriveSeed(cfg.seed, `plan/${keyOf(cell)}`)) };
 }
 
 /** Runs one cell under every mode; trial results carry indices in campaign order. */
 export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
   const goldens = new Map<Mode, RunRecord>();
-  const golden = (spec: TrialSpec): RunRecord => {
-    const hit = goldens.get(spec.config.mode);
+  const golden = (config: TrialConfig): RunRecord => {
+    const hit = goldens.get(config.mode);
     if (hit !== undefined) return hit;
-    const g = runOnce(spec.config, null);
-    goldens.set(spec.config.mode, g);
+    const g = runOnce(config, null);
+    goldens.set(config.mode, g);
     return g;
   };
-  const baseline = golden(trialSpec(cfg, cell, 'restart'));
+  const baseline = golden(configOf(cfg, cell, BASELINE_MODE));
   return cfg.modes.map((mode, m) => {
-    const spec = trialSpec(cfg, cell, mode);
-    const g = golden(spec);
-    const run = runOnce(spec.config, spec.plan);
+    const spec = trialSpec(cfg, cell, mode, baseline);
+    const g = golden(spec.config);
+    const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);
     return {
       index: cell.index * cfg.modes.length + m,

@@ -59,7 +59,7 @@ export function runDemo(seed: number): DemoResult {
   const run = (mode: Mode, withFaults: boolean) => {
     const records: Observation[][] = workload.map(() => []);
     const system = new System({ mode, commit: 'shadow', servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
-    if (withFaults) new FaultInjector(system, plan, seed);
+    if (withFaults) new FaultInjector(plan, seed).attach(system);
     system.runClients(50_000_000);
     return { records, system };
   };

@@ -88,7 +88,7 @@ export function parseTrialData(raw: unknown): TrialData {
     liveness_bound_cycles: int('liveness_bound_cycles', 1, Number.MAX_SAFE_INTEGER),
     ...(c.isolated === true ? { isolated: true } : {}),
   };
-  const plan = parsePlan(o.plan, profile.servers.map((d) => d.name));
+  const plan = parsePlan(o.plan, profile.servers);
   const e = o.expected as Record<string, unknown> | undefined;
   const expected = e !== undefined && typeof e.outcome === 'string' && typeof e.traceHash === 'string' ? { outcome: e.outcome as Outcome, traceHash: e.traceHash } : undefined;
   return { config, plan, ...(expected === undefined ? {} : { expected }) };

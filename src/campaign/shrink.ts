@@ -7,7 +7,8 @@ import { faultArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultPlan } from '../faults/model.ts';
 import { classifyOutcome } from './classify.ts';
 import type { Outcome } from './result-types.ts';
-import { runOnce, type TrialConfig } from './trial.ts';
+import { runOnce, runTrial, type TrialConfig } from './trial.ts';
+import { profileFor } from '../servers/catalog.ts';
 
 export interface Shrunk {
   config: TrialConfig;
@@ -25,8 +26,9 @@ export function shrinkTrial(config: TrialConfig, plan: FaultPlan, outcome: Outco
   let attempts = 0;
   const reproduces = (c: TrialConfig, p: FaultPlan): string | null => {
     attempts++;
-    const run = runOnce(c, p);
-    return classifyOutcome(runOnce(c, null), run).outcome === outcome ? run.traceHash : null;
+    const golden = runOnce(c, null);
+    const run = runTrial(c, p, golden);
+    return classifyOutcome(golden, run).outcome === outcome ? run.traceHash : null;
   };
   let progress = true;
   while (progress && attempts < attempts_max) {
@@ -51,15 +53,19 @@ function* candidates(config: TrialConfig, plan: FaultPlan): Generator<{ config: 
   // Each fault, shrunk by its own arbitrary.
   for (let i = 0; i < plan.faults.length; i++) {
     const f = plan.faults[i];
-    for (const smaller of shrinkFault(f)) yield { config, plan: { version: 1, faults: plan.faults.map((g, j) => (j === i ? smaller : g)) } };
+    for (const smaller of shrinkFault(f, sitesOf(config.target, f.server))) yield { config, plan: { version: 1, faults: plan.faults.map((g, j) => (j === i ? smaller : g)) } };
   }
   // A shorter workload, fewer clients.
   for (const ops of fc.integer({ min: 1, max: config.ops_per_client }).shrink(config.ops_per_client, undefined).take(8)) yield { config: { ...config, ops_per_client: ops.value }, plan };
   if (config.clients > 2) yield { config: { ...config, clients: config.clients - 1 }, plan };
 }
 
-function shrinkFault(f: Fault): Fault[] {
-  const arb = faultArb(f.server, f.kind);
+function shrinkFault(f: Fault, sites: readonly string[]): Fault[] {
+  const arb = faultArb(f.server, f.kind, sites);
   if (!arb.canShrinkWithoutContext(f)) return [];
   return [...arb.shrink(f, undefined).take(16)].map((v) => v.value);
+}
+
+function sitesOf(target: string, server: string): readonly string[] {
+  return profileFor(target).servers.find((d) => d.name === server)?.sites ?? [];
 }

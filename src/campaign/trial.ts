@@ -3,8 +3,9 @@
 // system must finish the workload within a bound — and judged against the golden run (the same
 // workload, no faults, same mode).
 import type { Cycles } from '../hw/types.ts';
-import { FaultInjector, type FiredFault } from '../faults/injector.ts';
-import type { FaultPlan } from '../faults/model.ts';
+import type { FaultShape } from '../faults/arbitraries.ts';
+import { FaultInjector, type FiredFault, type Reach } from '../faults/injector.ts';
+import type { Fault, FaultPlan } from '../faults/model.ts';
 import { modulesOf, profileFor } from '../servers/catalog.ts';
 import type { Observation } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
@@ -47,6 +48,8 @@ export interface RunRecord {
   fired: FiredFault[];
   events: RecoveryEvent[];
   ssr_resets: number;
+  /** what the safety phase reached: where faults can fire (see FaultInjector) */
+  reach: Reach;
 }
 
 /** Runs a workload under a plan (null: the golden run). */
@@ -56,11 +59,12 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules: profile.modules, isolated: cfg.isolated === true });
   const records: Observation[][] = workload.map(() => []);
   const system = new System({ mode: cfg.mode, commit: cfg.commit, servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
-  const injector = plan === null ? null : new FaultInjector(system, plan, cfg.workload_seed);
+  // The golden run too carries an injector, with no faults: it records what the run reaches.
+  const injector = new FaultInjector(plan ?? NO_PLAN, cfg.workload_seed).attach(system);
   observe?.(system);
   const safetyEnd = cfg.safety_bound_cycles;
-  system.run({ until: () => (injector?.tick(), system.clientsDone()), until_cycles: safetyEnd });
-  injector?.disarm();
+  system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: safetyEnd });
+  injector.detach();
   if (!system.clientsDone() && system.kernel.panic_reason === null) system.run({ until: () => system.clientsDone(), until_cycles: system.now + cfg.liveness_bound_cycles });
   return {
     records,
@@ -71,8 +75,46 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
     panic: system.kernel.panic_reason,
     given_up: system.supervisor.given_up,
     down: system.supervisor.servers.filter((s) => s.condition === 'down').map((s) => s.name),
-    fired: injector?.fired ?? [],
+    fired: injector.fired,
     events: system.supervisor.events.slice(),
     ssr_resets: system.ssr.stats.resets,
+    reach: injector.reach,
   };
+}
+
+const NO_PLAN: FaultPlan = { version: 1, faults: [] };
+
+/**
+ * Runs a trial against its golden run (same configuration, no faults). A plan none of whose
+ * triggers the golden run reaches cannot fire — until a fault fires, a run is its golden run — so
+ * the trial *is* the golden run, and is not run again.
+ */
+export function runTrial(cfg: TrialConfig, plan: FaultPlan, golden: RunRecord, observe?: (system: System) => void): RunRecord {
+  if (observe === undefined && !plan.faults.some((f) => reaches(golden.reach, f))) return golden;
+  return runOnce(cfg, plan, observe);
+}
+
+/** Whether a run that reached `reach` got to a fault's trigger (a necessary condition for it to fire). */
+export function reaches(reach: Reach, f: Fault): boolean {
+  const t = f.trigger;
+  const requests = reach.accesses[f.server] ?? [];
+  switch (t.at) {
+    case 'request':
+      return t.n <= requests.length;
+    case 'access':
+      return t.n <= requests.length && t.k <= requests[t.n - 1];
+    case 'time':
+      return t.cycles <= reach.cycles;
+    case 'site':
+      return reach.sites.includes(`${f.server}/${t.name}`);
+    case 'recovery':
+      // A recovery follows a fault that fired: never in a run where none has.
+      return false;
+  }
+}
+
+/** Where a trial's faults are placed: what its golden run reached in the target server. */
+export function shapeOf(cfg: TrialConfig, golden: RunRecord): FaultShape {
+  const def = profileFor(cfg.target).servers.find((d) => d.name === cfg.target);
+  return { accesses_per_request: golden.reach.accesses[cfg.target] ?? [], cycles: golden.reach.cycles, sites: def?.sites ?? [] };
 }

@@ -1,64 +1,111 @@
-// fast-check arbitraries of faults and fault plans: campaigns draw plans from them, and failing
-// properties shrink through them to a minimal plan (fewer faults, earlier triggers, lower bits).
+// fast-check arbitraries of faults and fault plans, built from the kind and trigger tables.
+//
+// - `faultArb`: any fault the JSON parser accepts, over each field's whole range. Failing trials
+//   shrink through it (fewer faults, earlier triggers, smaller offsets, lower bits).
+// - `placedFaultArb` / `planArb`: what a campaign draws. Triggers are placed over the golden run
+//   (`FaultShape`): an access point uniformly over the memory accesses the server executes in its
+//   requests, a request uniformly over those it handles, a time uniformly over the run's length, a
+//   site among those the server declares. `samplePlan` draws without fast-check's small-value bias
+//   (fc.noBias), so an early trigger is no likelier than a late one; the values still shrink
+//   through `faultArb`.
 import fc from 'fast-check';
-import { BITFLIP_TARGETS, REGFLIP_TARGETS, WILD_REGIONS, type Fault, type FaultKind, type FaultPlan, type Trigger } from './model.ts';
+import { fieldsArb } from './fields.ts';
+import { FAULT_KIND_SPECS, type FaultKind } from './kinds.ts';
+import type { Fault, FaultPlan } from './model.ts';
+import { TRIGGER_SPECS, type Trigger, type TriggerAt } from './triggers.ts';
 
+/** What the golden run of a trial reached in its target server: where its faults are placed. */
 export interface FaultShape {
-  /** the last request number a trigger may name (about the requests a workload makes) */
-  requests_max: number;
-  /** the last memory access within a request a trigger may name */
-  accesses_max: number;
-  /** the last virtual time a trigger may name */
-  time_max_cycles: number;
+  /** memory accesses the server made in each request it handled (request n at index n − 1) */
+  accesses_per_request: readonly number[];
+  /** the length of the golden run's safety phase, in cycles */
+  cycles: number;
+  /** the injection sites the server declares */
+  sites: readonly string[];
 }
 
-export const DEFAULT_SHAPE: FaultShape = { requests_max: 40, accesses_max: 200, time_max_cycles: 400_000 };
-
-function triggerArb(kind: FaultKind, shape: FaultShape): fc.Arbitrary<Trigger> {
-  const request = fc.record({ at: fc.constant('request' as const), n: fc.integer({ min: 1, max: shape.requests_max }) });
-  const access = fc.record({ at: fc.constant('access' as const), n: fc.integer({ min: 1, max: shape.requests_max }), k: fc.integer({ min: 1, max: shape.accesses_max }) });
-  const time = fc.record({ at: fc.constant('time' as const), cycles: fc.integer({ min: 0, max: shape.time_max_cycles }) });
-  switch (kind) {
-    case 'crash':
-      return fc.oneof(request, access, time);
-    case 'hang':
-    case 'msg-corrupt':
-      return request;
-    case 'bitflip':
-      return fc.oneof(request, time);
-    case 'regflip':
-    case 'wild-write':
-      return fc.oneof(request, access);
-  }
+/** Any fault of a kind on a server that the parser accepts (its site triggers name `sites`). */
+export function faultArb(server: string, kind: FaultKind, sites: readonly string[] = []): fc.Arbitrary<Fault> {
+  const triggers = FAULT_KIND_SPECS[kind].triggers.filter((at) => at !== 'site' || sites.length > 0);
+  return faultOf(server, kind, fc.oneof(...triggers.map((at) => anyTrigger(at, sites))));
 }
 
-export function faultArb(server: string, kind: FaultKind, shape: FaultShape = DEFAULT_SHAPE): fc.Arbitrary<Fault> {
-  const trigger = triggerArb(kind, shape);
-  switch (kind) {
-    case 'crash':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('crash' as const), trigger });
-    case 'hang':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('hang' as const), trigger });
-    case 'bitflip':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('bitflip' as const), trigger, target: fc.constantFrom(...BITFLIP_TARGETS), offset: fc.nat({ max: 4095 }), bit: fc.nat({ max: 7 }) });
-    case 'regflip':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('regflip' as const), trigger, target: fc.constantFrom(...REGFLIP_TARGETS), bit: fc.nat({ max: 31 }) });
-    case 'wild-write':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('wild-write' as const), trigger, region: fc.constantFrom(...WILD_REGIONS), offset: fc.nat({ max: 0xffffffff }) });
-    case 'msg-corrupt':
-      return fc.record({ server: fc.constant(server), kind: fc.constant('msg-corrupt' as const), trigger, word: fc.nat({ max: 3 }), bit: fc.nat({ max: 31 }) });
-  }
+/** A fault of a kind on a server, its trigger placed over the golden run's shape. */
+export function placedFaultArb(server: string, kind: FaultKind, shape: FaultShape): fc.Arbitrary<Fault> {
+  const placed = FAULT_KIND_SPECS[kind].drawn.flatMap((at) => placedTrigger(at, shape) ?? []);
+  // A server the golden run never reached: a trigger it cannot reach (the trial is not activated).
+  const trigger = placed.length > 0 ? fc.oneof(...placed) : fc.constant<Trigger>({ at: 'request', n: 1 });
+  return faultOf(server, kind, trigger);
 }
 
-/** Plans of 1..`faults_max` faults of the given kinds on the given server. */
-export function planArb(server: string, kinds: readonly FaultKind[], faults_max = 1, shape: FaultShape = DEFAULT_SHAPE): fc.Arbitrary<FaultPlan> {
-  const one = fc.constantFrom(...kinds).chain((k) => faultArb(server, k, shape));
+/** Plans of 1..`faults_max` placed faults of the given kinds on the given server. */
+export function planArb(server: string, kinds: readonly FaultKind[], shape: FaultShape, faults_max = 1): fc.Arbitrary<FaultPlan> {
+  const one = fc.constantFrom(...kinds).chain((k) => placedFaultArb(server, k, shape));
   return fc.array(one, { minLength: 1, maxLength: faults_max }).map((faults) => ({ version: 1 as const, faults }));
 }
 
-/** One plan drawn deterministically from a seed (campaigns: trial i's plan). */
+/** One plan drawn deterministically from a seed, without small-value bias (campaigns: trial i's plan). */
 export function samplePlan(arb: fc.Arbitrary<FaultPlan>, seed: number): FaultPlan {
-  const [plan] = fc.sample(arb, { seed, numRuns: 1 });
+  const [plan] = fc.sample(fc.noBias(arb), { seed, numRuns: 1 });
   if (plan === undefined) throw new Error('invariant: fast-check produced no plan');
   return plan;
+}
+
+function faultOf(server: string, kind: FaultKind, trigger: fc.Arbitrary<Trigger>): fc.Arbitrary<Fault> {
+  return fc
+    .tuple(trigger, fieldsArb(FAULT_KIND_SPECS[kind].fields))
+    .map(
+      ([t, fields]) => ({ server, kind, trigger: t, ...fields }) as Fault,
+      (v) => {
+        const { server: _s, kind: _k, trigger: t, ...fields } = v as Fault;
+        return [t, fields];
+      },
+    );
+}
+
+function anyTrigger(at: TriggerAt, sites: readonly string[]): fc.Arbitrary<Trigger> {
+  const fields = at === 'site' ? fieldsArb(TRIGGER_SPECS.site, { name: fc.constantFrom(...sites) }) : fieldsArb(TRIGGER_SPECS[at]);
+  return tagged(at, fields);
+}
+
+function tagged(at: TriggerAt, fields: fc.Arbitrary<object>): fc.Arbitrary<Trigger> {
+  return fields.map(
+    (f) => ({ at, ...f }) as Trigger,
+    (v) => {
+      const { at: _at, ...f } = v as Trigger;
+      return f;
+    },
+  );
+}
+
+/** Site triggers a campaign draws: switched on for the run, firing at a reach with this chance. */
+const SITE_P_FIRE_MIN = 0.05;
+
+function placedTrigger(at: TriggerAt, shape: FaultShape): fc.Arbitrary<Trigger> | null {
+  const per = shape.accesses_per_request;
+  switch (at) {
+    case 'access': {
+      const total = per.reduce((a, b) => a + b, 0);
+      if (total === 0) return null;
+      return fc.integer({ min: 0, max: total - 1 }).map((i) => accessPoint(per, i));
+    }
+    case 'request':
+      return per.length === 0 ? null : fc.integer({ min: 1, max: per.length }).map((n) => ({ at: 'request', n }));
+    case 'time':
+      return fc.integer({ min: 0, max: shape.cycles }).map((cycles) => ({ at: 'time', cycles }));
+    case 'site':
+      return shape.sites.length === 0 ? null : tagged('site', fc.record({ name: fc.constantFrom(...shape.sites), p_on: fc.constant(1), p_fire: fc.double({ min: SITE_P_FIRE_MIN, max: 1, noNaN: true }) }));
+    case 'recovery':
+      return null;
+  }
+}
+
+/** The i-th access (from 0) of the golden run's requests, as request n and access k within it. */
+function accessPoint(per: readonly number[], i: number): Trigger {
+  let left = i;
+  for (let n = 0; n < per.length; n++) {
+    if (left < per[n]) return { at: 'access', n: n + 1, k: left + 1 };
+    left -= per[n];
+  }
+  throw new Error(`invariant: access ${i} past the golden run's ${per.reduce((a, b) => a + b, 0)}`);
 }

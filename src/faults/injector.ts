@@ -1,18 +1,20 @@
-// The fault injector: carries out a fault plan against a running system. It plugs into the
-// server framework's FaultPort (requests, injection sites, replies) and the kernel's memory hook
-// (the k-th access of a request, flipped values, wild stores), and flips bits of physical memory
-// through the target server's own page table — so a flip lands only where the server could have
-// reached, and "another client's state where mapped" means exactly that.
+// The fault injector: decides *when* each fault of a plan fires, and records what the run reached
+// (its `Reach`: the requests each server handled and their memory accesses, the injection sites
+// hit, the length of the safety phase). What a fault *does* is in src/faults/effects.ts.
 //
-// Each fault fires at most once. `disarm()` ends the safety phase: nothing fires after it.
+// It attaches explicitly (`attach(system)`) to the server framework's FaultPort (requests, sites,
+// recoveries, replies) and to the kernel's memory hook (the k-th access, flipped values, wild
+// stores), and detaches (`detach()`) at the end of the safety phase: nothing fires after it.
+// Each fault fires at most once. Attached with an empty plan it only records the reach: the
+// golden run's reach is where a campaign places faults, and a plan none of whose triggers the
+// golden run reaches cannot fire (until a fault fires, a run *is* its golden run).
 import { drawChance, streamFor, type RandomGenerator } from '../hw/seed.ts';
 import type { MemAccess } from '../kernel/memory-view.ts';
-import type { Thread } from '../kernel/objects.ts';
-import { HEAP_BASE, RECV_BUF, SSR_HEADER_BYTES, stateWindow } from '../ssr/layout.ts';
+import type { Task } from '../kernel/objects.ts';
 import type { ServerReply, ServerRequest } from '../servers/framework/define.ts';
-import type { FaultPort, RequestFault } from '../servers/framework/fault-port.ts';
-import { STATUSES } from '../servers/framework/status.ts';
+import { NO_FAULTS, type FaultPort, type RequestFault } from '../servers/framework/fault-port.ts';
 import type { System } from '../servers/system.ts';
+import { corruptReply, crashHere, flipAtRest, flipInRequest, hangHere, matchesAccess, onAccess, type Hit } from './effects.ts';
 import type { Fault, FaultPlan } from './model.ts';
 
 export interface FiredFault {
@@ -20,301 +22,236 @@ export interface FiredFault {
   kind: Fault['kind'];
   server: string;
   at_cycles: number;
-  /** the client whose request the fault hit, when it hit one */
+  /** the client whose request or state the fault hit, when it hit one */
   client: number | null;
   effect: string;
 }
 
-/** A fault waiting inside a request for its access (regflip, wild-write, crash at access k). */
+/** What a run reached while faults were armed: where a fault can be placed and fire. */
+export interface Reach {
+  /** server → the memory accesses it made in each request it handled (request n at n − 1) */
+  accesses: Record<string, number[]>;
+  /** `server/site` of each injection site reached */
+  sites: string[];
+  /** the last time the injector looked for due time triggers */
+  cycles: number;
+}
+
+/** A fault waiting for an access of its server: counted down, then applied. */
 interface Armed {
   index: number;
   fault: Fault;
-  thread: Thread;
-  client: number;
-  /** accesses left before the one that is hit (0: the next matching one) */
+  task: Task;
+  /** accesses to let pass before the one that is hit (0: the next one) */
   skip: number;
+  /** what ends it unfired: its request's reply, its recovery's end, or only the safety phase */
+  scope: 'request' | 'recovery' | 'run';
+}
+
+interface Counting {
+  list: number[];
+  n: number;
 }
 
 export class FaultInjector implements FaultPort {
   readonly fired: FiredFault[] = [];
+  readonly reach: Reach = { accesses: {}, sites: [], cycles: 0 };
+  private system: System | null = null;
   private readonly done = new Set<number>();
-  private readonly requests = new Map<string, number>();
   private readonly armed: Armed[] = [];
+  private readonly counting = new Map<Task, Counting>();
+  private readonly recoveries = new Map<string, number>();
+  private readonly pendingReply = new Set<number>();
   private readonly site_on = new Map<string, boolean>();
   private readonly rng: RandomGenerator;
-  private active = true;
+  private readonly hook = (a: MemAccess) => this.onAccess(a);
 
   constructor(
-    private readonly system: System,
     readonly plan: FaultPlan,
     seed: number,
   ) {
     this.rng = streamFor(seed, 'fault-sites');
-    system.faults = this;
-    system.kernel.memoryHook = (a) => this.onAccess(a);
   }
 
-  disarm(): void {
-    this.active = false;
+  /** Wires the injector into a system: its framework's fault port and its kernel's memory hook. */
+  attach(system: System): this {
+    if (this.system !== null) throw new Error('invariant: a fault injector attaches to one system, once');
+    if (system.faults !== NO_FAULTS || system.kernel.memoryHook !== null) throw new Error('invariant: another fault injector is attached');
+    this.system = system;
+    system.faults = this;
+    system.kernel.memoryHook = this.hook;
+    return this;
+  }
+
+  /** Unwires it: the safety phase is over, nothing fires after this. */
+  detach(): void {
+    const system = this.sys();
+    if (system.faults === this) system.faults = NO_FAULTS;
+    if (system.kernel.memoryHook === this.hook) system.kernel.memoryHook = null;
     this.armed.length = 0;
+    this.counting.clear();
+  }
+
+  private get active(): boolean {
+    return this.system !== null && this.system.faults === this;
   }
 
   /** Fires time-triggered faults that are due; call it between scheduling steps. */
   tick(): void {
     if (!this.active) return;
-    const now = this.system.now;
+    const system = this.sys();
+    const now = system.now;
+    this.reach.cycles = now;
     this.plan.faults.forEach((f, index) => {
       if (this.done.has(index) || f.trigger.at !== 'time' || f.trigger.cycles > now) return;
       this.done.add(index);
+      const task = system.serverTask(f.server);
       if (f.kind === 'crash') {
-        const t = this.liveThread(f.server);
-        if (t === null) return;
+        const t = task.threads.find((x) => x.state !== 'dead');
+        if (t === undefined) return;
         // A crash between requests hits no client; one in the middle of a request hits its client.
-        this.record(index, f, this.system.requests.servingNow(t), 'crash at time');
-        this.system.kernel.faultThread(t, { kind: 'exception', vaddr: 0, message: `injected crash at ${now} cycles` });
+        this.record(index, f, { what: 'crash at time', client: system.requests.servingNow(t) });
+        system.kernel.faultThread(t, { kind: 'exception', vaddr: 0, message: `injected crash at ${now} cycles` });
       } else if (f.kind === 'bitflip') {
-        const effect = this.flipAtRest(f);
-        if (effect !== null) this.record(index, f, effect.client, effect.what);
+        this.record(index, f, flipAtRest(system, f));
+      } else {
+        // The server's next access, whatever it is doing: a request, a heartbeat, an interrupt.
+        this.armed.push({ index, fault: f, task, skip: 0, scope: 'run' });
       }
     });
   }
 
   beforeRequest(server: string, req: ServerRequest): RequestFault {
     if (!this.active) return null;
-    const n = (this.requests.get(server) ?? 0) + 1;
-    this.requests.set(server, n);
+    const system = this.sys();
+    const task = system.serverTask(server);
+    const list = (this.reach.accesses[server] ??= []);
+    list.push(0);
+    const n = list.length;
+    this.counting.set(task, { list, n });
     let outcome: RequestFault = null;
     this.plan.faults.forEach((f, index) => {
-      if (this.done.has(index) || f.server !== server) return;
-      if (f.trigger.at === 'request' && f.trigger.n === n) {
-        this.done.add(index);
-        outcome = this.atRequest(index, f, req) ?? outcome;
-      } else if (f.trigger.at === 'access' && f.trigger.n === n) {
-        this.done.add(index);
-        const t = this.system.kernel.running();
-        if (t !== null) this.armed.push({ index, fault: f, thread: t, client: req.client, skip: f.trigger.k - 1 });
-      }
+      if (this.done.has(index) || f.server !== server || (f.trigger.at !== 'request' && f.trigger.at !== 'access') || f.trigger.n !== n) return;
+      this.done.add(index);
+      if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'request' });
+      else outcome = this.atRequest(index, f, req, task) ?? outcome;
     });
     return outcome;
   }
 
-  site(server: string, name: string): boolean {
-    if (!this.active) return false;
-    let firedHere = false;
-    this.plan.faults.forEach((f, index) => {
-      if (this.done.has(index) || f.server !== server || f.trigger.at !== 'site' || f.trigger.name !== name) return;
-      const key = `${server}/${name}`;
-      if (!this.site_on.has(key)) this.site_on.set(key, drawChance(this.rng, f.trigger.p_on));
-      if (this.site_on.get(key) !== true || !drawChance(this.rng, f.trigger.p_fire)) return;
-      this.done.add(index);
-      firedHere = true;
-      const t = this.system.kernel.running();
-      if (f.kind === 'crash' && t !== null) {
-        this.record(index, f, null, `crash at site ${name}`);
-        this.stopRunning(t, `injected crash at site ${name}`);
-      } else if (f.kind === 'bitflip') {
-        const effect = this.flipAtRest(f);
-        if (effect !== null) this.record(index, f, effect.client, `${effect.what} at site ${name}`);
-      }
-    });
-    return firedHere;
-  }
-
-  beforeReply(server: string, req: ServerRequest, reply: ServerReply): ServerReply {
-    if (!this.active) return reply;
-    // A request that ends disarms what it left armed: a fault lives within its request.
-    for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].fault.server === server) this.armed.splice(i, 1);
-    let out = reply;
-    this.plan.faults.forEach((f, index) => {
-      if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) return;
-      this.pendingReply.delete(index);
-      out = corruptReply(out, f.word, f.bit);
-      this.record(index, f, req.client, `reply corrupted (word ${f.word}, bit ${f.bit})`);
-    });
-    return out;
-  }
-
-  private readonly pendingReply = new Set<number>();
-
-  private atRequest(index: number, f: Fault, req: ServerRequest): RequestFault {
+  private atRequest(index: number, f: Fault, req: ServerRequest, task: Task): RequestFault {
     switch (f.kind) {
       case 'crash':
-        this.record(index, f, req.client, 'crash');
-        return 'crash';
       case 'hang':
-        this.record(index, f, req.client, 'hang');
-        return 'hang';
-      case 'bitflip': {
-        const effect = this.flipInRequest(f, req);
-        if (effect !== null) this.record(index, f, req.client, effect);
+        this.record(index, f, { what: f.kind, client: req.client });
+        return f.kind;
+      case 'bitflip':
+        this.record(index, f, flipInRequest(this.sys(), f, req));
         return null;
-      }
       case 'regflip':
-      case 'wild-write': {
-        const t = this.system.kernel.running();
-        if (t !== null) this.armed.push({ index, fault: f, thread: t, client: req.client, skip: 0 });
+      case 'wild-write':
+        this.armed.push({ index, fault: f, task, skip: 0, scope: 'request' });
         return null;
-      }
       case 'msg-corrupt':
         this.pendingReply.add(index);
         return null;
     }
   }
 
+  site(server: string, name: string): boolean {
+    if (!this.active) return false;
+    const system = this.sys();
+    const key = `${server}/${name}`;
+    if (!this.reach.sites.includes(key)) this.reach.sites.push(key);
+    for (const [index, f] of this.plan.faults.entries()) {
+      if (this.done.has(index) || f.server !== server || f.trigger.at !== 'site' || f.trigger.name !== name) continue;
+      if (!this.site_on.has(key)) this.site_on.set(key, drawChance(this.rng, f.trigger.p_on));
+      if (this.site_on.get(key) !== true || !drawChance(this.rng, f.trigger.p_fire)) continue;
+      this.done.add(index);
+      const t = system.kernel.running();
+      const client = t === null ? null : system.requests.servingNow(t);
+      if (f.kind === 'bitflip') {
+        const hit = flipAtRest(system, f);
+        this.record(index, f, hit === null ? null : { what: `${hit.what} at site ${name}`, client: hit.client });
+        return true;
+      }
+      if (t === null) continue;
+      this.record(index, f, { what: `${f.kind} at site ${name}`, client });
+      if (f.kind === 'hang') hangHere(`injected hang at site ${name}`);
+      crashHere(t, `injected crash at site ${name}`);
+    }
+    return false;
+  }
+
+  recovering(server: string, on: boolean): void {
+    if (!this.active) return;
+    const task = this.sys().serverTask(server);
+    if (!on) {
+      for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === 'recovery') this.armed.splice(i, 1);
+      return;
+    }
+    const n = (this.recoveries.get(server) ?? 0) + 1;
+    this.recoveries.set(server, n);
+    this.plan.faults.forEach((f, index) => {
+      if (this.done.has(index) || f.server !== server || f.trigger.at !== 'recovery' || f.trigger.n !== n) return;
+      this.done.add(index);
+      this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'recovery' });
+    });
+  }
+
+  beforeReply(server: string, req: ServerRequest, reply: ServerReply): ServerReply {
+    if (!this.active) return reply;
+    const task = this.sys().serverTask(server);
+    this.counting.delete(task);
+    // A request that ends disarms what it left armed: such a fault lives within its request.
+    for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === 'request') this.armed.splice(i, 1);
+    let out = reply;
+    this.plan.faults.forEach((f, index) => {
+      if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) return;
+      this.pendingReply.delete(index);
+      out = corruptReply(out, f.word, f.bit);
+      this.record(index, f, { what: `reply corrupted (word ${f.word}, bit ${f.bit})`, client: req.client });
+    });
+    return out;
+  }
+
   /** The kernel's memory hook: counts a request's accesses and applies what is armed. */
   private onAccess(a: MemAccess): void {
+    const task = a.thread.task;
+    const c = this.counting.get(task);
+    if (c !== undefined) c.list[c.n - 1]++;
     if (this.armed.length === 0) return;
     for (let i = 0; i < this.armed.length; i++) {
       const arm = this.armed[i];
-      if (arm.thread !== a.thread) continue;
-      if (!this.matches(arm.fault, a)) continue;
+      if (arm.task !== task) continue;
       if (arm.skip > 0) {
         arm.skip--;
         continue;
       }
+      const f = arm.fault;
+      if ((f.kind === 'regflip' || f.kind === 'wild-write') && !matchesAccess(f, a)) continue;
       this.armed.splice(i, 1);
-      this.apply(arm, a);
-      return;
-    }
-  }
-
-  private matches(f: Fault, a: MemAccess): boolean {
-    if (f.kind === 'regflip') return f.target === 'load' ? !a.write && a.size <= 4 : f.target === 'store' ? a.write && a.size <= 4 : true;
-    if (f.kind === 'wild-write') return a.write;
-    return true;
-  }
-
-  private apply(arm: Armed, a: MemAccess): void {
-    const f = arm.fault;
-    const page = this.system.machine.mmu.page_bytes;
-    if (f.kind === 'crash') {
-      this.record(arm.index, f, arm.client, `crash at access ${f.trigger.at === 'access' ? f.trigger.k : 0}`);
-      this.stopRunning(a.thread, 'injected crash at a memory access');
-    } else if (f.kind === 'regflip') {
-      const mask = (1 << f.bit) >>> 0;
-      if (f.target === 'load') a.xor_result = mask;
-      else if (f.target === 'store') a.value = (a.value ^ mask) >>> 0;
-      else a.vaddr = (a.vaddr ^ mask) >>> 0;
-      this.record(arm.index, f, arm.client, `${f.target} bit ${f.bit} flipped at 0x${a.vaddr.toString(16)}`);
-    } else if (f.kind === 'wild-write') {
-      const align = Math.max(1, Math.min(4, a.size));
-      const target = this.wildTarget(f.server, f.region, f.offset, arm.client, page);
-      a.vaddr = target - (target % align);
-      this.record(arm.index, f, arm.client, `store redirected to 0x${a.vaddr.toString(16)}`);
-    }
-  }
-
-  private wildTarget(name: string, region: 'heap' | 'other-state' | 'random', offset: number, client: number, page: number): number {
-    const server = this.system.config.servers.find((d) => d.name === name);
-    const heap_bytes = (server?.heap_pages ?? 1) * page;
-    const state_bytes = Math.max(4, server?.state_bytes ?? 4);
-    if (region === 'heap') return HEAP_BASE + (offset % heap_bytes);
-    if (region === 'other-state') return stateWindow(this.victim(client, offset), page) + SSR_HEADER_BYTES + (offset % state_bytes);
-    return offset >>> 0;
-  }
-
-  /** Another client than `client`, chosen by `offset`. */
-  private victim(client: number, offset: number): number {
-    const n = this.system.clientTasks.length;
-    if (n < 2) return client;
-    return (client + 1 + (offset % (n - 1))) % n;
-  }
-
-  private flipInRequest(f: Extract<Fault, { kind: 'bitflip' }>, req: ServerRequest): string | null {
-    const def = this.system.config.servers.find((d) => d.name === f.server);
-    if (def === undefined) return null;
-    const page = this.system.machine.mmu.page_bytes;
-    switch (f.target) {
-      case 'heap':
-        return this.flipVirt(f.server, HEAP_BASE + (f.offset % (def.heap_pages * page)), f.bit, 'heap');
-      case 'msg':
-        if (req.words.length > 0) {
-          const w = f.offset % req.words.length;
-          req.words[w] = (req.words[w] ^ (1 << ((f.offset + f.bit) % 32))) >>> 0;
-          return `request word ${w} flipped`;
-        }
-        if (req.data.length > 0) {
-          req.data[f.offset % req.data.length] ^= 1 << f.bit;
-          return this.flipVirt(f.server, RECV_BUF + (f.offset % req.data.length), f.bit, 'message buffer');
-        }
-        req.op ^= 1 << (f.bit % 4);
-        return 'request op flipped';
-      case 'ssr':
-      case 'other-ssr': {
-        if (def.state_bytes === 0) return null;
-        const client = f.target === 'ssr' ? req.client : this.victim(req.client, f.offset);
-        if (f.target === 'other-ssr' && client === req.client) return null;
-        return this.flipVirt(f.server, stateWindow(client, page) + SSR_HEADER_BYTES + (f.offset % def.state_bytes), f.bit, `state of client ${client}`);
+      const system = this.sys();
+      const client = system.requests.servingNow(a.thread);
+      if (f.kind === 'regflip' || f.kind === 'wild-write') {
+        this.record(arm.index, f, { what: onAccess(system, f, a, client ?? 0), client });
+        return;
       }
+      this.record(arm.index, f, { what: `${f.kind} at a memory access`, client });
+      if (f.kind === 'hang') hangHere('injected hang at a memory access');
+      crashHere(a.thread, 'injected crash at a memory access');
     }
   }
 
-  /**
-   * A flip between requests: the heap, or a client's state wherever it is kept. Returns what was
-   * flipped and whose state it was (that client is the one the fault hits).
-   */
-  private flipAtRest(f: Extract<Fault, { kind: 'bitflip' }>): { what: string; client: number | null } | null {
-    const def = this.system.config.servers.find((d) => d.name === f.server);
-    if (def === undefined) return null;
-    const page = this.system.machine.mmu.page_bytes;
-    if (f.target === 'heap' || f.target === 'msg' || def.state_bytes === 0) {
-      const base = f.target === 'msg' ? RECV_BUF : HEAP_BASE;
-      const what = this.flipVirt(f.server, base + (f.offset % (f.target === 'msg' ? page : def.heap_pages * page)), f.bit, f.target === 'msg' ? 'message buffer' : 'heap');
-      return what === null ? null : { what, client: null };
-    }
-    const clients = this.system.clientTasks.length;
-    const client = Math.floor(f.offset / def.state_bytes) % Math.max(1, clients);
-    const offset = f.offset % def.state_bytes;
-    const task = this.system.serverTask(f.server);
-    if (this.system.ssr.active && this.system.ssr.isRegistered(task)) {
-      const pa = this.system.ssr.statePhysAddr(task, client, offset);
-      if (pa === null) return null;
-      this.system.machine.memory.flipBit(pa, f.bit);
-      this.system.kernel.log('injector', 'bitflip', `${f.server} SSR of client ${client} +${offset} bit ${f.bit}`);
-      return { what: `SSR of client ${client} flipped`, client };
-    }
-    const what = this.flipVirt(f.server, stateWindow(client, page) + SSR_HEADER_BYTES + offset, f.bit, `state of client ${client}`);
-    return what === null ? null : { what, client };
+  private sys(): System {
+    if (this.system === null) throw new Error('invariant: the fault injector is not attached');
+    return this.system;
   }
 
-  /** Flips a bit at a server's virtual address, if the server has that page mapped. */
-  private flipVirt(server: string, vaddr: number, bit: number, what: string): string | null {
-    const task = this.system.serverTask(server);
-    const page = this.system.machine.mmu.page_bytes;
-    const pte = task.as.table.entries.get(Math.floor(vaddr / page));
-    if (pte === undefined) return null;
-    this.system.machine.memory.flipBit(pte.frame * page + (vaddr % page), bit);
-    this.system.kernel.log('injector', 'bitflip', `${server} ${what} 0x${vaddr.toString(16)} bit ${bit}`);
-    return `${what} bit flipped`;
+  private record(index: number, f: Fault, hit: Hit | null): void {
+    if (hit === null) return;
+    const system = this.sys();
+    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, effect: hit.what });
+    system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${hit.what}`);
   }
-
-  private stopRunning(t: Thread, message: string): void {
-    t.fault = { kind: 'exception', vaddr: 0, message };
-    throw new Error(message);
-  }
-
-  private liveThread(server: string): Thread | null {
-    return this.system.serverTask(server).threads.find((t) => t.state !== 'dead') ?? null;
-  }
-
-  private record(index: number, f: Fault, client: number | null, effect: string): void {
-    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: this.system.now, client, effect });
-    this.system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${effect}`);
-  }
-}
-
-function corruptReply(reply: ServerReply, word: number, bit: number): ServerReply {
-  const words = reply.words ?? [];
-  if (word < words.length) {
-    const copy = words.slice();
-    copy[word] = (copy[word] ^ (1 << bit)) >>> 0;
-    return { ...reply, words: copy };
-  }
-  if (reply.data !== undefined && reply.data.length > 0) {
-    const data = reply.data.slice();
-    data[(word * 32 + bit) % data.length] ^= 1 << (bit % 8);
-    return { ...reply, data };
-  }
-  const code = STATUSES.indexOf(reply.status) ^ (1 << (bit % 4));
-  return { ...reply, status: STATUSES[code % STATUSES.length] };
 }

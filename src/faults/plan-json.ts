@@ -1,14 +1,22 @@
-// The JSON form of a fault plan, validated on load: a bad plan is one clear error naming the
-// first thing wrong, never a half-read plan. A plan that targets the trusted base is refused.
-import { BITFLIP_TARGETS, FAULT_KINDS, REGFLIP_TARGETS, TRIGGERS_OF, TRUSTED_BASE, WILD_REGIONS, type Fault, type FaultPlan, type Trigger } from './model.ts';
+// The JSON form of a fault plan, validated on load against the kind and trigger tables: a bad plan
+// is one clear error naming the first thing wrong, never a half-read plan. A plan that targets the
+// trusted base, or names an injection site its server does not declare, is refused.
+import { PlanError, parseField, parseFields } from './fields.ts';
+import { FAULT_KIND_SPECS, FAULT_KINDS, type FaultKind } from './kinds.ts';
+import { TRUSTED_BASE, type Fault, type FaultPlan } from './model.ts';
+import { TRIGGER_ATS, TRIGGER_SPECS, type Trigger, type TriggerAt } from './triggers.ts';
 
-export class PlanError extends Error {
-  override name = 'PlanError';
-}
+export { PlanError } from './fields.ts';
 
 export const FAULTS_PER_PLAN_MAX = 16;
 
-export function parsePlan(raw: unknown, servers: readonly string[]): FaultPlan {
+/** A server a plan may target, with the injection sites its code declares. */
+export interface PlanTarget {
+  readonly name: string;
+  readonly sites?: readonly string[];
+}
+
+export function parsePlan(raw: unknown, servers: readonly PlanTarget[]): FaultPlan {
   const o = obj(raw, 'plan');
   if (o.version !== 1) throw new PlanError(`plan.version must be 1, got ${JSON.stringify(o.version)}`);
   if (!Array.isArray(o.faults)) throw new PlanError('plan.faults must be an array');
@@ -16,66 +24,38 @@ export function parsePlan(raw: unknown, servers: readonly string[]): FaultPlan {
   return { version: 1, faults: o.faults.map((f, i) => parseFault(f, `plan.faults[${i}]`, servers)) };
 }
 
-export function parseFault(raw: unknown, where: string, servers: readonly string[]): Fault {
+export function parseFault(raw: unknown, where: string, servers: readonly PlanTarget[]): Fault {
   const f = obj(raw, where);
   const server = f.server;
   if (typeof server !== 'string') throw new PlanError(`${where}.server must be a string`);
   if ((TRUSTED_BASE as readonly string[]).includes(server)) throw new PlanError(`${where}.server "${server}" is part of the trusted base (kernel, SSR manager, supervisor); faults target servers only`);
-  if (!servers.includes(server)) throw new PlanError(`${where}.server "${server}" is not a server of this system (${servers.join(', ')})`);
-  const kind = f.kind;
-  if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) throw new PlanError(`${where}.kind must be one of ${FAULT_KINDS.join(', ')}`);
+  const target = servers.find((s) => s.name === server);
+  if (target === undefined) throw new PlanError(`${where}.server "${server}" is not a server of this system (${servers.map((s) => s.name).join(', ')})`);
+  const kind = parseField({ type: 'choice', values: FAULT_KINDS, doc: '' }, f.kind, `${where}.kind`) as FaultKind;
+  const spec = FAULT_KIND_SPECS[kind];
   const trigger = parseTrigger(f.trigger, `${where}.trigger`);
-  const k = kind as Fault['kind'];
-  if (!TRIGGERS_OF[k].includes(trigger.at)) throw new PlanError(`${where}: a ${k} fault takes a trigger at ${TRIGGERS_OF[k].join(' | ')}, not at ${trigger.at}`);
-  switch (k) {
-    case 'crash':
-    case 'hang':
-      return { server, kind: k, trigger };
-    case 'bitflip':
-      return { server, kind: k, trigger, target: oneOf(f.target, BITFLIP_TARGETS, `${where}.target`), offset: int(f.offset, `${where}.offset`, 0, 2 ** 20), bit: int(f.bit, `${where}.bit`, 0, 7) };
-    case 'regflip':
-      return { server, kind: k, trigger, target: oneOf(f.target, REGFLIP_TARGETS, `${where}.target`), bit: int(f.bit, `${where}.bit`, 0, 31) };
-    case 'wild-write':
-      return { server, kind: k, trigger, region: oneOf(f.region, WILD_REGIONS, `${where}.region`), offset: int(f.offset, `${where}.offset`, 0, 2 ** 32 - 1) };
-    case 'msg-corrupt':
-      return { server, kind: k, trigger, word: int(f.word, `${where}.word`, 0, 8), bit: int(f.bit, `${where}.bit`, 0, 31) };
+  if (!(spec.triggers as readonly TriggerAt[]).includes(trigger.at)) throw new PlanError(`${where}: a ${kind} fault takes a trigger at ${spec.triggers.join(' | ')}, not at ${trigger.at}`);
+  if (trigger.at === 'site' && !(target.sites ?? []).includes(trigger.name)) {
+    throw new PlanError(`${where}.trigger.name "${trigger.name}" is not an injection site of ${server} (${(target.sites ?? []).join(', ') || 'it declares none'})`);
   }
+  onlyKeys(f, ['server', 'kind', 'trigger', ...Object.keys(spec.fields)], where, `a ${kind} fault`);
+  return { server, kind, trigger, ...parseFields(spec.fields, f, where) } as Fault;
 }
 
 function parseTrigger(raw: unknown, where: string): Trigger {
   const t = obj(raw, where);
-  switch (t.at) {
-    case 'request':
-      return { at: 'request', n: int(t.n, `${where}.n`, 1, 1_000_000) };
-    case 'access':
-      return { at: 'access', n: int(t.n, `${where}.n`, 1, 1_000_000), k: int(t.k, `${where}.k`, 1, 1_000_000) };
-    case 'time':
-      return { at: 'time', cycles: int(t.cycles, `${where}.cycles`, 0, Number.MAX_SAFE_INTEGER) };
-    case 'site': {
-      if (typeof t.name !== 'string' || t.name.length === 0) throw new PlanError(`${where}.name must be a non-empty string`);
-      return { at: 'site', name: t.name, p_on: prob(t.p_on, `${where}.p_on`), p_fire: prob(t.p_fire, `${where}.p_fire`) };
-    }
-    default:
-      throw new PlanError(`${where}.at must be one of request, access, time, site`);
-  }
+  const at = parseField({ type: 'choice', values: TRIGGER_ATS, doc: '' }, t.at, `${where}.at`) as TriggerAt;
+  onlyKeys(t, ['at', ...Object.keys(TRIGGER_SPECS[at])], where, `a trigger at ${at}`);
+  return { at, ...parseFields(TRIGGER_SPECS[at], t, where) } as Trigger;
+}
+
+/** A field no spec names is refused: a misspelt field would otherwise be silently ignored. */
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], where: string, what: string): void {
+  const extra = Object.keys(o).find((k) => !allowed.includes(k));
+  if (extra !== undefined) throw new PlanError(`${where}.${extra} is not a field of ${what} (${allowed.join(', ')})`);
 }
 
 function obj(raw: unknown, where: string): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PlanError(`${where} must be an object`);
   return raw as Record<string, unknown>;
-}
-
-function int(raw: unknown, where: string, lo: number, hi: number): number {
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < lo || raw > hi) throw new PlanError(`${where} must be an integer in ${lo}..${hi}, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
-function prob(raw: unknown, where: string): number {
-  if (typeof raw !== 'number' || !(raw >= 0 && raw <= 1)) throw new PlanError(`${where} must be a probability in 0..1, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
-function oneOf<T extends string>(raw: unknown, allowed: readonly T[], where: string): T {
-  if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) throw new PlanError(`${where} must be one of ${allowed.join(', ')}`);
-  return raw as T;
 }

@@ -78,7 +78,7 @@ export class System {
         k.scheduler_endpoint = ep;
         clientTasks.forEach((ct, c) => (ct.sched_badge = badge(badgeOfClient(c))));
       }
-      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults });
+      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults, recovered: () => this.ssr.recoveryDone(task) });
       k.setFaultHandler(task, supEp, FAULT_BADGE_BASE + index);
       this.serverTasks.set(def.name, task);
       if (def.state_bytes > 0) {

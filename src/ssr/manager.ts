@@ -64,7 +64,7 @@ interface ServerEntry {
   ssrs: Map<number, Ssr>;
   /** the SSR mapped for the request in progress */
   current: Ssr | null;
-  /** after a restart where SSRs are mapped per request, every SSR is mapped for the recovery routine until its first request */
+  /** after a restart where SSRs are mapped per request, every SSR is mapped for the recovery routine until it returns */
   recovering: boolean;
 }
 
@@ -163,7 +163,6 @@ export class SsrManager implements IpcHooks {
     if (entry === undefined) return null;
     const ssr = entry.ssrs.get(clientOfBadge(badge));
     if (ssr === undefined) return null;
-    if (entry.recovering) this.endRecovery(entry);
     if (this.spec.ssr_checked && (ssr.stale || !this.verify(ssr))) {
       if (!ssr.stale) this.reset(entry, ssr, 'checksum failed before use');
       ssr.stale = false;
@@ -215,6 +214,16 @@ export class SsrManager implements IpcHooks {
     for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
     // Mapped for the recovery routine only, where SSRs are otherwise mapped per request.
     entry.recovering = this.spec.ssr_mapped === 'own-request';
+  }
+
+  /**
+   * A restarted server's recovery routine has returned: where SSRs are mapped per request
+   * (curios), the SSRs all mapped for `recover` are unmapped before it runs anything else
+   * (heartbeats, interrupts, requests).
+   */
+  recoveryDone(server: Task): void {
+    const entry = this.servers.get(server);
+    if (entry !== undefined && entry.recovering) this.endRecovery(entry);
   }
 
   // ---- inside ----

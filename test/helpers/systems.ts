@@ -14,7 +14,7 @@
 import { expect } from 'vitest';
 import type { RunStop } from '../../src/kernel/kernel.ts';
 import type { ServerDef } from '../../src/servers/framework/define.ts';
-import type { FaultPort } from '../../src/servers/framework/fault-port.ts';
+import { NO_FAULTS, type FaultPort } from '../../src/servers/framework/fault-port.ts';
 import { observe, type Observation, type ReferenceModel, type ServerModule } from '../../src/servers/framework/module.ts';
 import type { CallStatus } from '../../src/servers/framework/status.ts';
 import type { SupervisorConfig } from '../../src/servers/supervisor/supervisor.ts';
@@ -99,6 +99,7 @@ export interface CrashInjector extends FaultPort {
 export function crashAtRequest(system: System, server: string, request: number): CrashInjector {
   let seen = 0;
   const injector: CrashInjector = {
+    ...NO_FAULTS,
     fired: null,
     beforeRequest(name, req) {
       if (name !== server || injector.fired !== null || seen++ !== request) return null;

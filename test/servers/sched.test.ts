@@ -9,6 +9,7 @@ import type { Thread } from '../../src/kernel/objects.ts';
 import type { Mode } from '../../src/ssr/modes.ts';
 import { CLIENT_PRIORITY, type ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ServerRequest } from '../../src/servers/framework/define.ts';
+import { NO_FAULTS } from '../../src/servers/framework/fault-port.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';
 import { System } from '../../src/servers/system.ts';
 import { makeWorkload, modelObservations, type Workload } from '../../src/servers/workload.ts';
@@ -92,6 +93,7 @@ function boot(mode: Mode, workload: Workload, spin_cycles: readonly number[], su
   const system = new System({ mode, servers: [schedModule.def], clients: workload.map((_, c) => program(c)), supervisor });
   const policy = new PolicyModel();
   system.faults = {
+    ...NO_FAULTS,
     beforeRequest: (server, req) => {
       if (server === 'sched') policy.see(req);
       return null;

@@ -11,7 +11,7 @@ import type { Cycles } from '../../src/hw/types.ts';
 import type { Mode } from '../../src/ssr/modes.ts';
 import { consoleModule } from '../../src/servers/console/console.ts';
 import { diskServer } from '../../src/servers/disk/disk.ts';
-import type { RequestFault } from '../../src/servers/framework/fault-port.ts';
+import { NO_FAULTS, type RequestFault } from '../../src/servers/framework/fault-port.ts';
 import type { Observation, ServerModule } from '../../src/servers/framework/module.ts';
 import { prngModule } from '../../src/servers/prng/prng.ts';
 import { RESTART_TYPES, STRATEGIES, type RestartType } from '../../src/servers/supervisor/policy.ts';
@@ -57,6 +57,7 @@ function rig(mode: Mode, seed: number, supervisor: Partial<SupervisorConfig>, fa
   const counts = new Map<string, number>();
   const fired: Fired[] = [];
   system.faults = {
+    ...NO_FAULTS,
     beforeRequest: (server) => {
       const n = (counts.get(server) ?? 0) + 1;
       counts.set(server, n);
@@ -236,6 +237,7 @@ describe('the supervisor in a running system', () => {
     const counts = new Map<string, number>();
     const crashes: Record<string, number[]> = { prng: [5, 6, 7, 20], console: [3, 9] };
     system.faults = {
+      ...NO_FAULTS,
       beforeRequest: (server) => {
         const n = (counts.get(server) ?? 0) + 1;
         counts.set(server, n);

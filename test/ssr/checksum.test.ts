@@ -3,7 +3,7 @@
 // answers EBADF until it seeds again); every other client goes on with the golden results.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FaultPort } from '../../src/servers/framework/fault-port.ts';
+import { NO_FAULTS, type FaultPort } from '../../src/servers/framework/fault-port.ts';
 import { prngModule } from '../../src/servers/prng/prng.ts';
 import { makeWorkload } from '../../src/servers/workload.ts';
 import { buildSystem, expectedRecords, goldenRecords, modulesOf, runToEnd } from '../helpers/systems.ts';
@@ -41,6 +41,7 @@ describe('SSR checksums', () => {
         // While the server starts serving request `flip_at` of client X, flip a bit of another client's SSR:
         // that SSR is sealed and not mapped (the server serves one request at a time).
         const port: FaultPort = {
+          ...NO_FAULTS,
           beforeRequest(_server, req) {
             if (seen++ !== flip_at) return null;
             const others = workload.map((_, c) => c).filter((c) => c !== req.client);

@@ -23,6 +23,7 @@ const counterServer = defineServer({
   kind: 'per-client',
   state_bytes: 4,
   heap_pages: 1,
+  sites: ['after-write'],
   *init() {},
   *handle(env, req): Generator<never, ServerReply, never> {
     if (req.op === COUNTER_OPS.get) return { status: 'OK', words: [env.mem.load32(req.state)] };

@@ -129,8 +129,9 @@ export class FaultSchedule {
       // A fault waiting for a request of a server that is down or given up would wait forever.
       const alive = new Set(this.system.supervisor.servers.filter((s) => s.condition === 'running' || s.condition === 'recovering').map((s) => s.name));
       carried = old.plan.faults.filter((f, i) => !fired.has(i) && !(f.trigger.at === 'time' && f.trigger.cycles <= now) && alive.has(f.server)).slice(-DASHBOARD_LIMITS.faults_waiting_max);
+      old.detach();
     }
-    this.injector = new FaultInjector(this.system, { version: 1, faults: [...carried, ...faults] }, this.cfg.seed);
+    this.injector = new FaultInjector({ version: 1, faults: [...carried, ...faults] }, this.cfg.seed).attach(this.system);
     this.fired_seen = 0;
   }
 

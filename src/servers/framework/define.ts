@@ -68,7 +68,7 @@ export interface ServerEnv {
   callDep(server: string, op: number, words: number[], data?: Uint8Array): Sys<DepCallResult>;
   /** the capability of another server's task with the sched right (the scheduler server) */
   taskCap(client: number): CapSlot | null;
-  /** a named injection site: true when the fault injector fires it here (BUGGIFY) */
+  /** a named injection site, one of the server's `sites`: true when the fault injector fires it here (BUGGIFY) */
   site(name: string): boolean;
 }
 
@@ -83,6 +83,11 @@ export interface ServerDef {
   devices?: ('timer' | 'disk' | 'console' | 'nic')[];
   /** servers this one calls */
   deps?: string[];
+  /**
+   * Its injection sites (BUGGIFY): the names its code passes to `env.site` at the points where a
+   * fault is most dangerous. Campaigns draw faults at them; a plan naming another is refused.
+   */
+  sites?: readonly string[];
   init(env: ServerEnv): Sys<void>;
   recover?(env: ServerEnv): Sys<void>;
   handle(env: ServerEnv, req: ServerRequest): Sys<ServerReply>;
@@ -95,5 +100,6 @@ export function defineServer(def: ServerDef): ServerDef {
   if (!Number.isInteger(def.state_bytes) || def.state_bytes < 0) throw new RangeError(`server ${def.name}: state_bytes must be a non-negative integer`);
   if (!Number.isInteger(def.heap_pages) || def.heap_pages < 1 || def.heap_pages > 64) throw new RangeError(`server ${def.name}: heap_pages must be 1..64`);
   if ((def.kind === 'stateless') !== (def.state_bytes === 0)) throw new Error(`server ${def.name}: a stateless server has no client state, and only it`);
+  for (const site of def.sites ?? []) if (!/^[a-z][a-z0-9-]*$/.test(site)) throw new Error(`server ${def.name}: site "${site}" must be lower-case letters, digits and dashes`);
   return def;
 }

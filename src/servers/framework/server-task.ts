@@ -9,7 +9,7 @@ import * as sys from '../../kernel/sys.ts';
 import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } from '../../ssr/layout.ts';
 import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
 import type { DepCallResult, ServerDef, ServerEnv, ServerRequest } from './define.ts';
-import type { FaultPort } from './fault-port.ts';
+import { InjectedHang, type FaultPort } from './fault-port.ts';
 import { statusCode, statusOfCode } from './status.ts';
 
 /** The notification bit of a heartbeat ping from the supervisor. */
@@ -26,6 +26,8 @@ export interface ServerWiring {
   tasks: Map<number, CapSlot>;
   clients: readonly number[];
   faults: () => FaultPort;
+  /** a restarted server has finished its recovery (its `init` and `recover`) */
+  recovered: () => void;
 }
 
 export function serverImage(kernel: Kernel, w: ServerWiring): TaskImage {
@@ -46,9 +48,26 @@ function must(err: string, task: Task, what: string): void {
 }
 
 function* serverMain(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
+  try {
+    yield* serve(ctx, w, page);
+  } catch (e) {
+    // An injected hang: alive, burning its quantum, never answering (found only by heartbeats).
+    if (!(e instanceof InjectedHang)) throw e;
+    for (;;) yield* sys.spin(LIMITS.quantum_cycles_default);
+  }
+}
+
+function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
   const env = makeEnv(ctx, w, page);
+  const restarted = ctx.task.incarnation > 0;
+  if (restarted) w.faults().recovering(w.def.name, true);
   yield* w.def.init(env);
-  if (ctx.task.incarnation > 0 && MODE_SPECS[w.mode].recover_runs && w.def.recover !== undefined) yield* w.def.recover(env);
+  if (restarted && MODE_SPECS[w.mode].recover_runs && w.def.recover !== undefined) yield* w.def.recover(env);
+  if (restarted) {
+    w.faults().recovering(w.def.name, false);
+    // The explicit end of recovery: the SSRs mapped for `recover` go before anything else runs.
+    w.recovered();
+  }
   const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
   let r = yield* sys.recv(w.endpoint, recvOpts);
   for (;;) {
@@ -117,7 +136,10 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
       return { status: statusOfCode(r.label), words: r.words, data: r.buf_len > 0 ? ctx.mem.loadBytes(DEP_BUF, r.buf_len) : EMPTY };
     },
     taskCap: (client) => w.tasks.get(client) ?? null,
-    site: (name) => w.faults().site(w.def.name, name),
+    site(name) {
+      if (!(w.def.sites ?? []).includes(name)) throw new Error(`server ${w.def.name} declares no injection site ${name}`);
+      return w.faults().site(w.def.name, name);
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { createIn, isEmpty, listNames, lookup, removeEntry } from './dir.ts';
 import { readData, writeData } from './file-data.ts';
 import { closeHandle, freeHandle, openFile, setOffset, storeOpenFile, validateOpenFiles, type OpenFile } from './handles.ts';
 import { freeInode, readInode, truncateInode, type Inode } from './inode.ts';
-import { FILE_TYPE, FS_OPS, HEAP_PAGES, INODES, MAX_FILE_BYTES, OPEN_FLAGS, OPEN_FLAGS_ALL, ROOT_INODE, STATE_BYTES } from './layout.ts';
+import { FILE_TYPE, FS_OPS, FS_SITES, HEAP_PAGES, INODES, MAX_FILE_BYTES, OPEN_FLAGS, OPEN_FLAGS_ALL, ROOT_INODE, STATE_BYTES } from './layout.ts';
 import { mount } from './mount.ts';
 import { parsePath, resolve, resolveParent } from './path.ts';
 
@@ -148,6 +148,7 @@ export const fsServer = defineServer({
   state_bytes: STATE_BYTES,
   heap_pages: HEAP_PAGES,
   deps: ['disk'],
+  sites: Object.values(FS_SITES),
   *init(env) {
     yield* mount(env);
   },

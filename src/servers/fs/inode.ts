@@ -5,7 +5,7 @@ import type { Sys } from '../../kernel/sys.ts';
 import type { ServerEnv } from '../framework/define.ts';
 import { allocBits, freeBits } from './bitmap.ts';
 import { check, readBlock, writeBlock } from './disk-io.ts';
-import { BLOCK_BITMAP_BLOCK, DATA_START, DIRECT_BLOCKS, FILE_TYPE, FS_BLOCKS, HEAP, INODE, INODE_BITMAP_BLOCK, INODE_BYTES, INODE_TABLE_BLOCK, INODES, INODES_PER_BLOCK, MAX_FILE_BYTES } from './layout.ts';
+import { BLOCK_BITMAP_BLOCK, DATA_START, DIRECT_BLOCKS, FILE_TYPE, FS_BLOCKS, FS_SITES, HEAP, INODE, INODE_BITMAP_BLOCK, INODE_BYTES, INODE_TABLE_BLOCK, INODES, INODES_PER_BLOCK, MAX_FILE_BYTES } from './layout.ts';
 
 export type FileType = (typeof FILE_TYPE)[keyof typeof FILE_TYPE];
 
@@ -61,6 +61,8 @@ export function* writeInode(env: ServerEnv, inode: Inode): Sys<void> {
 export function* allocInode(env: ServerEnv, type: FileType): Sys<Inode | null> {
   const bits = yield* allocBits(env, INODE_BITMAP_BLOCK, INODES, 1);
   if (bits === null) return null;
+  // BUGGIFY: the bitmap says the inode is taken, the inode table does not yet.
+  env.site(FS_SITES.bitmapThenInode);
   const old = yield* readInode(env, bits[0]);
   const inode: Inode = { ino: old.ino, type, generation: (old.generation + 1) >>> 0, size: 0, direct: new Array<number>(DIRECT_BLOCKS).fill(0) };
   yield* writeInode(env, inode);

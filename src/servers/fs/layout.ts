@@ -96,3 +96,6 @@ export const FS_OPS = { open: 1, read: 2, write: 3, seek: 4, close: 5, unlink: 6
 export type FsOpName = keyof typeof FS_OPS;
 export const OPEN_FLAGS = { create: 1, truncate: 2 } as const;
 export const OPEN_FLAGS_ALL = OPEN_FLAGS.create | OPEN_FLAGS.truncate;
+
+/** Injection sites (BUGGIFY): where a fault leaves the disk between two writes of one operation. */
+export const FS_SITES = { betweenBlocks: 'between-blocks', bitmapThenInode: 'bitmap-then-inode' } as const;

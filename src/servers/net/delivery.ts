@@ -23,7 +23,7 @@ import type { VirtAddr } from '../../hw/types.ts';
 import * as sys from '../../kernel/sys.ts';
 import type { ServerEnv } from '../framework/define.ts';
 import { LIMITS } from '../../hw/limits.ts';
-import { DATAGRAM_BYTES, DGRAM, FRAME_HEADER_BYTES, FRAME_SCRATCH, FRAME_SCRATCH_BYTES, PAYLOAD_BYTES_MAX, QUEUE_MAX, SOCK, SOCKETS_MAX, SOCKET_IN_USE, decodePortEntry, isValidPort, socketOffset } from './layout.ts';
+import { DATAGRAM_BYTES, DGRAM, FRAME_HEADER_BYTES, FRAME_SCRATCH, FRAME_SCRATCH_BYTES, NET_SITES, PAYLOAD_BYTES_MAX, QUEUE_MAX, SOCK, SOCKETS_MAX, SOCKET_IN_USE, decodePortEntry, isValidPort, socketOffset } from './layout.ts';
 
 /** no client: the interrupt, which only drops what nobody can receive */
 export const NO_CLIENT = -1;
@@ -50,6 +50,8 @@ export function* deliver(env: ServerEnv, client: number, state: VirtAddr): sys.S
     }
     if (owner.client === client && state !== 0) {
       enqueue(env, state + socketOffset(owner.socket), frame);
+      // BUGGIFY: the datagram is in the socket's queue and still in the NIC.
+      env.site(NET_SITES.queuedNotTaken);
       delivered.push(i);
     }
     i++;

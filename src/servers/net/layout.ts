@@ -58,3 +58,6 @@ export function decodePortEntry(word: number): { client: number; socket: number 
 export function isValidPort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= PORT_MAX;
 }
+
+/** Injection sites (BUGGIFY): a datagram copied into a socket's queue, still waiting in the NIC. */
+export const NET_SITES = { queuedNotTaken: 'queued-not-taken' } as const;

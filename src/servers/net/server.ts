@@ -17,6 +17,7 @@ import {
   HEAP_BYTES_USED,
   NET_OPS,
   NO_SOCKET,
+  NET_SITES,
   PAYLOAD_BYTES_MAX,
   PORT_TABLE_BYTES,
   QUEUE_MAX,
@@ -35,6 +36,7 @@ export const netServer = defineServer({
   state_bytes: STATE_BYTES,
   heap_pages: Math.ceil(HEAP_BYTES_USED / LIMITS.frame_bytes_default),
   devices: ['nic'],
+  sites: Object.values(NET_SITES),
   *init(env) {
     if (env.heap_bytes < HEAP_BYTES_USED) throw new Error(`net: heap of ${env.heap_bytes} bytes < ${HEAP_BYTES_USED} needed`);
     env.mem.storeBytes(env.heap, new Uint8Array(PORT_TABLE_BYTES));

@@ -170,3 +170,6 @@ export function decodeHeap(bytes: Uint8Array, entries_max: number): { expiries_t
 }
 
 export const HEAP_USED_BYTES = (entries_max: number): number => H_QUEUE + entries_max * QUEUE_ENTRY_BYTES;
+
+/** Injection sites (BUGGIFY): a process's record written, the run queue not yet requeued. */
+export const SCHED_SITES = { recordThenRequeue: 'record-then-requeue' } as const;

@@ -31,6 +31,7 @@ import {
   QUANTUM_MAX_CYCLES,
   QUANTUM_MIN_CYCLES,
   SCHED_OPS,
+  SCHED_SITES,
   SCHED_STATE_BYTES,
   byRunOrder,
   effectivePriority,
@@ -51,6 +52,7 @@ export const schedServer = defineServer({
   kind: 'needs-all',
   state_bytes: SCHED_STATE_BYTES,
   heap_pages: 1,
+  sites: Object.values(SCHED_SITES),
   *init(env) {
     writeGlobalExpiries(env.mem, env.heap, 0);
     writeQueue(env.mem, env.heap, []);
@@ -118,6 +120,8 @@ function* quantumExpired(env: ServerEnv, client: number, state: VirtAddr): sys.S
 /** Writes a process's record, moves it to its place in the run queue, and tells the kernel. */
 function* update(env: ServerEnv, client: number, state: VirtAddr, r: ProcRecord): sys.Sys<void> {
   writeRecord(env.mem, state, r);
+  // BUGGIFY: the record is written, the run queue still has the process at its old place.
+  env.site(SCHED_SITES.recordThenRequeue);
   const entry = entryOf(client, r, r.stamp);
   const queue = readQueue(env.mem, env.heap, CLIENTS_MAX).filter((e) => e.client !== client);
   queue.push(entry);

@@ -52,3 +52,6 @@ export function joinCycles(lo: number, hi: number): number {
 export function splitCycles(cycles: number): [lo: number, hi: number] {
   return [cycles % TWO_32 >>> 0, Math.floor(cycles / TWO_32)];
 }
+
+/** Injection sites (BUGGIFY): an alarm dropped from its client's state, still in the queue. */
+export const TIMER_SITES = { stateThenQueue: 'state-then-queue' } as const;

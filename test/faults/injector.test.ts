@@ -1,0 +1,124 @@
+// The fault injector: explicit attach and detach; every BUGGIFY site can fire and replays; a fault
+// during `recover` is classified and replays; after `recover` no SSR stays mapped, so a wild write
+// there page-faults under curios.
+import { describe, expect, it } from 'vitest';
+import { classifyOutcome } from '../../src/campaign/classify.ts';
+import { parseTrialData, replayTrial } from '../../src/campaign/replay.ts';
+import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { FaultInjector } from '../../src/faults/injector.ts';
+import type { FaultPlan } from '../../src/faults/model.ts';
+import { profileFor, targets } from '../../src/servers/catalog.ts';
+import { NO_FAULTS } from '../../src/servers/framework/fault-port.ts';
+import { System } from '../../src/servers/system.ts';
+import { STATE_BASE, type Mode } from '../../src/ssr/layout.ts';
+
+function config(target: string, mode: Mode, workload_seed: number): TrialConfig {
+  return { target, mode, commit: 'shadow', workload_seed, clients: 3, ops_per_client: 12, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };
+}
+
+/** The trial again, from its JSON form, as `curios replay --trial` runs it: same outcome and trace hash. */
+function expectReplays(cfg: TrialConfig, plan: FaultPlan, run: RunRecord, golden: RunRecord): void {
+  const data = parseTrialData(JSON.parse(JSON.stringify({ config: cfg, plan })));
+  const again = replayTrial(data);
+  expect(again.traceHash).toBe(run.traceHash);
+  expect(again.outcome).toBe(classifyOutcome(golden, run).outcome);
+}
+
+describe('attach and detach', () => {
+  it('an injector attaches once, to a system with no other; detached, nothing fires', () => {
+    const system = new System({ mode: 'curios', servers: profileFor('prng').servers, clients: [] });
+    const injector = new FaultInjector({ version: 1, faults: [{ server: 'prng', kind: 'crash', trigger: { at: 'time', cycles: 0 } }] }, 1).attach(system);
+    expect(() => new FaultInjector({ version: 1, faults: [] }, 1).attach(system)).toThrow(/another fault injector/);
+    expect(() => injector.attach(system)).toThrow(/once/);
+    injector.detach();
+    expect(system.faults).toBe(NO_FAULTS);
+    expect(system.kernel.memoryHook).toBeNull();
+    injector.tick();
+    expect(injector.fired).toEqual([]);
+  });
+});
+
+const SEEDS_TRIED = 30;
+const sited = targets().flatMap((server) => (profileFor(server).servers.find((d) => d.name === server)?.sites ?? []).map((site) => [server, site] as const));
+
+describe('every BUGGIFY site can fire and replays', () => {
+  it('the sites are the ones the issue asks for: fs, net, timer and sched have them', () => {
+    expect(new Set(sited.map(([server]) => server))).toEqual(new Set(['fs', 'net', 'timer', 'sched']));
+  });
+
+  it.each(sited)('%s: %s', (server, site) => {
+    // A workload whose golden run reaches the site (the campaign draws sites the same way).
+    const seed = Array.from({ length: SEEDS_TRIED }, (_, i) => i + 1).find((s) => runOnce(config(server, 'curios', s), null).reach.sites.includes(`${server}/${site}`));
+    expect(seed, `no workload of ${SEEDS_TRIED} reaches ${server}/${site}`).toBeDefined();
+    const cfg = config(server, 'curios', seed ?? 0);
+    for (const kind of ['crash', 'hang'] as const) {
+      const plan: FaultPlan = { version: 1, faults: [{ server, kind, trigger: { at: 'site', name: site, p_on: 1, p_fire: 1 } }] };
+      const golden = runOnce(cfg, null);
+      const run = runOnce(cfg, plan);
+      expect(run.fired.map((f) => f.effect)).toEqual([`${kind} at site ${site}`]);
+      expect(run.events.length).toBeGreaterThan(0);
+      expect(classifyOutcome(golden, run).outcome).not.toBe('not-activated');
+      expectReplays(cfg, plan, run, golden);
+    }
+  });
+});
+
+describe('faults during recovery', () => {
+  it.each(['sched', 'timer', 'net'])('%s: a crash inside `recover` after a first crash is classified and replays', (server) => {
+    const cfg = config(server, 'curios', 7);
+    const plan: FaultPlan = {
+      version: 1,
+      faults: [
+        { server, kind: 'crash', trigger: { at: 'request', n: 3 } },
+        { server, kind: 'crash', trigger: { at: 'recovery', n: 1, k: 2 } },
+      ],
+    };
+    const golden = runOnce(cfg, null);
+    const run = runOnce(cfg, plan);
+    expect(run.fired.map((f) => [f.index, f.effect])).toEqual([
+      [0, 'crash'],
+      [1, 'crash at a memory access'],
+    ]);
+    expect(run.events.length).toBeGreaterThanOrEqual(2);
+    expect(['recovered', 'degraded', 'degraded-collateral', 'silent-corruption', 'failed']).toContain(classifyOutcome(golden, run).outcome);
+    expectReplays(cfg, plan, run, golden);
+  });
+});
+
+describe('the end of recovery', () => {
+  /** The state windows a server has mapped now. */
+  const mappedStates = (system: System, server: string) => [...system.serverTask(server).as.table.entries.keys()].filter((vpn) => vpn * system.machine.mmu.page_bytes >= STATE_BASE);
+
+  it('after `recover` returns, no SSR is mapped into the server (curios): a wild write there page-faults', () => {
+    const cfg = config('timer', 'curios', 3);
+    const golden = runOnce(cfg, null);
+    let system: System | null = null;
+    const plan: FaultPlan = { version: 1, faults: [{ server: 'timer', kind: 'crash', trigger: { at: 'request', n: 2 } }] };
+    let restartedIdle = 0;
+    let recovered_at: number | null = null;
+    runOnce(cfg, plan, (s) => {
+      system = s;
+      s.kernel.trace.listen((e) => {
+        const task = s.serverTask('timer');
+        if (task.incarnation === 0) return;
+        if (recovered_at === null && e.event === 'unmap' && mappedStates(s, 'timer').length === 0) recovered_at = e.t;
+        // Whenever the restarted timer server waits for work, none of its clients' SSRs is mapped.
+        // (A delivery's own `map` event comes just before the manager records its request.)
+        if (e.event !== 'map' && task.threads.some((t) => t.state === 'recv-blocked') && s.ssr.mappedNow(task) === null) {
+          restartedIdle++;
+          expect(mappedStates(s, 'timer')).toEqual([]);
+        }
+      });
+    });
+    expect(system).not.toBeNull();
+    expect(restartedIdle).toBeGreaterThan(0);
+    expect(recovered_at).not.toBeNull();
+    // A wild write to another client's state at the first store after recovery (an interrupt's
+    // work, or a request of one client): a page fault, not a corruption.
+    const wild: FaultPlan = { version: 1, faults: [plan.faults[0], { server: 'timer', kind: 'wild-write', trigger: { at: 'time', cycles: (recovered_at ?? 0) + 1 }, region: 'other-state', offset: 0 }] };
+    const run = runOnce(cfg, wild);
+    expect(run.fired.map((f) => f.kind)).toEqual(['crash', 'wild-write']);
+    expect(run.events.map((e) => e.cause)).toEqual(['exception', 'page-fault']);
+    expect(classifyOutcome(golden, run).outcome).not.toBe('silent-corruption');
+  });
+});
