@@ -8,7 +8,7 @@ import { reaches, runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type TrialConfig }
 import { faultArb, placedFaultArb } from '../../src/faults/arbitraries.ts';
 import { FAULT_KINDS, type FaultKind, type FaultPlan } from '../../src/faults/model.ts';
 import { profileFor, targets } from '../../src/servers/catalog.ts';
-import { MODES, type Mode } from '../../src/ssr/layout.ts';
+import { MODES, type Mode } from '../../src/ssr/modes.ts';
 
 function config(target: string, mode: Mode, workload_seed: number): TrialConfig {
   return { target, mode, commit: 'shadow', workload_seed, clients: 3, ops_per_client: 8, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
 import type { FaultPlan } from '../../src/faults/model.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 
 function config(target: string, mode: Mode): TrialConfig {
   return { target, mode, commit: 'shadow', workload_seed: 5, clients: 3, ops_per_client: 8, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };

@@ -10,7 +10,8 @@ import type { FaultPlan } from '../../src/faults/model.ts';
 import { profileFor, targets } from '../../src/servers/catalog.ts';
 import { NO_FAULTS } from '../../src/servers/framework/fault-port.ts';
 import { System } from '../../src/servers/system.ts';
-import { STATE_BASE, type Mode } from '../../src/ssr/layout.ts';
+import { STATE_BASE } from '../../src/ssr/layout.ts';
+import type { Mode } from '../../src/ssr/modes.ts';
 
 function config(target: string, mode: Mode, workload_seed: number): TrialConfig {
   return { target, mode, commit: 'shadow', workload_seed, clients: 3, ops_per_client: 12, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };
