@@ -1,23 +1,39 @@
-// The kernel's own copies between address spaces (IPC buffers, device DMA). They walk the page
-// tables directly, check every page, and charge per word copied; a buffer that is not mapped
-// (or not writable, for a destination) is an error to the caller, never a host exception.
+// The kernel's own copies between address spaces (IPC buffers, device DMA), and the one check of
+// every address range a system call names. A range is well formed when its start and length are
+// non-negative integers and it ends at or below 2^32 (no wrap); it is usable when every page of it
+// is mapped (and writable, for a destination). The copies check both themselves, so a copy can
+// never walk an unmapped page: a bad range is an error to the caller, never a host exception.
+import { LIMITS } from '../hw/limits.ts';
 import type { Machine } from '../hw/machine.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import type { AddressSpace } from './address-space.ts';
+import type { Errno } from './errors.ts';
 
-/** true when every byte of [vaddr, vaddr+len) is mapped (and writable, if asked). */
-export function isRangeMapped(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number, writable: boolean): boolean {
-  if (len === 0) return true;
-  const shift = machine.mmu.page_shift;
-  for (let vpn = vaddr >>> shift; vpn <= (vaddr + len - 1) >>> shift; vpn++) {
+const VADDR_END = 2 ** LIMITS.vaddr_bits;
+
+/** true when [vaddr, vaddr + len) is a range of the 32-bit address space (negative, fractional, wrapping: false). */
+export function isWellFormedRange(vaddr: unknown, len: unknown): boolean {
+  return Number.isSafeInteger(vaddr) && Number.isSafeInteger(len) && (vaddr as number) >= 0 && (len as number) >= 0 && (vaddr as number) + (len as number) <= VADDR_END;
+}
+
+/**
+ * The one check of an address range a system call names: 'OK' when it is well formed and every
+ * page of it is mapped (writable, if asked); 'EFAULT' otherwise.
+ */
+export function checkRange(machine: Machine, space: AddressSpace, vaddr: unknown, len: unknown, writable: boolean): Errno {
+  if (!isWellFormedRange(vaddr, len)) return 'EFAULT';
+  const end = (vaddr as number) + (len as number);
+  if (end === vaddr) return 'OK';
+  const page = machine.mmu.page_bytes;
+  for (let vpn = Math.floor((vaddr as number) / page); vpn <= Math.floor((end - 1) / page); vpn++) {
     const pte = space.table.entries.get(vpn);
-    if (pte === undefined || (writable && !pte.writable)) return false;
+    if (pte === undefined || (writable && !pte.writable)) return 'EFAULT';
   }
-  return true;
+  return 'OK';
 }
 
 export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
-  if (!isRangeMapped(machine, space, vaddr, len, false)) return null;
+  if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
   const out = new Uint8Array(len);
   walk(machine, space, vaddr, len, (pa, off, n) => out.set(machine.memory.bytes.subarray(pa, pa + n), off));
   return out;
@@ -25,14 +41,14 @@ export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: Virt
 
 /** Reads a range as the trusted base inspecting a task (tests, the dashboard): charges nothing. */
 export function inspectSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
-  if (!isRangeMapped(machine, space, vaddr, len, false)) return null;
+  if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
   const out = new Uint8Array(len);
   walk(machine, space, vaddr, len, (pa, off, n) => out.set(machine.memory.bytes.subarray(pa, pa + n), off), false);
   return out;
 }
 
 export function copyToSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, bytes: Uint8Array): boolean {
-  if (!isRangeMapped(machine, space, vaddr, bytes.length, true)) return false;
+  if (checkRange(machine, space, vaddr, bytes.length, true) !== 'OK') return false;
   walk(machine, space, vaddr, bytes.length, (pa, off, n) => machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
   return true;
 }
@@ -42,10 +58,10 @@ function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: numbe
   let off = 0;
   while (off < len) {
     const va = vaddr + off;
-    const n = Math.min(len - off, page - (va & (page - 1)));
-    const pte = space.table.entries.get(va >>> machine.mmu.page_shift);
+    const n = Math.min(len - off, page - (va % page));
+    const pte = space.table.entries.get(Math.floor(va / page));
     if (pte === undefined) throw new Error(`invariant: copy through unmapped page 0x${va.toString(16)} after the range was checked`);
-    each(pte.frame * page + (va & (page - 1)), off, n);
+    each(pte.frame * page + (va % page), off, n);
     off += n;
   }
   if (charge) machine.clock.charge(machine.costs.msg_word_copy * Math.ceil(len / 4));

@@ -14,8 +14,9 @@ import { LIMITS } from '../hw/limits.ts';
 import type { Cycles } from '../hw/types.ts';
 import { copyFromSpace, copyToSpace } from './copy.ts';
 import type { Errno } from './errors.ts';
-import { result, type Kernel } from './kernel.ts';
+import type { Kernel } from './kernel.ts';
 import type { Badge, Endpoint, KernelMessage, Message, RecvBuf, Thread } from './objects.ts';
+import { result } from './result.ts';
 
 export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
   caller.call_msg = { label: msg.label, words: msg.words.slice(), buf: msg.buf };
@@ -34,8 +35,30 @@ export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: M
   k.block(caller, 'send-blocked', timeout_cycles);
   caller.blocked_on = ep;
   ep.senders.push(caller);
-  // A receiver whose buffer went bad is failed and the next one tried.
-  while (caller.state === 'send-blocked' && ep.receivers.length > 0) rendezvous(k, ep, caller, ep.receivers[0]);
+  offer(k, ep, caller);
+}
+
+/**
+ * Hands a queued call to the first waiting receiver whose buffer holds its message; receivers
+ * with smaller buffers go on waiting (one of them at the head of the queue must not fail every
+ * caller). A call that meets receivers and fits none of them fails with EMSGSIZE. A receiver whose
+ * buffer went bad is failed and the next one tried.
+ */
+function offer(k: Kernel, ep: Endpoint, caller: Thread): void {
+  while (caller.state === 'send-blocked' && ep.receivers.length > 0) {
+    const receiver = ep.receivers.find((r) => fits(caller, r));
+    if (receiver === undefined) {
+      k.wake(caller, result({ err: 'EMSGSIZE' }));
+      return;
+    }
+    rendezvous(k, ep, caller, receiver);
+  }
+}
+
+function fits(caller: Thread, receiver: Thread): boolean {
+  const buf = caller.call_msg?.buf;
+  if (buf === undefined || buf.len === 0) return true;
+  return receiver.recv_buf !== null && receiver.recv_buf.len >= buf.len;
 }
 
 export function doRecv(k: Kernel, receiver: Thread, ep: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
@@ -57,7 +80,8 @@ export function doRecv(k: Kernel, receiver: Thread, ep: Endpoint, recv_buf: Recv
   while (receiver.state === 'recv-blocked' && ep.senders.length > 0) {
     const sender = ep.senders[0];
     if ('kind' in sender) deliverQueuedKernelMessage(k, ep, sender, receiver);
-    else rendezvous(k, ep, sender, receiver);
+    else if (fits(sender, receiver)) rendezvous(k, ep, sender, receiver);
+    else k.wake(sender, result({ err: 'EMSGSIZE' }));
   }
 }
 
@@ -145,8 +169,7 @@ export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'
   caller.state = 'send-blocked';
   caller.blocked_on = ep;
   ep.senders.unshift(caller);
-  const receiver = ep.receivers[0];
-  if (receiver !== undefined) rendezvous(k, ep, caller, receiver);
+  offer(k, ep, caller);
   return 'OK';
 }
 
@@ -164,10 +187,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   let buf_len = 0;
   if (msg.buf !== undefined && msg.buf.len > 0) {
     const rb = receiver.recv_buf;
-    if (rb === null || rb.len < msg.buf.len) {
-      k.wake(caller, result({ err: 'EMSGSIZE' }));
-      return;
-    }
+    if (rb === null || rb.len < msg.buf.len) throw new Error(`invariant: ${caller.name}'s message handed to ${receiver.name}, whose buffer cannot hold it`);
     const bytes = copyFromSpace(k.machine, caller.task.as, msg.buf.vaddr, msg.buf.len);
     if (bytes === null) {
       k.wake(caller, result({ err: 'EFAULT' }));

@@ -1,7 +1,7 @@
 // The microkernel: only what, moved outside, would stop the system working (Liedtke) — tasks and
 // address spaces, threads and their scheduling, IPC, capabilities, and the delivery of faults.
 //
-// Two faces. Threads reach the kernel only through system calls (syscalls.ts), which are decoded
+// Two faces. Threads reach the kernel only through system calls (decode.ts, invoke.ts), which are decoded
 // and checked before anything changes. The trusted base (boot code, the SSR manager, the
 // supervisor's mechanisms, the fault injector's named hooks) uses the methods below directly, as
 // a root task would; nothing in a server can reach them.
@@ -14,6 +14,7 @@ import { IRQ } from '../hw/machine.ts';
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { AddressSpace, MappingDb } from './address-space.ts';
+import { isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import { deliverKernelMessage, notifyEndpoint, settleOrphan } from './ipc.ts';
 import { MemoryView, SimFault, type Mem, type MemoryHook, type MemoryViewHost } from './memory-view.ts';
@@ -33,8 +34,9 @@ import {
   type Thread,
   type ThreadBody,
 } from './objects.ts';
+import { NO_RESULT, result } from './result.ts';
 import { Scheduler } from './scheduler.ts';
-import { dispatchSyscall } from './syscalls.ts';
+import { dispatchSyscall } from './invoke.ts';
 import { Trace } from './trace.ts';
 
 /** The label of a fault message; its words are [fault kind index, task id, thread id, vaddr, orphaned caller thread id or 0]. */
@@ -73,12 +75,6 @@ export interface RunOptions {
   until_cycles?: Cycles;
   steps_max?: number;
   until?: () => boolean;
-}
-
-export const NO_RESULT: SysResult = Object.freeze({ err: 'OK', kind: 'none', badge: toBadge(0), label: 0, words: [], buf_len: 0, value: 0 }) as SysResult;
-
-export function result(fields: Partial<SysResult>): SysResult {
-  return { err: 'OK', kind: 'none', badge: toBadge(0), label: 0, words: [], buf_len: 0, value: 0, ...fields };
 }
 
 export class Kernel implements MemoryViewHost {
@@ -274,8 +270,8 @@ export class Kernel implements MemoryViewHost {
   /** The page numbers of [vaddr, vaddr + pages), or null when the range is malformed. */
   pageRange(vaddr: VirtAddr, pages: number): number[] | null {
     const page = this.machine.mmu.page_bytes;
-    if (!Number.isInteger(vaddr) || !Number.isInteger(pages) || vaddr < 0 || pages < 1 || vaddr % page !== 0) return null;
-    if (vaddr + pages * page > 2 ** LIMITS.vaddr_bits || pages > this.machine.memory.frame_count) return null;
+    if (!Number.isInteger(pages) || pages < 1 || pages > this.machine.memory.frame_count) return null;
+    if (!isWellFormedRange(vaddr, pages * page) || vaddr % page !== 0) return null;
     const first = vaddr / page;
     return Array.from({ length: pages }, (_, i) => first + i);
   }
@@ -311,6 +307,7 @@ export class Kernel implements MemoryViewHost {
    */
   restartTask(task: Task): Thread[] {
     if (task.image === null) throw new Error(`invariant: restart of ${task.name}, which has no image`);
+    if (!task.alive) throw new Error(`invariant: restart of ${task.name}, which was shut down`);
     const orphans: Thread[] = [];
     for (const t of task.threads) {
       const o = this.stopThread(t);
@@ -366,7 +363,7 @@ export class Kernel implements MemoryViewHost {
     return orphans;
   }
 
-  // ---- blocking and waking (used by ipc.ts and syscalls.ts) ----
+  // ---- blocking and waking (used by ipc.ts and invoke.ts) ----
 
   block(thread: Thread, state: 'send-blocked' | 'recv-blocked' | 'reply-blocked', timeout_cycles: Cycles | undefined): void {
     this.scheduler.remove(thread);

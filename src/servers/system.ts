@@ -5,7 +5,8 @@
 import { Machine, type MachineConfig } from '../hw/machine.ts';
 import type { Cycles } from '../hw/types.ts';
 import { inspectSpace } from '../kernel/copy.ts';
-import { Kernel, result, type RunOptions, type RunStop } from '../kernel/kernel.ts';
+import { Kernel, type RunOptions, type RunStop } from '../kernel/kernel.ts';
+import { result } from '../kernel/result.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
 import { CLIENTS_MAX, badgeOfClient } from '../ssr/layout.ts';

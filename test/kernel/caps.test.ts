@@ -254,9 +254,10 @@ const FIELDS = {
     ok(undefined),
     ok({ vaddr: RW_PAGE, len: 16 }),
     ok({ vaddr: RO_PAGE, len: 16 }),
-    ...bad('EINVAL', null, 'x', { vaddr: -1, len: 4 }, { vaddr: RW_PAGE, len: -1 }, { vaddr: RW_PAGE, len: 1.5 }),
+    ...bad('EINVAL', null, 'x', { vaddr: '0', len: 4 }, { vaddr: RW_PAGE }),
     ...bad('EMSGSIZE', { vaddr: RW_PAGE, len: BUF_TOO_BIG }),
-    ...bad('EFAULT', { vaddr: 0x5000, len: 4 }, { vaddr: 2 ** 32 - 2, len: 4 }, { vaddr: RO_PAGE + 0xffe, len: 8 }),
+    // Malformed ranges (negative, fractional, wrapping past 2^32) are EFAULT, like unmapped ones.
+    ...bad('EFAULT', { vaddr: 0x5000, len: 4 }, { vaddr: 2 ** 32 - 2, len: 4 }, { vaddr: RO_PAGE + 0xffe, len: 8 }, { vaddr: -1, len: 4 }, { vaddr: RW_PAGE, len: -1 }, { vaddr: RW_PAGE, len: 1.5 }, { vaddr: 0.5, len: 1 }, { vaddr: Number.NaN, len: 1 }),
   ],
   recv_buf: [
     ok(undefined),

@@ -4,7 +4,8 @@
 // `persist` it holds all of them all the time.
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../src/hw/machine.ts';
-import { Kernel, result } from '../../src/kernel/kernel.ts';
+import { Kernel } from '../../src/kernel/kernel.ts';
+import { result } from '../../src/kernel/result.ts';
 import type { Task } from '../../src/kernel/objects.ts';
 import { prngModule } from '../../src/servers/prng/prng.ts';
 import type { System } from '../../src/servers/system.ts';

@@ -1,0 +1,156 @@
+// System calls, second half: invoke (seL4). `dispatchSyscall` decodes what a thread yielded
+// (decode.ts) and hands a clean `Invocation` to `invoke`, which carries it out through the
+// mechanisms (ipc.ts, the mapping database, the devices). Nothing here checks an argument: what can
+// still fail is the operation's own outcome (no frame waiting in the NIC, a caller gone).
+import { IRQ } from '../hw/machine.ts';
+import { decodeSyscall, type ControlInvocation, type Invocation } from './decode.ts';
+import type { Errno } from './errors.ts';
+import { doCall, doRecv, doReply, notifyEndpoint, settleOrphan } from './ipc.ts';
+import type { Kernel } from './kernel.ts';
+import { copyFromSpace, copyToSpace } from './copy.ts';
+import type { DeviceRequest, Task, Thread } from './objects.ts';
+import { result } from './result.ts';
+
+export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
+  const inv = decodeSyscall(k, t, raw);
+  const err = typeof inv === 'string' ? inv : invoke(k, t, inv);
+  if (err !== null) k.wake(t, result({ err }));
+}
+
+/** Runs a decoded call; returns an error to hand back at once, or null when the call set its own result. */
+function invoke(k: Kernel, t: Thread, inv: Invocation): Errno | null {
+  switch (inv.op) {
+    case 'call':
+      k.log(t.task.name, 'sys-call', `${t.name} -> ${inv.endpoint.name}`);
+      doCall(k, t, inv.endpoint, inv.badge, inv.msg, inv.recv_buf, inv.timeout_cycles);
+      return null;
+    case 'recv':
+      k.endRequest(t, 'recv');
+      doRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
+      return null;
+    case 'reply':
+      k.endRequest(t, 'reply');
+      return doReply(k, t, inv.msg);
+    case 'replyRecv':
+      // The reply's own error is the server's affair only when the receive cannot go on; as in
+      // seL4, a reply to a caller that is gone is dropped and the receive proceeds.
+      k.endRequest(t, 'reply');
+      doReply(k, t, inv.msg);
+      doRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
+      return null;
+    case 'notify':
+      k.log(t.task.name, 'notify', `${t.name} -> ${inv.endpoint.name} bits=0x${(inv.badge >>> 0).toString(16)}`);
+      notifyEndpoint(k, inv.endpoint, inv.badge);
+      return 'OK';
+    case 'yield':
+      t.quantum_left_cycles = 0;
+      return 'OK';
+    case 'spin':
+      k.machine.clock.charge(inv.cycles);
+      return 'OK';
+    case 'now':
+      k.wake(t, result({ value: k.now }));
+      return null;
+    case 'map':
+      return k.transferPages(t.task, inv.src_vaddr, inv.to, inv.dst_vaddr, inv.pages, inv.writable, inv.grant);
+    case 'unmap':
+      return k.unmapPages(t.task, inv.vaddr, inv.pages, inv.self);
+    case 'device':
+      return invokeDevice(k, t, inv.req);
+    case 'irqBind':
+      k.bindIrq(inv.device, inv.endpoint, inv.badge);
+      k.log(t.task.name, 'irq-bind', `line=${IRQ[inv.device]} -> ${inv.endpoint.name}`);
+      return 'OK';
+    case 'control':
+      return invokeControl(k, t, inv.target, inv.action);
+    case 'setSched':
+      for (const th of inv.target.threads) if (th.state !== 'dead') k.scheduler.setPriority(th, inv.priority, inv.quantum_cycles);
+      k.log(t.task.name, 'set-sched', `${inv.target.name} prio=${inv.priority} quantum=${inv.quantum_cycles}`);
+      return 'OK';
+    case 'exit': {
+      k.log(t.task.name, 'thread-exit', t.name);
+      const orphan = k.stopThread(t);
+      if (orphan !== null) settleOrphan(k, orphan, 'abort');
+      return null;
+    }
+  }
+}
+
+/** A device operation: charged once its arguments decoded; every copy's result is the call's. */
+function invokeDevice(k: Kernel, t: Thread, req: DeviceRequest): Errno | null {
+  const m = k.machine;
+  m.clock.charge(m.costs.device_io);
+  switch (req.action) {
+    case 'timer-oneshot':
+      m.timer.setOneShot(req.at_cycles);
+      return 'OK';
+    case 'timer-periodic':
+      m.timer.setPeriodic(k.now, req.period_cycles);
+      return 'OK';
+    case 'timer-cancel':
+      m.timer.cancel();
+      return 'OK';
+    case 'disk-read':
+      return copyToSpace(m, t.task.as, req.vaddr, m.disk.read(req.block)) ? 'OK' : 'EFAULT';
+    case 'disk-write': {
+      const bytes = copyFromSpace(m, t.task.as, req.vaddr, m.disk.block_bytes);
+      if (bytes === null) return 'EFAULT';
+      m.disk.write(req.block, bytes);
+      return 'OK';
+    }
+    case 'console-write': {
+      const bytes = copyFromSpace(m, t.task.as, req.vaddr, req.len);
+      if (bytes === null) return 'EFAULT';
+      m.console.write(new TextDecoder().decode(bytes));
+      return 'OK';
+    }
+    case 'nic-send': {
+      const bytes = copyFromSpace(m, t.task.as, req.vaddr, req.len);
+      if (bytes === null) return 'EFAULT';
+      k.wake(t, result({ value: m.nic.send(bytes) ? 1 : 0 }));
+      return null;
+    }
+    case 'nic-recv':
+    case 'nic-peek': {
+      const index = req.action === 'nic-peek' ? req.index : 0;
+      const frame = m.nic.peek(index);
+      if (frame === null) return 'EAGAIN';
+      if (frame.length > req.len) return 'EMSGSIZE';
+      // The frame leaves the NIC only once it is in the driver's memory.
+      if (!copyToSpace(m, t.task.as, req.vaddr, frame)) return 'EFAULT';
+      if (req.action === 'nic-recv') m.nic.take(index);
+      k.wake(t, result({ value: frame.length }));
+      return null;
+    }
+    case 'nic-take':
+      return m.nic.take(req.index) ? 'OK' : 'EAGAIN';
+  }
+}
+
+function invokeControl(k: Kernel, t: Thread, target: Task, action: ControlInvocation): Errno | null {
+  switch (action.action) {
+    case 'kill': {
+      k.log(t.task.name, 'control-kill', target.name);
+      const orphans: number[] = [];
+      for (const th of target.threads) {
+        const o = k.stopThread(th);
+        if (o !== null) orphans.push(o.id);
+      }
+      k.wake(t, result({ words: orphans }));
+      return null;
+    }
+    case 'shutdown': {
+      k.log(t.task.name, 'control-shutdown', target.name);
+      const orphans = k.shutdownTask(target);
+      k.wake(t, result({ words: orphans.map((o) => o.id) }));
+      return null;
+    }
+    case 'restart': {
+      const orphans = k.restartTask(target);
+      k.wake(t, result({ words: orphans.map((o) => o.id) }));
+      return null;
+    }
+    case 'settle':
+      return settleOrphan(k, action.caller, action.how);
+  }
+}
