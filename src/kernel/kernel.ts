@@ -45,10 +45,11 @@ export const FAULT_LABEL = 0xfa17;
 export const SCHED_LABEL = 0x5c4e;
 export const EXCEPTION_KIND_CODES: Record<ExceptionKind, number> = { 'page-read': 1, 'page-write': 2, exception: 3, killed: 4, watchdog: 5, alignment: 6 };
 
+/** What a thread's code is handed: its memory and its names. Frozen; it exposes no kernel object. */
 export interface ThreadCtx {
-  mem: Mem;
-  thread: { id: number; name: string };
-  task: { id: number; name: string; incarnation: number };
+  readonly mem: Mem;
+  readonly thread: { readonly id: number; readonly name: string };
+  readonly task: { readonly id: number; readonly name: string; readonly incarnation: number };
 }
 export type ThreadEntry = (ctx: ThreadCtx) => ThreadBody;
 
@@ -478,11 +479,14 @@ export class Kernel implements MemoryViewHost {
   private startGenerator(thread: Thread): ThreadBody {
     const entry = this.entries.get(thread);
     if (entry === undefined) throw new Error(`invariant: thread ${thread.name} has no entry`);
-    const ctx: ThreadCtx = {
-      mem: new MemoryView(this, thread),
-      thread: { id: thread.id, name: thread.name },
-      task: { id: thread.task.id, name: thread.task.name, incarnation: thread.task.incarnation },
-    };
+    // Server code holds ctx: frozen copies of what it may know, and a memory view whose state is
+    // private, so that nothing reachable from it is a kernel object (a task, a capability table, a
+    // page table, the kernel).
+    const ctx: ThreadCtx = Object.freeze({
+      mem: Object.freeze(new MemoryView(this, thread)),
+      thread: Object.freeze({ id: thread.id, name: thread.name }),
+      task: Object.freeze({ id: thread.task.id, name: thread.task.name, incarnation: thread.task.incarnation }),
+    });
     return entry(ctx);
   }
 

@@ -56,82 +56,88 @@ export interface MemoryViewHost {
   memoryHook: MemoryHook | null;
 }
 
+/**
+ * A thread's `ctx.mem`. Its state is in real private fields (`#`), not TypeScript's `private`:
+ * server code holds this object, and must reach no kernel object through it (the thread, its task,
+ * its capabilities, the kernel) — only the loads and stores below.
+ */
 export class MemoryView implements Mem {
-  private readonly access: MemAccess;
+  readonly #access: MemAccess;
+  readonly #host: MemoryViewHost;
+  readonly #thread: Thread;
 
-  constructor(
-    private readonly host: MemoryViewHost,
-    private readonly thread: Thread,
-  ) {
-    this.access = { thread, write: false, vaddr: 0, size: 0, value: 0, xor_result: 0 };
+  constructor(host: MemoryViewHost, thread: Thread) {
+    this.#host = host;
+    this.#thread = thread;
+    this.#access = { thread, write: false, vaddr: 0, size: 0, value: 0, xor_result: 0 };
   }
 
   load8(vaddr: VirtAddr): number {
-    return this.loadScalar(vaddr, 1);
+    return this.#loadScalar(vaddr, 1);
   }
   load16(vaddr: VirtAddr): number {
-    return this.loadScalar(vaddr, 2);
+    return this.#loadScalar(vaddr, 2);
   }
   load32(vaddr: VirtAddr): number {
-    return this.loadScalar(vaddr, 4);
+    return this.#loadScalar(vaddr, 4);
   }
   store8(vaddr: VirtAddr, value: number): void {
-    this.storeScalar(vaddr, 1, value);
+    this.#storeScalar(vaddr, 1, value);
   }
   store16(vaddr: VirtAddr, value: number): void {
-    this.storeScalar(vaddr, 2, value);
+    this.#storeScalar(vaddr, 2, value);
   }
   store32(vaddr: VirtAddr, value: number): void {
-    this.storeScalar(vaddr, 4, value);
+    this.#storeScalar(vaddr, 4, value);
   }
 
   loadBytes(vaddr: VirtAddr, len: number): Uint8Array {
-    const a = this.begin(false, vaddr, len, 0);
+    const a = this.#begin(false, vaddr, len, 0);
     const out = new Uint8Array(len);
-    this.bulk(a.vaddr, len, false, (pa, off, n) => out.set(this.host.machine.memory.bytes.subarray(pa, pa + n), off));
+    this.#bulk(a.vaddr, len, false, (pa, off, n) => out.set(this.#host.machine.memory.bytes.subarray(pa, pa + n), off));
     return out;
   }
 
   storeBytes(vaddr: VirtAddr, bytes: Uint8Array): void {
-    const a = this.begin(true, vaddr, bytes.length, 0);
-    this.bulk(a.vaddr, bytes.length, true, (pa, off, n) => this.host.machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
+    const a = this.#begin(true, vaddr, bytes.length, 0);
+    this.#bulk(a.vaddr, bytes.length, true, (pa, off, n) => this.#host.machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
   }
 
-  private loadScalar(vaddr: VirtAddr, size: 1 | 2 | 4): number {
-    const a = this.begin(false, vaddr, size, 0);
-    const pa = this.translate(a.vaddr, size, false);
-    const view = this.host.machine.memory.view;
+  #loadScalar(vaddr: VirtAddr, size: 1 | 2 | 4): number {
+    const a = this.#begin(false, vaddr, size, 0);
+    const pa = this.#translate(a.vaddr, size, false);
+    const view = this.#host.machine.memory.view;
     const raw = size === 1 ? view.getUint8(pa) : size === 2 ? view.getUint16(pa, true) : view.getUint32(pa, true);
     if (a.xor_result === 0) return raw;
     const mask = size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
     return ((raw ^ a.xor_result) & mask) >>> 0;
   }
 
-  private storeScalar(vaddr: VirtAddr, size: 1 | 2 | 4, value: number): void {
-    if (!Number.isInteger(value)) this.stop('exception', vaddr, `store of a non-integer value ${value}`);
-    const a = this.begin(true, vaddr, size, value >>> 0);
-    const pa = this.translate(a.vaddr, size, true);
-    const view = this.host.machine.memory.view;
+  #storeScalar(vaddr: VirtAddr, size: 1 | 2 | 4, value: number): void {
+    if (!Number.isInteger(value)) this.#stop('exception', vaddr, `store of a non-integer value ${value}`);
+    const a = this.#begin(true, vaddr, size, value >>> 0);
+    const pa = this.#translate(a.vaddr, size, true);
+    const view = this.#host.machine.memory.view;
     if (size === 1) view.setUint8(pa, a.value & 0xff);
     else if (size === 2) view.setUint16(pa, a.value & 0xffff, true);
     else view.setUint32(pa, a.value >>> 0, true);
   }
 
   /** Checks the thread may run, counts the access, and lets the hook see it. */
-  private begin(write: boolean, vaddr: VirtAddr, size: number, value: number): MemAccess {
-    const t = this.thread;
-    if (this.host.running() !== t) throw new SimFault('exception', vaddr, `memory access through the view of thread ${t.name}, which is not running`);
+  #begin(write: boolean, vaddr: VirtAddr, size: number, value: number): MemAccess {
+    const t = this.#thread;
+    if (this.#host.running() !== t) throw new SimFault('exception', vaddr, `memory access through the view of thread ${t.name}, which is not running`);
     if (t.fault !== null) throw new SimFault(t.fault.kind, t.fault.vaddr, t.fault.message);
-    if (++t.accesses_in_slice > LIMITS.accesses_per_slice_max) this.stop('watchdog', vaddr, `more than ${LIMITS.accesses_per_slice_max} memory accesses without a system call`);
-    if (!Number.isInteger(vaddr) || vaddr < 0 || vaddr >= 2 ** LIMITS.vaddr_bits) this.stop(write ? 'page-write' : 'page-read', 0, `address ${vaddr} is not a 32-bit address`);
-    if (!Number.isInteger(size) || size < 0 || size > LIMITS.msg_buf_bytes_max * 64) this.stop('exception', vaddr, `bad access size ${size}`);
-    const a = this.access;
+    if (++t.accesses_in_slice > LIMITS.accesses_per_slice_max) this.#stop('watchdog', vaddr, `more than ${LIMITS.accesses_per_slice_max} memory accesses without a system call`);
+    if (!Number.isInteger(vaddr) || vaddr < 0 || vaddr >= 2 ** LIMITS.vaddr_bits) this.#stop(write ? 'page-write' : 'page-read', 0, `address ${vaddr} is not a 32-bit address`);
+    if (!Number.isInteger(size) || size < 0 || size > LIMITS.msg_buf_bytes_max * 64) this.#stop('exception', vaddr, `bad access size ${size}`);
+    const a = this.#access;
     a.write = write;
     a.vaddr = vaddr;
     a.size = size;
     a.value = value;
     a.xor_result = 0;
-    const hook = this.host.memoryHook;
+    const hook = this.#host.memoryHook;
     if (hook !== null) {
       hook(a);
       a.vaddr = a.vaddr >>> 0;
@@ -140,30 +146,30 @@ export class MemoryView implements Mem {
     return a;
   }
 
-  private translate(vaddr: VirtAddr, size: number, write: boolean): number {
-    if (size > 1 && vaddr % size !== 0) this.stop('alignment', vaddr, `misaligned ${size}-byte ${write ? 'store' : 'load'} at 0x${vaddr.toString(16)}`);
-    const pa = this.host.machine.mmu.translate(this.thread.task.as.table, vaddr, write);
-    if (pa === XLATE_UNMAPPED) this.stop(write ? 'page-write' : 'page-read', vaddr, `page fault: ${write ? 'store to' : 'load from'} unmapped 0x${vaddr.toString(16)}`);
-    if (pa === XLATE_READONLY) this.stop('page-write', vaddr, `page fault: store to read-only 0x${vaddr.toString(16)}`);
+  #translate(vaddr: VirtAddr, size: number, write: boolean): number {
+    if (size > 1 && vaddr % size !== 0) this.#stop('alignment', vaddr, `misaligned ${size}-byte ${write ? 'store' : 'load'} at 0x${vaddr.toString(16)}`);
+    const pa = this.#host.machine.mmu.translate(this.#thread.task.as.table, vaddr, write);
+    if (pa === XLATE_UNMAPPED) this.#stop(write ? 'page-write' : 'page-read', vaddr, `page fault: ${write ? 'store to' : 'load from'} unmapped 0x${vaddr.toString(16)}`);
+    if (pa === XLATE_READONLY) this.#stop('page-write', vaddr, `page fault: store to read-only 0x${vaddr.toString(16)}`);
     return pa;
   }
 
   /** Walks a byte range page by page; each page is one translation, each word one access. */
-  private bulk(vaddr: VirtAddr, len: number, write: boolean, each: (pa: number, off: number, n: number) => void): void {
-    const page = this.host.machine.mmu.page_bytes;
+  #bulk(vaddr: VirtAddr, len: number, write: boolean, each: (pa: number, off: number, n: number) => void): void {
+    const page = this.#host.machine.mmu.page_bytes;
     let off = 0;
     while (off < len) {
       const va = vaddr + off;
       const n = Math.min(len - off, page - (va & (page - 1)));
-      const pa = this.translate(va, 1, write);
-      this.host.machine.clock.charge(this.host.machine.costs.mem_access * Math.max(0, Math.ceil(n / 4) - 1));
+      const pa = this.#translate(va, 1, write);
+      this.#host.machine.clock.charge(this.#host.machine.costs.mem_access * Math.max(0, Math.ceil(n / 4) - 1));
       each(pa, off, n);
       off += n;
     }
   }
 
-  private stop(kind: ExceptionKind, vaddr: VirtAddr, message: string): never {
-    this.thread.fault = { kind, vaddr, message };
+  #stop(kind: ExceptionKind, vaddr: VirtAddr, message: string): never {
+    this.#thread.fault = { kind, vaddr, message };
     throw new SimFault(kind, vaddr, message);
   }
 }

@@ -43,8 +43,9 @@ export function startClient(kernel: Kernel, task: Task, w: ClientWiring, program
 
 const EMPTY = new Uint8Array(0);
 
+/** Frozen, and only closures over the wiring: client code reaches no kernel object through it. */
 function clientEnv(ctx: ThreadCtx, w: ClientWiring, page: number): ClientEnv {
-  return {
+  return Object.freeze<ClientEnv>({
     ctx,
     id: w.id,
     *call(server, op, words, data) {
@@ -60,5 +61,5 @@ function clientEnv(ctx: ThreadCtx, w: ClientWiring, page: number): ClientEnv {
       if (cycles > 0) yield* sys.recv(w.sleep, { timeout_cycles: cycles });
     },
     now: () => sys.now(),
-  };
+  });
 }

@@ -8,7 +8,7 @@ import type { CapSlot, SysResult, Task, TaskImage } from '../../kernel/objects.t
 import * as sys from '../../kernel/sys.ts';
 import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } from '../../ssr/layout.ts';
 import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
-import type { DepCallResult, ServerDef, ServerEnv, ServerRequest } from './define.ts';
+import type { DepCallResult, ServerDef, ServerEnv, ServerReply, ServerRequest } from './define.ts';
 import { InjectedHang, type FaultPort } from './fault-port.ts';
 import { statusCode, statusOfCode } from './status.ts';
 
@@ -92,6 +92,22 @@ function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
     if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
     const msg = { label: statusCode(reply.status), words: reply.words ?? [], ...(data.length > 0 ? { buf: { vaddr: REPLY_BUF, len: data.length } } : {}) };
     r = yield* sys.replyRecv(msg, w.endpoint, recvOpts);
+    // A reply the kernel refuses (a status not in the list, words that are not u32, too many) is
+    // a faulty server, not a reason to go on receiving while the caller waits forever: the thread
+    // stops with a fault, the supervisor handles it, and the caller gets its mode's answer.
+    if (r.err !== 'OK') throw new Error(`reply refused by the kernel (${r.err}): ${describeReply(reply)}`);
+  }
+}
+
+/** What a refused reply held, for the fault's trace line; describing it must not throw again. */
+function describeReply(reply: ServerReply): string {
+  const show = (v: unknown): string => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : typeof v);
+  try {
+    if (typeof reply !== 'object' || reply === null) return `a ${typeof reply}, not a reply`;
+    const words = Array.isArray(reply.words) ? `[${reply.words.slice(0, LIMITS.msg_words_max + 1).map(show).join(', ')}${reply.words.length > LIMITS.msg_words_max + 1 ? ', …' : ''}] (${reply.words.length} words)` : show(reply.words);
+    return `status ${show(reply.status)}, words ${words}`;
+  } catch {
+    return 'a reply that cannot be described';
   }
 }
 
@@ -111,8 +127,9 @@ function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number):
   };
 }
 
+/** Frozen, and only closures over the wiring: server code reaches no kernel object through it. */
 function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
-  return {
+  return Object.freeze<ServerEnv>({
     ctx,
     mem: ctx.mem,
     mode: w.mode,
@@ -140,6 +157,6 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
       if (!(w.def.sites ?? []).includes(name)) throw new Error(`server ${w.def.name} declares no injection site ${name}`);
       return w.faults().site(w.def.name, name);
     },
-  };
+  });
 }
 
