@@ -2,8 +2,9 @@
 // handler may throw anything, overflow its stack, yield garbage, or answer something the kernel
 // refuses; none of it may hang or crash the host, and none may leave its caller waiting forever.
 // What stops the server thread is a fault the supervisor handles like any other: the caller gets
-// its mode's answer (none: EABORTED, then EDEAD; restart and persist: EABORTED, then served;
-// curios: the call retried by the next incarnation and answered), and the trace names why.
+// its mode's answer from the modes table (none: EABORTED, then EDEAD; restart: EABORTED, then
+// served; persist and curios with shadow commit: retried by the next incarnation and answered),
+// and the trace names why.
 //
 // Each handler misbehaves on the first request only (the flag lives outside the server, so it
 // survives the restart), then serves normally: the client's second call shows what the mode left.
@@ -17,7 +18,7 @@ import type * as sys from '../../src/kernel/sys.ts';
 import { defineServer, type ServerEnv, type ServerReply, type ServerRequest } from '../../src/servers/framework/define.ts';
 import type { CallStatus } from '../../src/servers/framework/status.ts';
 import { System } from '../../src/servers/system.ts';
-import type { Mode } from '../../src/ssr/layout.ts';
+import { MODE_SPECS, MODES, settleInFlight, type Mode } from '../../src/ssr/modes.ts';
 
 type Handler = (env: ServerEnv, req: ServerRequest) => sys.Sys<unknown>;
 
@@ -98,17 +99,14 @@ const BEHAVIOURS: Behaviour[] = [
 ];
 
 /**
- * What the client's two calls see when the first one's server faults, per mode (shadow commit, the
- * default): the mode's answer for an in-flight call, as the supervisor gives it today — curios
- * retries it from the rolled-back SSR; persist, like restart, fails it.
+ * What the client's two calls see when the server faults on the first, read from the modes table:
+ * the in-flight call is retried by the next incarnation (answered) or failed (EABORTED); the next
+ * call is served by the restarted server, or finds it gone for good (EDEAD).
  */
-const AFTER_FAULT: Record<Mode, [CallStatus, CallStatus]> = {
-  none: ['EABORTED', 'EDEAD'],
-  restart: ['EABORTED', 'OK'],
-  persist: ['EABORTED', 'OK'],
-  curios: ['OK', 'OK'],
-};
-const MODES = Object.keys(AFTER_FAULT) as Mode[];
+function afterFault(mode: Mode): [CallStatus, CallStatus] {
+  const first = settleInFlight(mode, 'shadow', false) === 'requeue' ? 'OK' : 'EABORTED';
+  return [first, MODE_SPECS[mode].restarts ? 'OK' : 'EDEAD'];
+}
 
 function run(b: Behaviour, mode: Mode): { statuses: CallStatus[]; faults: string[]; system: System } {
   let misbehaved = false;
@@ -154,7 +152,7 @@ describe('misbehaving server handlers, in every mode', () => {
       }
       expect(faults).toHaveLength(1);
       expect(faults[0]).toMatch(b.fault);
-      expect(statuses).toEqual(AFTER_FAULT[mode]);
+      expect(statuses).toEqual(afterFault(mode));
     });
   }
 });
