@@ -1,9 +1,10 @@
 // Merging shard result files into exactly the unsharded campaign: the n files of one campaign
 // (same configuration, every shard index once), their trials put back in trial order, summarised
 // again. A set that is not that is refused with the first thing wrong, naming the file.
-import { digestOf } from './campaign.ts';
-import type { CampaignFile } from './run.ts';
-import { summaryOf } from './run.ts';
+import { summaryOf, type CampaignFile } from './run.ts';
+import { checkShardFile, ShardFileError } from './shard-file.ts';
+
+export { ShardFileError };
 
 /** One shard file as read: its name (for messages) and its parsed JSON. */
 export interface ShardInput {
@@ -11,17 +12,9 @@ export interface ShardInput {
   data: unknown;
 }
 
-/** A shard file, or a set of them, that cannot be merged; the message names the file. */
-export class ShardFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShardFileError';
-  }
-}
-
 export function mergeShards(inputs: readonly ShardInput[]): CampaignFile {
   if (inputs.length === 0) throw new ShardFileError('merge needs at least one shard file');
-  const files = inputs.map(shardFileOf);
+  const files = inputs.map((input) => checkShardFile(input.name, input.data));
   const config = files[0].config;
   const count = files[0].shard.count;
   const seen = new Set<number>();
@@ -37,14 +30,4 @@ export function mergeShards(inputs: readonly ShardInput[]): CampaignFile {
   const results = files.flatMap((f) => f.results).sort((a, b) => a.index - b.index);
   const seconds = files.reduce((s, f) => s + f.results.length / Math.max(f.trialsPerSecond, 1e-9), 0);
   return { ...summaryOf(config, results, seconds), config };
-}
-
-type ShardFile = Required<Pick<CampaignFile, 'shard' | 'results'>> & CampaignFile;
-
-function shardFileOf(input: ShardInput): ShardFile {
-  const f = input.data as Partial<CampaignFile> | null;
-  if (typeof f !== 'object' || f === null || f.config === undefined || !Array.isArray(f.results)) throw new ShardFileError(`${input.name}: not a campaign shard file (no config or results; expected the output of curios campaign --shard i/n --format json)`);
-  if (f.shard === undefined) throw new ShardFileError(`${input.name}: not a shard (run with --shard i/n --format json)`);
-  if (f.digest !== digestOf(f.results)) throw new ShardFileError(`${input.name}: its digest is not that of its results`);
-  return f as ShardFile;
 }

@@ -1,12 +1,12 @@
 // Sharding and merging in process: shard i of n (i from 1) is a disjoint slice of the cells, the n
-// slices cover them all, and mergeShards of the n shard files — given in any order — is exactly
-// the unsharded campaign. A set with a shard missing, given twice, or of another campaign is
-// refused, naming the file.
+// slices cover them all, a sharded run gives exactly its slice of the unsharded results, and
+// mergeShards of the n shard files — given in any order — is exactly the unsharded campaign. A set
+// with a shard missing, given twice, or of another campaign is refused, naming the file.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cellsOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../../src/campaign/merge.ts';
-import { runCampaign, type CampaignFile } from '../../src/campaign/run.ts';
+import { campaignFile, runCampaign, type CampaignFile } from '../../src/campaign/run.ts';
 import { shardCells, shardProblem } from '../../src/campaign/shard.ts';
 import { identity } from '../helpers/campaign-file.ts';
 
@@ -34,15 +34,23 @@ describe('shards', () => {
 });
 
 describe('mergeShards', () => {
-  const files = new Map<string, CampaignFile>();
+  let whole: Promise<{ file: CampaignFile; results: CampaignFile['results'] }> | null = null;
+  const unsharded = () => (whole ??= runCampaign(config, { workers: 1, shard: null, clock_ms: () => 0 }));
+  // Shard i of n as `--shard i/n --format json` writes it: its slice of the unsharded results (the
+  // next test checks that a sharded run gives exactly that).
   const shardFile = async (index: number, count: number): Promise<ShardInput> => {
-    const name = `shard-${index}-of-${count}.json`;
-    if (!files.has(name)) files.set(name, JSON.parse(JSON.stringify(await run({ index, count }))) as CampaignFile);
-    return { name, data: files.get(name) };
+    const shard = { index, count };
+    const cells = new Set(shardCells(cellsOf(config), shard).map((c) => c.index));
+    const results = ((await unsharded()).results ?? []).filter((r) => cells.has(Math.floor(r.index / config.modes.length)));
+    return { name: `shard-${index}-of-${count}.json`, data: JSON.parse(JSON.stringify(campaignFile(config, results, 0, shard))) };
   };
 
+  it('a sharded run gives its slice of the unsharded results', async () => {
+    expect(await run({ index: 2, count: 3 })).toEqual((await shardFile(2, 3)).data);
+  });
+
   it('of n shards, given in any order, is the unsharded campaign', async () => {
-    const whole = await run(null);
+    const whole = (await unsharded()).file;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 4 }).chain((n) => fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }).map((order) => ({ n, order }))),
@@ -67,7 +75,7 @@ describe('mergeShards', () => {
     };
     expect(refusal([first, third])).toBe('merge: 2 of 3 shards given; missing 2');
     expect(refusal([first, second, second])).toBe(`${second.name}: shard 2/3 given twice`);
-    const other = { name: 'other.json', data: { ...(third.data as CampaignFile), config: { ...config, seed: 6 } } };
+    const other = { name: 'other.json', data: { ...(third.data as CampaignFile), seed: 6, config: { ...config, seed: 6 } } };
     expect(refusal([first, second, other])).toBe(`other.json: a shard of another campaign (its configuration differs from ${first.name})`);
     // 2 servers × 2 faults × 3 trials, each under 2 modes.
     expect(refusal([third, first, second])).toEqual({ merged: 24 });
