@@ -84,6 +84,16 @@ export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode, baseline?
 
 /** Runs one cell under every mode; trial results carry indices in campaign order. */
 export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
+  return [...cellTrials(cfg, cell, 0)];
+}
+
+/** The index of the trial of `cell` under the mode at position `m` of the campaign's modes. */
+export function trialIndex(cfg: CampaignConfig, cell: Cell, m: number): number {
+  return cell.index * cfg.modes.length + m;
+}
+
+/** The trials of one cell under its modes from position `from_mode` on, one at a time, in mode order. */
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number): Generator<TrialResult> {
   const goldens = new Map<Mode, RunRecord>();
   const golden = (config: TrialConfig): RunRecord => {
     const hit = goldens.get(config.mode);
@@ -93,16 +103,17 @@ export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
     return g;
   };
   const baseline = golden(configOf(cfg, cell, BASELINE_MODE));
-  return cfg.modes.map((mode, m) => {
-    const spec = trialSpec(cfg, cell, mode, baseline);
+  for (let m = from_mode; m < cfg.modes.length; m++) {
+    const index = trialIndex(cfg, cell, m);
+    const spec = trialSpec(cfg, cell, cfg.modes[m], baseline);
     const g = golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);
-    return {
-      index: cell.index * cfg.modes.length + m,
+    yield {
+      index,
       server: cell.server,
       fault: cell.fault,
-      mode,
+      mode: cfg.modes[m],
       outcome: c.outcome,
       traceHash: run.traceHash,
       recoverCycles: recoverCycles(run),
@@ -110,7 +121,7 @@ export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
       calls: g.calls,
       ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     };
-  });
+  }
 }
 
 /** The digest of a campaign: every trial's outcome and trace hash, in trial order. */

@@ -1,69 +1,266 @@
-// The worker pool: cells are handed out in batches to worker threads as they become free; the
-// results are put back in cell order by their indices, so the outcome does not depend on the
-// number of workers or on which finished first. With one worker, cells run in this thread.
-import { Worker } from 'node:worker_threads';
-import { runCell, type CampaignConfig, type Cell } from './campaign.ts';
+// The worker pool: every trial runs in a worker process (one worker is one process: the main
+// thread only hands out cells, collects results and stores), each with a bounded heap
+// (HOST_LIMITS). Cells are handed out one at a time as workers become free; each trial's result
+// comes back as soon as it is judged, and results are put back in trial order by their indices, so
+// the answer does not depend on the number of workers or on which finished first.
+//
+// Processes, not worker threads: a worker thread's `resourceLimits` do not always hold — a large
+// allocation can abort the whole process (nodejs/node#47224; a 1e9-element `fill` does it on Node
+// 20) — while a child process that runs out of memory dies alone.
+//
+// A worker runs a cell's trials in order and sends each result at once, so the trial it is in is
+// always the one after the last result it sent. When a worker dies (of memory, or anything else a
+// server's code did to its process), or the watchdog stops it for running one trial past its
+// wall-clock budget, that trial is recorded as `host-limit` (with the limit), a fresh worker takes
+// its place, and the rest of the cell goes on from the next mode: nothing else is lost.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
+import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
+import type { Replayed, TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
+import type { FromWorker, ToWorker } from './worker.ts';
 
 export interface Progress {
   done_cells: number;
   total_cells: number;
 }
 
-const BATCH_CELLS = 4;
+export interface PoolOptions {
+  workers: number;
+  /** a fixed wall-clock budget per trial; null: HOST_LIMITS.budget_factor × the mean trial time (trialBudgetMs) */
+  trial_budget_ms?: number | null;
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+
+interface Job {
+  cell: Cell;
+  from_mode: number;
+  /** results received so far: the trial running is the next one */
+  received: number;
+}
+
+interface Slot {
+  child: ChildProcess;
+  ready: boolean;
+  job: Job | null;
+  /** when the last message of the current job came (ms): the running trial started then */
+  since_ms: number;
+  /** set when this side stopped the worker (so its death is that limit) */
+  stopped_for: HostLimit | null;
+  /** the end of what the process wrote on stderr (what killed it, if anything) */
+  stderr_tail: string;
+}
+
+/** The events a run listens to, per slot. */
+interface RunHandlers {
+  message(slot: Slot, m: FromWorker): void;
+  died(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+/** A pool of worker processes kept for as many runs as its owner wants (the dashboard runs chunk after chunk); close it at the end. */
+export class TrialPool {
+  private readonly slots: Slot[] = [];
+  private handlers: RunHandlers | null = null;
+  private trial_ms_total = 0;
+  private trials_timed = 0;
+  private closed = false;
+
+  constructor(
+    readonly config: CampaignConfig,
+    private readonly options: PoolOptions,
+  ) {}
+
+  /** Runs cells; `onResults` sees results as they come in (completion order); the answer is in trial order. */
+  run(cells: readonly Cell[], onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
+    if (cells.length === 0) return Promise.resolve([]);
+    const modes = this.config.modes.length;
+    const queue: Job[] = cells.map((cell) => ({ cell, from_mode: 0, received: 0 }));
+    const results: TrialResult[] = [];
+    const left = new Map<number, number>(cells.map((c) => [c.index, modes]));
+    let done_cells = 0;
+    return new Promise<TrialResult[]>((resolve, reject) => {
+      let over = false;
+      const finish = (e: Error | null) => {
+        if (over) return;
+        over = true;
+        clearInterval(watchdog);
+        this.handlers = null;
+        if (e === null) resolve(results.sort((a, b) => a.index - b.index));
+        else reject(e);
+      };
+      const take = (r: TrialResult) => {
+        results.push(r);
+        onResults?.([r]);
+        const cell = Math.floor(r.index / modes);
+        const n = (left.get(cell) ?? 0) - 1;
+        left.set(cell, n);
+        if (n === 0) {
+          done_cells++;
+          onProgress?.({ done_cells, total_cells: cells.length });
+          if (done_cells === cells.length) finish(null);
+        }
+      };
+      const feed = (slot: Slot) => {
+        if (!slot.ready || over) return;
+        const job = queue.shift() ?? null;
+        slot.job = job;
+        if (job === null) return;
+        slot.since_ms = performance.now();
+        slot.child.send({ kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode } satisfies ToWorker);
+      };
+      this.handlers = {
+        message: (slot, m) => {
+          if (m.kind === 'ready') {
+            slot.ready = true;
+            return feed(slot);
+          }
+          if (m.kind === 'error') return finish(new Error(`campaign worker failed: ${m.error}`));
+          const job = slot.job;
+          if (job === null) return finish(new Error('a campaign worker sent a result with no cell to run'));
+          if (m.kind === 'replayed') return finish(new Error('a campaign worker sent a replay it was not asked for'));
+          if (m.kind === 'trial') {
+            const now = performance.now();
+            this.trial_ms_total += now - slot.since_ms;
+            this.trials_timed++;
+            slot.since_ms = now;
+            job.received++;
+            return take(m.result);
+          }
+          feed(slot);
+        },
+        died: (slot, code, signal) => {
+          const limit = slot.stopped_for ?? deathCause(slot.stderr_tail);
+          const job = slot.job;
+          this.replace(slot);
+          if (job === null) {
+            if (!slot.ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${slot.stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
+            return;
+          }
+          const m = job.from_mode + job.received;
+          if (m + 1 < modes) queue.unshift({ cell: job.cell, from_mode: m + 1, received: 0 });
+          take(hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit));
+        },
+      };
+      const watchdog = setInterval(() => {
+        const now = performance.now();
+        const budget = this.options.trial_budget_ms ?? trialBudgetMs(this.trials_timed === 0 ? null : this.trial_ms_total / this.trials_timed);
+        for (const slot of this.slots) {
+          if (slot.job === null || slot.stopped_for !== null || now - slot.since_ms <= budget) continue;
+          slot.stopped_for = 'wall-clock';
+          slot.child.kill('SIGKILL');
+        }
+      }, HOST_LIMITS.watchdog_period_ms);
+      while (this.slots.length < Math.min(this.options.workers, cells.length)) this.slots.push(this.spawn());
+      for (const slot of this.slots) feed(slot);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => stop(s.child)));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { child: startWorker(), ready: false, job: null, since_ms: 0, stopped_for: null, stderr_tail: '' };
+    this.listen(slot);
+    return slot;
+  }
+
+  /** Puts a fresh worker in a dead one's slot. */
+  private replace(slot: Slot): void {
+    Object.assign(slot, { child: startWorker(), ready: false, job: null, since_ms: 0, stopped_for: null, stderr_tail: '' });
+    this.listen(slot);
+  }
+
+  private listen(slot: Slot): void {
+    const child = slot.child;
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (slot.child === child) slot.stderr_tail = (slot.stderr_tail + chunk).slice(-HOST_LIMITS.stderr_kept_chars);
+    });
+    child.on('message', (m: FromWorker) => {
+      if (slot.child === child) this.handlers?.message(slot, m);
+    });
+    const died = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (slot.child !== child || this.closed) return;
+      if (this.handlers === null) this.replace(slot);
+      else this.handlers.died(slot, code, signal);
+    };
+    child.on('exit', died);
+    child.on('error', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+  }
+}
+
+/** Why a worker process the pool did not stop died: what V8 wrote when it ran out of heap, or anything else. */
+function deathCause(stderr_tail: string): HostLimit {
+  return /heap out of memory|Allocation failed/.test(stderr_tail) ? 'memory' : 'worker-exit';
+}
 
 /**
- * Runs cells, in this thread or in `workers` worker threads. `onResults` sees each cell's (or
- * batch's) results as they come in, in completion order — for work that should not wait for the
- * end, such as saving crash seeds; the answer is in cell order.
+ * Replays one trial in a worker process of its own, under the same host limits as a campaign's
+ * trials (the wall-clock budget: `budget_ms`), so that a seed recorded as `host-limit` replays
+ * as `host-limit` instead of stopping the replaying process.
  */
-export async function runCells(config: CampaignConfig, cells: Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
-  if (workers <= 1 || cells.length <= BATCH_CELLS) {
-    const out: TrialResult[] = [];
-    cells.forEach((cell, i) => {
-      const results = runCell(config, cell);
-      out.push(...results);
-      onResults?.(results);
-      onProgress?.({ done_cells: i + 1, total_cells: cells.length });
+export function replayIsolated(trial: TrialData, budget_ms: number = trialBudgetMs(null)): Promise<Replayed> {
+  const child = startWorker();
+  let stderr_tail = '';
+  let stopped_for: HostLimit | null = null;
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr_tail = (stderr_tail + chunk).slice(-HOST_LIMITS.stderr_kept_chars);
+  });
+  return new Promise<Replayed>((resolve, reject) => {
+    let timer: NodeJS.Timeout | null = null;
+    const hostLimit = (limit: HostLimit): Replayed => ({ outcome: 'host-limit', hostLimit: limit, traceHash: '', lines: [] });
+    child.on('message', (m: FromWorker) => {
+      if (m.kind === 'ready') {
+        child.send({ kind: 'replay', trial } satisfies ToWorker);
+        timer = setTimeout(() => {
+          stopped_for = 'wall-clock';
+          child.kill('SIGKILL');
+        }, budget_ms);
+      } else if (m.kind === 'replayed') {
+        resolve(m.replayed);
+        child.kill('SIGKILL');
+      } else if (m.kind === 'error') {
+        reject(new Error(`replay worker failed: ${m.error}`));
+        child.kill('SIGKILL');
+      }
     });
-    return out;
-  }
-  const batches: Cell[][] = [];
-  for (let i = 0; i < cells.length; i += BATCH_CELLS) batches.push(cells.slice(i, i + BATCH_CELLS));
-  const results: TrialResult[] = [];
-  let next = 0;
-  let done = 0;
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url)));
+    child.on('exit', (code, signal) => {
+      if (timer !== null) clearTimeout(timer);
+      if (timer === null && stopped_for === null) reject(new Error(`a replay worker could not start (exit ${code ?? signal}): ${stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
+      resolve(hostLimit(stopped_for ?? deathCause(stderr_tail)));
+    });
+  });
+}
+
+function startWorker(): ChildProcess {
+  return fork(WORKER_ENTRY, [], {
+    execArgv: [`--max-old-space-size=${HOST_LIMITS.heap_mb}`],
+    serialization: 'advanced',
+    // A server's console.log must not reach stdout, which carries data only.
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** Runs cells in a pool of `workers` processes opened for them and closed after. */
+export async function runCells(config: CampaignConfig, cells: readonly Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void, trial_budget_ms: number | null = null): Promise<TrialResult[]> {
+  const pool = new TrialPool(config, { workers, trial_budget_ms });
   try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => {
-              if (next >= batches.length) {
-                resolve();
-                return;
-              }
-              w.postMessage({ config, cells: batches[next++] });
-            };
-            w.on('message', (m: { ok: true; results: TrialResult[] } | { ok: false; error: string }) => {
-              if (!m.ok) {
-                reject(new Error(`campaign worker failed: ${m.error}`));
-                return;
-              }
-              results.push(...m.results);
-              onResults?.(m.results);
-              done += BATCH_CELLS;
-              onProgress?.({ done_cells: Math.min(done, cells.length), total_cells: cells.length });
-              feed();
-            });
-            w.on('error', reject);
-            feed();
-          }),
-      ),
-    );
+    return await pool.run(cells, onProgress, onResults);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results.sort((a, b) => a.index - b.index);
 }

@@ -8,6 +8,7 @@ import type { FaultPlan } from '../faults/model.ts';
 import { profileFor } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { classifyOutcome, type FailedReason } from './classify.ts';
+import type { HostLimit } from './host-limits.ts';
 import type { Outcome } from './result-types.ts';
 import { runOnce, type TrialConfig } from './trial.ts';
 
@@ -20,6 +21,8 @@ export interface TrialData {
 export interface Replayed {
   outcome: Outcome;
   failedReason?: FailedReason;
+  /** for `host-limit`: the limit the replay broke (replayIsolated) */
+  hostLimit?: HostLimit;
   traceHash: string;
   lines: string[];
 }

@@ -4,6 +4,7 @@
 // worker threads and shard files as JSON unchanged.
 import type { Cycles } from '../hw/types.ts';
 import type { Mode } from '../ssr/modes.ts';
+import type { HostLimit } from './host-limits.ts';
 
 /** Every trial outcome, from "the fault never fired" to the worst; reports keep this order. */
 export const OUTCOMES = [
@@ -14,6 +15,8 @@ export const OUTCOMES = [
   'degraded-collateral',
   'silent-corruption',
   'failed',
+  // The trial broke a host limit (memory, wall-clock budget) in server code: see host-limits.ts.
+  'host-limit',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -31,6 +34,8 @@ export interface TrialResult {
   /** Client calls made to the faulted server, over the whole trial. */
   calls: number;
   failedReason?: 'given-up' | 'panic' | 'liveness';
+  /** For `host-limit`: the limit the trial broke. */
+  hostLimit?: HostLimit;
 }
 
 /** One server × fault kind × mode; rates are over manifested trials and null when none manifested. */
@@ -39,7 +44,7 @@ export interface Row {
   fault: string;
   mode: Mode;
   trials: number;
-  /** trials − not-activated. */
+  /** trials − not-activated − host-limit: a trial stopped by the host has no outcome to rate. */
   manifested: number;
   outcomes: Record<Outcome, number>;
   /** (masked + recovered) / manifested. */
@@ -61,6 +66,8 @@ export interface CampaignSummary {
   trials: number;
   /** Hash over every trial's outcome and trace hash, in trial order. */
   digest: string;
+  /** Trials stopped by a host limit, when there are any: then the digest depends on the host, not only on the simulation. */
+  hostLimited?: number;
   trialsPerSecond: number;
   rows: Row[];
 }

@@ -23,6 +23,8 @@ export interface CampaignRun {
 export interface RunOptions {
   workers: number;
   shard: Shard | null;
+  /** a fixed wall-clock budget per trial; null or absent: the pool's default (host-limits.ts) */
+  trial_budget_ms?: number | null;
   /** milliseconds from any origin (the caller's wall clock: only trials/s depends on it) */
   clock_ms: () => number;
   onProgress?: (p: Progress) => void;
@@ -34,7 +36,7 @@ export async function runCampaign(config: CampaignConfig, o: RunOptions): Promis
   const all = cellsOf(config);
   const cells = o.shard === null ? all : shardCells(all, o.shard);
   const started_ms = o.clock_ms();
-  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults);
+  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults, o.trial_budget_ms ?? null);
   return { file: campaignFile(config, results, (o.clock_ms() - started_ms) / 1000, o.shard), results };
 }
 
@@ -49,10 +51,12 @@ export function campaignFile(config: CampaignConfig, results: TrialResult[], sec
 
 /** The summary of a campaign's results (in any order), run in `seconds` of wall time. */
 export function summaryOf(config: CampaignConfig, results: readonly TrialResult[], seconds: number): CampaignSummary {
+  const hostLimited = results.filter((r) => r.outcome === 'host-limit').length;
   return {
     seed: config.seed,
     trials: results.length,
     digest: digestOf(results),
+    ...(hostLimited === 0 ? {} : { hostLimited }),
     trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
     rows: aggregate(results),
   };

@@ -5,10 +5,10 @@
 // either gives the true result or none — never a stack trace, never a campaign with trials missing.
 import { FAULT_KINDS } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
-import { COMMIT_POLICIES } from '../ssr/layout.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { cellOfResult, cellsOf, digestOf, trialIndex, type CampaignConfig } from './campaign.ts';
 import { HOST_LIMIT_KINDS } from './host-limits.ts';
-import { MODES, OUTCOMES, type TrialResult } from './result-types.ts';
+import { OUTCOMES, type TrialResult } from './result-types.ts';
 import { summaryOf, type CampaignFile } from './run.ts';
 import { shardCells, shardProblem, type Shard } from './shard.ts';
 

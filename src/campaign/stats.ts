@@ -2,7 +2,8 @@
 // recovery rates, their Wilson score intervals, mean time to recover and per-call overhead.
 //
 // Rates are over *manifested* trials (the fault fired), as in the CuriOS paper's "manifested
-// errors". A `masked` trial fired but every client still saw the golden results, so it counts
+// errors". A `host-limit` trial (stopped by the host, see host-limits.ts) has no outcome to rate
+// and is left out of them, as `not-activated` is; reports count it. A `masked` trial fired but every client still saw the golden results, so it counts
 // as a success in both rates, exactly like a transparent recovery: counting it as a failure
 // would make a server that absorbs faults look worse than one that crashes and restarts.
 //   strict  = (masked + recovered) / manifested
@@ -59,7 +60,7 @@ export function aggregate(trials: readonly TrialResult[]): Row[] {
 function rowOf(group: readonly TrialResult[]): Row {
   const { server, fault, mode } = group[0];
   const outcomes = countOutcomes(group);
-  const manifested = group.length - outcomes['not-activated'];
+  const manifested = group.length - outcomes['not-activated'] - outcomes['host-limit'];
   const strictSuccesses = outcomes.masked + outcomes.recovered;
   const lenientSuccesses = strictSuccesses + outcomes.degraded;
   const rated = manifested > 0;

@@ -1,4 +1,4 @@
-// Boots a campaign worker thread: registers tsx in this thread, then loads the TypeScript worker.
+// Boots a campaign worker process: registers tsx, then loads the TypeScript worker.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,19 +1,29 @@
-// A campaign worker thread: receives batches of cells, runs them, posts the trial results back.
-// It never writes the store (lowdb is single-writer: only the main process writes).
-import { parentPort } from 'node:worker_threads';
-import { runCell, type CampaignConfig, type Cell } from './campaign.ts';
+// A campaign worker process: receives one cell at a time (from a mode on), or one trial to replay,
+// runs the cell's trials in order, and sends each trial's result as soon as it is judged — so the pool always knows which
+// trial a worker is in (the one after its last result), and can name it if the host stops this
+// process (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the
+// main process writes).
+import { cellTrials, type CampaignConfig, type Cell } from './campaign.ts';
+import { replayTrial, type Replayed, type TrialData } from './replay.ts';
+import type { TrialResult } from './result-types.ts';
 
-export interface WorkRequest {
-  config: CampaignConfig;
-  cells: Cell[];
-}
+export type ToWorker = { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number } | { kind: 'replay'; trial: TrialData };
 
-const port = parentPort;
-if (port === null) throw new Error('campaign worker started outside a worker thread');
-port.on('message', (req: WorkRequest) => {
+export type FromWorker = { kind: 'ready' } | { kind: 'trial'; result: TrialResult } | { kind: 'cell-done' } | { kind: 'replayed'; replayed: Replayed } | { kind: 'error'; error: string };
+
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error('campaign worker started without an IPC channel (the pool forks it)');
+const post = (m: FromWorker) => send(m);
+
+process.on('message', (req: ToWorker) => {
   try {
-    port.postMessage({ ok: true, results: req.cells.flatMap((cell) => runCell(req.config, cell)) });
+    if (req.kind === 'replay') return post({ kind: 'replayed', replayed: replayTrial(req.trial) });
+    for (const result of cellTrials(req.config, req.cell, req.from_mode)) post({ kind: 'trial', result });
+    post({ kind: 'cell-done' });
   } catch (e) {
-    port.postMessage({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    post({ kind: 'error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });
+// The pool's end of the channel closing is this worker's end.
+process.on('disconnect', () => process.exit(0));
+post({ kind: 'ready' });

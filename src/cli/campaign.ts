@@ -10,14 +10,16 @@ import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
 import type { Progress } from '../campaign/pool.ts';
 import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
 import type { Shard } from '../campaign/shard.ts';
+import { HOST_LIMITS } from '../campaign/host-limits.ts';
 import type { Store } from '../store/index.ts';
 import { parseCount, parseShard } from './args.ts';
 import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
 /** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
-export async function runWithProgress(config: CampaignConfig, workers: number, shard: Shard | null, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
-  const run = await runCampaign(config, { workers, shard, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onResults === undefined ? {} : { onResults }) });
+export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
+  const { workers, shard, trial_budget_ms } = setup;
+  const run = await runCampaign(config, { workers, shard, trial_budget_ms, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onResults === undefined ? {} : { onResults }) });
   if (progress) process.stderr.write('\r\x1b[2K');
   return run;
 }
@@ -31,6 +33,7 @@ export function recordCampaign(store: Store, file: CampaignFile, shard: Shard | 
 export interface RunFlags {
   workers?: string;
   shard?: string;
+  trialBudget?: string;
   db?: string;
   store: boolean;
 }
@@ -38,6 +41,8 @@ export interface RunFlags {
 export interface CampaignSetup {
   workers: number;
   shard: Shard | null;
+  /** --trial-budget: a fixed wall-clock budget per trial; null: 100 × the mean trial time (src/campaign/host-limits.ts) */
+  trial_budget_ms: number | null;
   /** the store's path and the store itself, opened (and locked) before the trials and held to the end; null with --no-store */
   db: string | null;
   store: Store | null;
@@ -50,8 +55,9 @@ export interface CampaignSetup {
 export function campaignSetup(o: RunFlags): CampaignSetup {
   const workers = o.workers === undefined ? defaultWorkers() : parseCount(o.workers, '--workers', 1, 256);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
+  const trial_budget_ms = o.trialBudget === undefined ? null : parseCount(o.trialBudget, '--trial-budget', 1, HOST_LIMITS.budget_max_ms);
   const db = o.store ? dbPath(o.db) : null;
-  return { workers, shard, db, store: db === null ? null : openStoreOrFail(db) };
+  return { workers, shard, trial_budget_ms, db, store: db === null ? null : openStoreOrFail(db) };
 }
 
 export function defaultWorkers(): number {

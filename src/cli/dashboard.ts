@@ -33,6 +33,7 @@ export interface DashboardOpts {
   json?: boolean;
   campaign?: boolean;
   workers?: string;
+  trialBudget?: string;
   shard?: string;
   db?: string;
   store: boolean;
@@ -42,7 +43,7 @@ export interface DashboardOpts {
 
 /** Flags that mean something only for a live run, and only for a campaign. */
 const LIVE_ONLY = ['mode', 'faultRate', 'cycles'];
-const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'format', 'out', 'shard', 'ops', 'db', 'store'];
+const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'trialBudget', 'format', 'out', 'shard', 'ops', 'db', 'store'];
 /** Faults per million cycles above which a run would do little but crash. */
 const FAULT_RATE_MAX = 100;
 /** The exit code of a campaign stopped by its viewer (as for Ctrl-C). */
@@ -86,11 +87,11 @@ export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | nu
 }
 
 async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: TerminalStreams): Promise<void> {
-  const { workers, shard, db, store } = campaignSetup(o);
+  const { workers, shard, trial_budget_ms, db, store } = campaignSetup(o);
   try {
     const startedAt = new Date().toISOString();
     const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
-    const progress = new CampaignProgress(config, cells, workers, () => performance.now());
+    const progress = new CampaignProgress(config, cells, workers, () => performance.now(), trial_budget_ms);
     const line = (s: string) => io.stdout.write(`${s}\n`);
     const terminal = io.stdout.isTTY === true && o.json !== true;
     const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));

@@ -11,6 +11,7 @@ import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
 import { crashSeedsOf } from '../campaign/crash-seeds.ts';
+import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { demoCommand } from './demo.ts';
@@ -63,10 +64,11 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
   return cmd
     .option('--trials <n>', 'trials per server × fault kind (each runs under every mode)', '100')
     .option('--seed <n>', 'the campaign seed', '1')
-    .option('--workers <n>', 'worker threads (default: the core count)')
+    .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
     .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--trial-budget <ms>', `wall-clock budget of one trial, past which its worker is stopped and the trial recorded as host-limit (default: ${HOST_LIMITS.budget_factor} × the mean trial time, at least ${HOST_LIMITS.budget_floor_ms})`)
     .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (1/4 … 4/4); merge the shard files with curios merge')
     .option('--clients <n>', 'clients per trial', String(CAMPAIGN_DEFAULTS.clients))
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
@@ -76,14 +78,15 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
 
 async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> {
   const config = campaignConfig(o, compare);
-  const { workers, shard, db, store } = campaignSetup(o);
+  const setup = campaignSetup(o);
+  const { shard, db, store } = setup;
   try {
     const startedAt = new Date().toISOString();
     const seeds: string[] = [];
     const log = (line: string) => process.stderr.write(`${line}\n`);
     // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
     const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, crashSeedsOf(config, results), log));
-    const { file } = await runWithProgress(config, workers, shard, process.stderr.isTTY === true, onResults);
+    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, onResults);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
@@ -136,17 +139,17 @@ export function buildProgram(): Command {
     .option('--db <path>', 'the store')
     .option('--json', 'print the verdict as JSON')
     .option('--quiet', 'do not print the trace')
-    .action((id: string | undefined, o: { trial?: string; db?: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (id: string | undefined, o: { trial?: string; db?: string; json?: boolean; quiet?: boolean }) => {
       const err = (s: string) => process.stderr.write(`${s}\n`);
       const opts = { json: o.json === true, quiet: o.quiet === true };
       if (o.trial !== undefined) {
-        process.exitCode = replayCommand(loadTrialFile(o.trial), null, opts, out, err);
+        process.exitCode = await replayCommand(loadTrialFile(o.trial), null, opts, out, err);
         return;
       }
       if (id === undefined) fail('replay needs a seed id or --trial FILE');
       const db = dbPath(o.db);
       const seed = withStore(db, (store) => lookupSeed(store, id));
-      process.exitCode = replayCommand(seedToTrial(seed), seedTrace(db, seed.id), opts, out, err);
+      process.exitCode = await replayCommand(seedToTrial(seed), seedTrace(db, seed.id), opts, out, err);
     });
 
   const seeds = program.command('seeds').description('list, show, export or remove crash seeds');

@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
-import { compareReplay, parseTrialData, replayTrial, type TrialData } from '../campaign/replay.ts';
+import { replayIsolated } from '../campaign/pool.ts';
+import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
 import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
 import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
@@ -101,15 +102,17 @@ export function loadTrialFile(path: string): TrialData {
 }
 
 /** Replays a trial; prints its trace and the verdict; returns the exit code. */
-export function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): number {
-  const got = replayTrial(data);
+export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  // In a worker process under the host limits: a trial that broke one in its campaign breaks it again, not this process.
+  const got = await replayIsolated(data);
   const expected = data.expected;
   const diff = expected === undefined ? null : compareReplay(expected, got, expectedLines);
   if (opts.json) {
     out(JSON.stringify({ outcome: got.outcome, traceHash: got.traceHash, reproduced: expected === undefined ? null : diff === null, difference: diff, events: got.lines.length }, null, 2));
   } else {
     if (!opts.quiet) for (const line of got.lines) out(line);
-    err(`outcome ${got.outcome}${got.failedReason === undefined ? '' : ` (${got.failedReason})`}, trace ${got.traceHash}, ${got.lines.length} events`);
+    const reason = got.failedReason ?? got.hostLimit;
+    err(`outcome ${got.outcome}${reason === undefined ? '' : ` (${reason})`}, trace ${got.traceHash === '' ? '-' : got.traceHash}, ${got.lines.length} events`);
   }
   if (expected === undefined) return EXIT.ok;
   if (diff === null) {

@@ -163,7 +163,7 @@ describe('formatMarkdown', () => {
     const lines = tableLines(formatMarkdown(SAMPLE));
     expect(lines).toHaveLength(SAMPLE.rows.length + 2);
     const columns = cellCount(lines[0]);
-    expect(columns).toBe(15);
+    expect(columns).toBe(16);
     for (const line of lines) expect(cellCount(line)).toBe(columns);
     expect(lines[1]).toMatch(/^\| :--- \| :--- \| :--- \| ---: \|/);
   });

@@ -114,7 +114,7 @@ describe('wilson', () => {
 });
 
 describe('aggregate', () => {
-  it('counts masked and recovered as strict successes, adds degraded for lenient, never collateral', () => {
+  it('counts masked and recovered as strict successes, adds degraded for lenient, never collateral; leaves host-limit out', () => {
     const outcomes: Outcome[] = [
       'not-activated',
       'not-activated',
@@ -126,6 +126,7 @@ describe('aggregate', () => {
       'silent-corruption',
       'failed',
       'failed',
+      'host-limit',
     ];
     const trials = outcomes.map((outcome, index) =>
       trial({
@@ -142,7 +143,7 @@ describe('aggregate', () => {
       server: 'fs',
       fault: 'crash',
       mode: 'curios',
-      trials: 10,
+      trials: 11,
       manifested: 8,
       outcomes: {
         'not-activated': 2,
@@ -152,6 +153,7 @@ describe('aggregate', () => {
         'degraded-collateral': 1,
         'silent-corruption': 1,
         failed: 2,
+        'host-limit': 1,
       },
       recoveryStrict: 3 / 8,
       recoveryLenient: 4 / 8,
@@ -223,7 +225,7 @@ describe('aggregate', () => {
         for (const row of rows) {
           const counted = OUTCOMES.reduce((sum, outcome) => sum + row.outcomes[outcome], 0);
           expect(counted).toBe(row.trials);
-          expect(row.manifested).toBe(row.trials - row.outcomes['not-activated']);
+          expect(row.manifested).toBe(row.trials - row.outcomes['not-activated'] - row.outcomes['host-limit']);
           if (row.recoveryStrict === null || row.recoveryLenient === null) {
             expect(row.manifested).toBe(0);
             continue;

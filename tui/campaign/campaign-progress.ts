@@ -3,7 +3,7 @@
 // chunking changes only how often the table is redrawn: results are put back in cell order, so
 // the summary and its digest are those of `curios campaign` with the same flags.
 import type { Cell, CampaignConfig } from '../../src/campaign/campaign.ts';
-import { runCells } from '../../src/campaign/pool.ts';
+import { TrialPool } from '../../src/campaign/pool.ts';
 import { type Row, type TrialResult } from '../../src/campaign/result-types.ts';
 import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
@@ -53,6 +53,8 @@ export class CampaignProgress {
     readonly cells: readonly Cell[],
     readonly workers: number,
     private readonly clock: () => number,
+    /** a fixed wall-clock budget per trial (--trial-budget); null: the pool's default */
+    readonly trial_budget_ms: number | null = null,
   ) {
     this.started_ms = clock();
   }
@@ -71,12 +73,17 @@ export class CampaignProgress {
     return recoveryPerMode(this.rows, this.config.modes);
   }
 
-  /** Runs every chunk, calling `onChunk` after each; resolves with the results in trial order. */
-  async run(onChunk: () => void, runner: CellRunner = runCells): Promise<TrialResult[]> {
+  /**
+   * Runs every chunk, calling `onChunk` after each; resolves with the results in trial order.
+   * Without a runner, the chunks go to one pool of workers kept from the first chunk to the last.
+   */
+  async run(onChunk: () => void, runner?: CellRunner): Promise<TrialResult[]> {
+    const pool = runner === undefined ? new TrialPool(this.config, { workers: this.workers, trial_budget_ms: this.trial_budget_ms }) : null;
+    const runChunk: CellRunner = runner ?? ((_config, cells) => (pool as TrialPool).run(cells));
     try {
       for (const chunk of chunkCells(this.cells, this.workers)) {
         if (this.stop_requested) break;
-        const results = await runner(this.config, chunk, this.workers);
+        const results = await runChunk(this.config, chunk, this.workers);
         this.results.push(...results);
         this.done_cells += chunk.length;
         this.rows = aggregate(this.results);
@@ -89,6 +96,8 @@ export class CampaignProgress {
       this.error = e instanceof Error ? e.message : String(e);
       onChunk();
       throw e;
+    } finally {
+      await pool?.close();
     }
     return this.results.sort((a, b) => a.index - b.index);
   }

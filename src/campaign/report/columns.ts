@@ -49,6 +49,12 @@ export const COLUMNS: readonly Column[] = [
     cell: (row) => String(row.outcomes.failed),
     emphasis: whenNonZero('bad', (row) => row.outcomes.failed),
   },
+  {
+    header: 'host-limit',
+    align: 'right',
+    cell: (row) => String(row.outcomes['host-limit']),
+    emphasis: whenNonZero('warn', (row) => row.outcomes['host-limit']),
+  },
   { header: 'strict % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryStrict, row.ci95Strict) },
   { header: 'lenient % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryLenient, row.ci95Lenient) },
   { header: 'MTTR cycles', align: 'right', cell: (row) => fixedOrMissing(row.mttrCycles, 0) },
@@ -57,7 +63,8 @@ export const COLUMNS: readonly Column[] = [
 
 /** One line naming the campaign: what two runs must share to be the same campaign. */
 export function describeCampaign(summary: CampaignSummary): string {
-  return `seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest}`;
+  const host = summary.hostLimited === undefined ? '' : ` (${summary.hostLimited} ${summary.hostLimited === 1 ? 'trial' : 'trials'} stopped by a host limit: this digest depends on the host)`;
+  return `seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest}${host}`;
 }
 
 /** A share in [0, 1] as a percentage with one decimal, e.g. 0.8712 → "87.1". */

@@ -14,6 +14,7 @@ const OUTCOME_COLOURS: Record<Outcome, string> = {
   'degraded-collateral': '#fd8d3c',
   'silent-corruption': '#7a0177',
   failed: '#d62728',
+  'host-limit': '#525252',
 };
 
 // Chart geometry, in SVG user units (pixels). Labels use a monospace font so that their width

@@ -7,6 +7,7 @@ export function formatJson(summary: CampaignSummary): string {
     seed: summary.seed,
     trials: summary.trials,
     digest: summary.digest,
+    ...(summary.hostLimited === undefined ? {} : { hostLimited: summary.hostLimited }),
     trialsPerSecond: summary.trialsPerSecond,
     rows: summary.rows.map(rowDocument),
   };
