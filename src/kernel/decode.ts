@@ -3,18 +3,21 @@
 // every address range checked by `checkRange` — or an error code, before any state changes. Only
 // an invocation reaches invoke.ts.
 //
-// Before decoding, `copyIn` takes the thread's argument as plain data, the way a kernel copies a
-// user structure in before reading it: plain objects and arrays of own data properties only, no
-// getters, Proxies, functions, symbols, typed arrays or `ArrayBuffer`s, no `__proto__`,
-// `constructor` or `prototype` keys. So no code of the thread's ever runs inside the kernel, and a
-// value cannot change between its check and its use. Copy-in and decode run inside the kernel's
-// fault boundary for the thread: whatever throws there is EINVAL to that thread, never a panic.
+// Before decoding, the argument is taken as plain data, the way a kernel copies a user structure
+// in before reading it. The system-call library's stubs do it in the thread's own time and seal
+// the result (syscall-args.ts: the fast path); for anything else a thread yields, `copyIn` does:
+// plain objects and arrays of own data properties only, no getters, Proxies, functions, symbols,
+// typed arrays or `ArrayBuffer`s, no `__proto__`, `constructor` or `prototype` keys. So no code of
+// the thread's ever runs inside the kernel, and a value cannot change between its check and its
+// use. Copy-in and decode run inside the kernel's fault boundary for the thread: whatever throws
+// there is EINVAL to that thread, never a panic.
 import { types } from 'node:util';
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { checkRange, isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
+import { SyscallArgs } from './syscall-args.ts';
 import type { Badge, Capability, DeviceName, DeviceRequest, Endpoint, Message, RecvBuf, Task, Thread } from './objects.ts';
 
 /** A system call that decoded cleanly: what invoke.ts carries out, with no check left to make. */
@@ -37,10 +40,10 @@ export type Invocation =
 
 export type ControlInvocation = { action: 'kill' } | { action: 'shutdown' } | { action: 'restart' } | { action: 'settle'; caller: Thread; how: 'abort' | 'requeue' };
 
-/** Copy-in, then decode; any throw on the way is the thread's malformed argument. */
+/** Copy-in (sealed by the library, or copied here), then decode; any throw on the way is the thread's malformed argument. */
 export function decodeSyscall(k: Kernel, t: Thread, raw: unknown): Invocation | Errno {
   try {
-    const args = copyIn(raw, 0);
+    const args = SyscallArgs.argsOf(raw) ?? copyIn(raw, 0);
     if (args === NOT_PLAIN) return 'EINVAL';
     return decode(k, t, args);
   } catch {

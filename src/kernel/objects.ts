@@ -4,6 +4,7 @@
 import type { Cycles, VirtAddr } from '../hw/types.ts';
 import type { Errno } from './errors.ts';
 import type { AddressSpace } from './address-space.ts';
+import type { SyscallArgs } from './syscall-args.ts';
 
 /** The name a server sees for a client: chosen by whoever minted the capability. */
 export type Badge = number & { readonly __brand: 'Badge' };
@@ -94,7 +95,7 @@ export interface Thread {
   deadline_cycles: Cycles | null; // a timeout, in any blocked state
   in_request: boolean; // a call or kernel message was delivered and not yet answered (for the IPC hooks)
   request_badge: Badge; // in_request: the badge the request came with
-  gen: Generator<Syscall, void, SysResult> | null;
+  gen: Generator<SyscallYield, void, SysResult> | null;
 }
 
 export interface FaultInfo {
@@ -183,4 +184,6 @@ export type ControlAction =
   | { action: 'abort-call'; caller_thread: number }
   | { action: 'requeue-call'; caller_thread: number };
 
-export type ThreadBody = Generator<Syscall, void, SysResult>;
+/** What a thread yields: a system call as the library seals it, or as a plain object (copied in by the kernel). */
+export type SyscallYield = Syscall | SyscallArgs;
+export type ThreadBody = Generator<SyscallYield, void, SysResult>;
