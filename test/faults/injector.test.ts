@@ -86,6 +86,23 @@ describe('faults during recovery', () => {
   });
 });
 
+describe('faults while a server handles interrupts', () => {
+  it('a hang at the time of a timer interrupt starts in the interrupt handler: no client is hit, the heartbeat finds it', () => {
+    const cfg = config('timer', 'curios', 3);
+    let irq_at: number | null = null;
+    const golden = runOnce(cfg, null, (s) => s.kernel.trace.listen((e) => {
+      if (irq_at === null && e.event === 'irq' && e.detail.endsWith('-> timer')) irq_at = e.t;
+    }));
+    expect(irq_at).not.toBeNull();
+    const plan: FaultPlan = { version: 1, faults: [{ server: 'timer', kind: 'hang', trigger: { at: 'time', cycles: irq_at ?? 0 } }] };
+    const run = runOnce(cfg, plan);
+    expect(run.fired.map((f) => [f.effect, f.client])).toEqual([['hang at a memory access', null]]);
+    expect(run.events.map((e) => e.cause)).toEqual(['hang']);
+    expect(classifyOutcome(golden, run).outcome).not.toBe('not-activated');
+    expectReplays(cfg, plan, run, golden);
+  });
+});
+
 describe('the end of recovery', () => {
   /** The state windows a server has mapped now. */
   const mappedStates = (system: System, server: string) => [...system.serverTask(server).as.table.entries.keys()].filter((vpn) => vpn * system.machine.mmu.page_bytes >= STATE_BASE);
