@@ -187,9 +187,12 @@ export class FaultInjector implements FaultPort {
     if (!this.active) return;
     const task = this.sys().serverTask(server);
     if (!on) {
-      for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === 'recovery') this.armed.splice(i, 1);
+      this.disarm(task, 'recovery');
       return;
     }
+    // The request the server died in is over: what it left armed goes with it.
+    this.counting.delete(task);
+    this.disarm(task, 'request');
     const n = (this.recoveries.get(server) ?? 0) + 1;
     this.recoveries.set(server, n);
     this.plan.faults.forEach((f, index) => {
@@ -204,7 +207,7 @@ export class FaultInjector implements FaultPort {
     const task = this.sys().serverTask(server);
     this.counting.delete(task);
     // A request that ends disarms what it left armed: such a fault lives within its request.
-    for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === 'request') this.armed.splice(i, 1);
+    this.disarm(task, 'request');
     let out = reply;
     this.plan.faults.forEach((f, index) => {
       if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) return;
@@ -241,6 +244,10 @@ export class FaultInjector implements FaultPort {
       if (f.kind === 'hang') hangHere('injected hang at a memory access');
       crashHere(a.thread, 'injected crash at a memory access');
     }
+  }
+
+  private disarm(task: Task, scope: Armed['scope']): void {
+    for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === scope) this.armed.splice(i, 1);
   }
 
   private sys(): System {

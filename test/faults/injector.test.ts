@@ -86,6 +86,22 @@ describe('faults during recovery', () => {
   });
 });
 
+describe('a fault lives within its request', () => {
+  it('a fault armed in a request the server dies in is dropped with it: it never fires in the recovery that follows', () => {
+    const cfg = config('sched', 'curios', 7);
+    const plan: FaultPlan = {
+      version: 1,
+      faults: [
+        { server: 'sched', kind: 'crash', trigger: { at: 'access', n: 3, k: 5 } },
+        { server: 'sched', kind: 'wild-write', trigger: { at: 'access', n: 3, k: 6 }, region: 'random', offset: 0 },
+      ],
+    };
+    const run = runOnce(cfg, plan);
+    expect(run.fired.map((f) => f.effect)).toEqual(['crash at a memory access']);
+    expect(run.events).toHaveLength(1);
+  });
+});
+
 describe('faults while a server handles interrupts', () => {
   it('a hang at the time of a timer interrupt starts in the interrupt handler: no client is hit, the heartbeat finds it', () => {
     const cfg = config('timer', 'curios', 3);
