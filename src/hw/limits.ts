@@ -1,5 +1,7 @@
-// Every bound of the simulated machine and kernel, in one place, with its unit (xv6's param.h).
-// A limit that is reached is an error returned to the thread that reached it, never a host crash.
+// Every bound of the simulated machine and kernel, in one place, with its unit (xv6's param.h),
+// and below them every bound a server meets (SERVER_LIMITS). A limit that is reached is an error
+// returned to the thread that reached it, never a host crash; a server that would break one is
+// refused when it is defined or registered.
 
 export const LIMITS = {
   frame_bytes_default: 4096, // bytes per physical frame (and per page)
@@ -24,4 +26,23 @@ export const LIMITS = {
   console_lines_max: 256, // console lines kept
   requeues_per_call_max: 1, // times a call whose server died may be delivered again (a retry), before it fails
   steps_max_default: 5_000_000, // scheduler steps one run may take before it stops (a bound on every run)
+} as const;
+
+/** The header the SSR manager puts in front of a client's state in its page (magic, version, length, checksum). */
+const SSR_HEADER_BYTES = 16;
+
+/**
+ * Every bound a server meets (docs/writing-a-server.md links here). The badge space they imply
+ * (clients, dependencies, fault messages, heartbeats, interrupts) is laid out in src/ssr/badges.ts.
+ */
+export const SERVER_LIMITS = {
+  ssr_header_bytes: SSR_HEADER_BYTES, // bytes of the SSR header in front of a client's state
+  state_bytes_max: LIMITS.frame_bytes_default - SSR_HEADER_BYTES, // bytes of per-client state: one SSR is one page, less its header
+  heap_pages_max: 64, // pages of heap (global state) per server
+  clients_max: 32, // clients one server can know (one badge each; one SSR each)
+  servers_max: 31, // servers in one system: one notification bit each, bit 31 is the heartbeat
+  deps_max: 8, // servers one server may call
+  msg_words_max: LIMITS.msg_words_max, // words (u32) in a request or a reply
+  msg_buf_bytes_max: LIMITS.frame_bytes_default, // bytes of a request's or reply's buffer: one page (the server's receive and reply buffers)
+  ops_max: 64, // operations one server module names (op codes 1..ops_max)
 } as const;

@@ -9,15 +9,17 @@ import { Kernel, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { result } from '../kernel/result.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
+import { SERVER_LIMITS } from '../hw/limits.ts';
+import { HEARTBEAT_BIT, dependencyBadgeOf, faultBadgeOf, serverBit } from '../ssr/badges.ts';
 import { CLIENTS_MAX, badgeOfClient } from '../ssr/layout.ts';
 import { type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { startClient, type ClientProgram } from './framework/client-task.ts';
 import type { ServerDef } from './framework/define.ts';
 import { NO_FAULTS, type FaultPort } from './framework/fault-port.ts';
 import { HookChain, RequestLog } from './framework/hooks.ts';
-import { HEARTBEAT_BIT, serverImage } from './framework/server-task.ts';
+import { serverImage } from './framework/server-task.ts';
 import { statusCode } from './framework/status.ts';
-import { DEFAULT_SUPERVISOR, FAULT_BADGE_BASE, SUPERVISOR_PRIORITY, SUPERVISOR_SLOTS, SupervisorState, supervisorMain, type SupervisorConfig } from './supervisor/supervisor.ts';
+import { DEFAULT_SUPERVISOR, SUPERVISOR_PRIORITY, SUPERVISOR_SLOTS, SupervisorState, supervisorMain, type SupervisorConfig } from './supervisor/supervisor.ts';
 
 export interface SystemConfig {
   mode: Mode;
@@ -29,8 +31,6 @@ export interface SystemConfig {
   machine?: MachineConfig;
 }
 
-/** Badges of servers calling the servers they depend on (not clients: no SSR). */
-const DEP_BADGE_BASE = 0x200;
 
 export class System {
   readonly machine: Machine;
@@ -50,6 +50,7 @@ export class System {
     this.mode = config.mode;
     this.commit = config.commit ?? 'shadow';
     if (config.clients.length > CLIENTS_MAX) throw new RangeError(`at most ${CLIENTS_MAX} clients, got ${config.clients.length}`);
+    if (config.servers.length > SERVER_LIMITS.servers_max) throw new RangeError(`at most ${SERVER_LIMITS.servers_max} servers in a system, got ${config.servers.length}`);
     checkOrder(config.servers);
     this.machine = new Machine(config.machine);
     const k = (this.kernel = new Kernel(this.machine));
@@ -67,12 +68,12 @@ export class System {
       const ep = this.endpoint(def.name);
       const task = k.createTask(def.name);
       const endpoint = k.giveCap(task, k.endpointCap(ep, 0, { recv: true }));
-      const pong = k.giveCap(task, k.endpointCap(supEp, 1 << index, { send: true }));
+      const pong = k.giveCap(task, k.endpointCap(supEp, serverBit(index), { send: true }));
       const devices = new Map<string, CapSlot>();
       for (const dev of def.devices ?? []) devices.set(dev, k.giveCap(task, k.deviceCap(dev)));
-      if (def.devices !== undefined && def.devices.length > 0) k.bindIrq(def.devices[0], ep, 1 << index);
+      if (def.devices !== undefined && def.devices.length > 0) k.bindIrq(def.devices[0], ep, serverBit(index));
       const deps = new Map<string, CapSlot>();
-      for (const dep of def.deps ?? []) deps.set(dep, k.giveCap(task, k.endpointCap(this.endpoint(dep), DEP_BADGE_BASE + index, { send: true })));
+      for (const dep of def.deps ?? []) deps.set(dep, k.giveCap(task, k.endpointCap(this.endpoint(dep), dependencyBadgeOf(index), { send: true })));
       const tasks = new Map<number, CapSlot>();
       if (def.name === 'sched') {
         for (const c of clientIds) tasks.set(c, k.giveCap(task, { kind: 'task', task: clientTasks[c], rights: { map: false, control: false, sched: true } }));
@@ -80,7 +81,7 @@ export class System {
         clientTasks.forEach((ct, c) => (ct.sched_badge = badge(badgeOfClient(c))));
       }
       task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults, recovered: () => this.ssr.recoveryDone(task) });
-      k.setFaultHandler(task, supEp, FAULT_BADGE_BASE + index);
+      k.setFaultHandler(task, supEp, faultBadgeOf(index));
       this.serverTasks.set(def.name, task);
       if (def.state_bytes > 0) {
         this.ssr.registerServer({ task, state_bytes: def.state_bytes, validate: def.validate, stale_reply: () => result({ kind: 'reply', label: statusCode('ESTALE') }) });

@@ -3,6 +3,7 @@
 // server's own heap, or an SSR frame of the manager's) and when it is mapped. That is what lets
 // one server binary run under every recovery mode (src/ssr/modes.ts), and what makes "a store to another
 // client's state" the same store in each.
+import { SERVER_LIMITS } from '../hw/limits.ts';
 import type { VirtAddr } from '../hw/types.ts';
 
 /** the server's heap (global state) */
@@ -15,11 +16,11 @@ export const REPLY_BUF: VirtAddr = 0x0080_1000;
 export const DEP_BUF: VirtAddr = 0x0080_2000;
 /** client i's state page: STATE_BASE + i × page size */
 export const STATE_BASE: VirtAddr = 0x1000_0000;
-/** clients a server can know */
-export const CLIENTS_MAX = 32;
+/** clients a server can know (SERVER_LIMITS.clients_max) */
+export const CLIENTS_MAX = SERVER_LIMITS.clients_max;
 
 /** An SSR page: a 16-byte header (magic, version, length, checksum), then the server's bytes. */
-export const SSR_HEADER_BYTES = 16;
+export const SSR_HEADER_BYTES = SERVER_LIMITS.ssr_header_bytes;
 export const SSR_MAGIC = 0x5353_5231; // "SSR1"
 export const SSR_VERSION = 1;
 
@@ -32,10 +33,4 @@ export function stateAddress(client: number, page_bytes: number): VirtAddr {
   return stateWindow(client, page_bytes) + SSR_HEADER_BYTES;
 }
 
-/** A badge names a client to a server: client i calls with badge i + 1 (0 is nobody). */
-export function clientOfBadge(badge: number): number {
-  return badge - 1;
-}
-export function badgeOfClient(client: number): number {
-  return client + 1;
-}
+export { badgeOfClient, clientOfBadge } from './badges.ts';

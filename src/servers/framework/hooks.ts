@@ -3,6 +3,7 @@
 // fault injector). The first listener that refuses a delivery ends it: later ones never see it.
 import type { IpcHooks } from '../../kernel/kernel.ts';
 import type { Badge, SysResult, Task, Thread } from '../../kernel/objects.ts';
+import { clientOfBadge } from '../../ssr/badges.ts';
 
 export class HookChain implements IpcHooks {
   private readonly hooks: IpcHooks[] = [];
@@ -44,7 +45,7 @@ export class RequestLog implements IpcHooks {
 
   delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null {
     if (!this.servers.has(receiver.task)) return null;
-    this.serving.set(receiver, caller === null ? -1 : badge - 1);
+    this.serving.set(receiver, caller === null ? -1 : clientOfBadge(badge));
     this.since_restart.set(receiver.task.name, (this.since_restart.get(receiver.task.name) ?? 0) + 1);
     return null;
   }

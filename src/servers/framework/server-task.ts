@@ -6,14 +6,13 @@ import type { ThreadCtx } from '../../kernel/kernel.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { CapSlot, SysResult, Task, TaskImage } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
+import { HEARTBEAT_BIT, clientOfBadge } from '../../ssr/badges.ts';
 import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } from '../../ssr/layout.ts';
 import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
 import type { DepCallResult, ServerDef, ServerEnv, ServerReply, ServerRequest } from './define.ts';
 import { InjectedHang, type FaultPort } from './fault-port.ts';
 import { statusCode, statusOfCode } from './status.ts';
 
-/** The notification bit of a heartbeat ping from the supervisor. */
-export const HEARTBEAT_BIT = 0x8000_0000;
 export const SERVER_PRIORITY = 4;
 
 export interface ServerWiring {
@@ -114,7 +113,7 @@ function describeReply(reply: ServerReply): string {
 const EMPTY = new Uint8Array(0);
 
 function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number): ServerRequest {
-  const client = r.badge - 1;
+  const client = clientOfBadge(r.badge);
   const knownClient = w.clients.includes(client);
   return {
     client,

@@ -11,6 +11,7 @@ import type { Cycles } from '../../hw/types.ts';
 import { FAULT_LABEL, type ThreadCtx } from '../../kernel/kernel.ts';
 import { capSlot, type CapSlot } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
+import { serverBit, serverOfFaultBadge } from '../../ssr/badges.ts';
 import { MODE_SPECS, settleInFlight, type CommitPolicy, type Mode } from '../../ssr/modes.ts';
 import { DEFAULT_POLICY, RestartPolicy, type ExitReason, type RestartPolicyConfig } from './policy.ts';
 
@@ -20,8 +21,6 @@ export interface SupervisorConfig extends RestartPolicyConfig {
 
 export const DEFAULT_SUPERVISOR: Readonly<SupervisorConfig> = Object.freeze({ ...DEFAULT_POLICY, heartbeat_period_cycles: 100_000 });
 
-/** Fault messages from server i carry badge FAULT_BADGE_BASE + i; its heartbeat answers set bit i. */
-export const FAULT_BADGE_BASE = 0x100;
 export const SUPERVISOR_PRIORITY = 6;
 const EVENTS_KEPT = 256;
 
@@ -98,12 +97,12 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
     const t = yield* sys.now();
     if (r.err === 'OK' && r.kind === 'notify') {
       s.state.servers.forEach((srv, i) => {
-        if ((r.value & (1 << i)) === 0) return;
+        if ((r.value & serverBit(i)) === 0) return;
         srv.last_heartbeat = t;
         unanswered[i] = null;
       });
     } else if (r.err === 'OK' && r.kind === 'kernel' && r.label === FAULT_LABEL) {
-      const index = r.badge - FAULT_BADGE_BASE;
+      const index = serverOfFaultBadge(r.badge);
       const srv = s.state.servers[index];
       const orphan = r.words[4] ?? 0;
       const orphans = orphan > 0 ? [orphan - 1] : [];
