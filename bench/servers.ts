@@ -62,6 +62,7 @@ async function throughput(target: string): Promise<Row> {
   let model_seed = 0;
   const baseline_ops_per_s = await measureOpsPerSecond(() => {
     const workload = makeWorkload({ seed: model_seed++, clients: CLIENTS, ops_per_client: OPS_PER_CLIENT, modules: profile.modules });
+    if (module.model === undefined) throw new Error(`${target} has no reference model to compare with`);
     const model = module.model(CLIENTS);
     let n = 0;
     for (let c = 0; c < CLIENTS; c++) for (const op of workload[c]) (model.apply(c, op), n++);

@@ -10,7 +10,7 @@ import { isError, judge } from './verdict.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
 import { MODES, type Mode } from '../ssr/modes.ts';
-import { FaultInjector } from '../faults/injector.ts';
+import { runWithFaults } from '../faults/run.ts';
 
 export interface DemoClient {
   id: number;
@@ -36,6 +36,7 @@ export interface DemoResult {
 
 const CLIENTS = 3;
 const OPS_PER_CLIENT = 40;
+const DEMO_CYCLES_MAX = 50_000_000;
 
 export function runDemo(seed: number): DemoResult {
   const profile = demoProfile();
@@ -59,8 +60,8 @@ export function runDemo(seed: number): DemoResult {
   const run = (mode: Mode, withFaults: boolean) => {
     const records: Observation[][] = workload.map(() => []);
     const system = new System({ mode, commit: 'shadow', servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
-    if (withFaults) new FaultInjector(plan, seed).attach(system);
-    system.runClients(50_000_000);
+    if (withFaults) runWithFaults(system, plan, { seed, until_cycles: DEMO_CYCLES_MAX });
+    else system.runClients(DEMO_CYCLES_MAX);
     return { records, system };
   };
   const modes = {} as Record<Mode, DemoMode>;

@@ -15,10 +15,12 @@
 // its place, and the rest of the cell goes on from the next mode: nothing else is lost.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { activeCatalog } from '../servers/catalog.ts';
 import { trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
 import type { Replayed, TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
+import { WORKER_CONFIG_FLAG } from './config-file.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
 export interface Progress {
@@ -239,7 +241,9 @@ export function replayIsolated(trial: TrialData, budget_ms: number = trialBudget
 }
 
 function startWorker(): ChildProcess {
-  return fork(WORKER_ENTRY, [], {
+  // The same servers as this process: the config file its catalog came from (src/campaign/worker.ts loads it).
+  const config = activeCatalog().source;
+  return fork(WORKER_ENTRY, config === null ? [] : [WORKER_CONFIG_FLAG, config], {
     execArgv: [`--max-old-space-size=${HOST_LIMITS.heap_mb}`],
     serialization: 'advanced',
     // A server's console.log must not reach stdout, which carries data only.

@@ -5,7 +5,8 @@
 import { formatTraceLine } from '../kernel/trace.ts';
 import { parsePlan } from '../faults/plan-json.ts';
 import type { FaultPlan } from '../faults/model.ts';
-import { profileFor } from '../servers/catalog.ts';
+import { activeCatalog } from '../servers/catalog.ts';
+import type { ModuleStamp } from './config-file.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { classifyOutcome, type FailedReason } from './classify.ts';
 import type { HostLimit } from './host-limits.ts';
@@ -16,6 +17,8 @@ export interface TrialData {
   config: TrialConfig;
   plan: FaultPlan;
   expected?: { outcome: Outcome; traceHash: string };
+  /** the module that defined the target server when the trial was stored (config.module in a seed) */
+  module?: ModuleStamp;
 }
 
 export interface Replayed {
@@ -69,7 +72,10 @@ export function parseTrialData(raw: unknown): TrialData {
   if (typeof c !== 'object' || c === null) throw new Error('trial.config must be an object');
   const target = c.target;
   if (typeof target !== 'string') throw new Error('trial.config.target must be a server name');
-  const profile = profileFor(target);
+  const module = parseStamp(c.module);
+  const catalog = activeCatalog();
+  if (!catalog.has(target) && module !== undefined) throw new Error(`server ${target} (defined in ${module.path}) is in no config here: pass the config that defines it with --config`);
+  const profile = catalog.profileFor(target);
   const int = (k: string, lo: number, hi: number): number => {
     const v = c[k];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < lo || v > hi) throw new Error(`trial.config.${k} must be an integer in ${lo}..${hi}`);
@@ -94,5 +100,12 @@ export function parseTrialData(raw: unknown): TrialData {
   const plan = parsePlan(o.plan, profile.servers);
   const e = o.expected as Record<string, unknown> | undefined;
   const expected = e !== undefined && typeof e.outcome === 'string' && typeof e.traceHash === 'string' ? { outcome: e.outcome as Outcome, traceHash: e.traceHash } : undefined;
-  return { config, plan, ...(expected === undefined ? {} : { expected }) };
+  return { config, plan, ...(expected === undefined ? {} : { expected }), ...(module === undefined ? {} : { module }) };
+}
+
+function parseStamp(raw: unknown): ModuleStamp | undefined {
+  if (raw === undefined) return undefined;
+  const m = raw as Partial<ModuleStamp> | null;
+  if (typeof m !== 'object' || m === null || typeof m.path !== 'string' || typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) throw new Error('trial.config.module must be { path, sha256 } (the module that defined the server)');
+  return { path: m.path, sha256: m.sha256 };
 }

@@ -2,8 +2,10 @@
 // runs the cell's trials in order, and sends each trial's result as soon as it is judged — so the pool always knows which
 // trial a worker is in (the one after its last result), and can name it if the host stops this
 // process (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the
-// main process writes).
+// main process writes). It runs the servers of the main process's config file, named in its argv.
+import { useCatalog } from '../servers/catalog.ts';
 import { cellTrials, type CampaignConfig, type Cell } from './campaign.ts';
+import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
 import { replayTrial, type Replayed, type TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
 
@@ -26,4 +28,7 @@ process.on('message', (req: ToWorker) => {
 });
 // The pool's end of the channel closing is this worker's end.
 process.on('disconnect', () => process.exit(0));
+// The same servers as the main process: its config file, loaded before the first cell.
+const flag = process.argv.indexOf(WORKER_CONFIG_FLAG);
+if (flag >= 0) useCatalog(await loadCatalog(process.argv[flag + 1]));
 post({ kind: 'ready' });

@@ -14,6 +14,7 @@ import { crashSeedsOf } from '../campaign/crash-seeds.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
+import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommand } from './demo.ts';
 import { dbPath, formatSeedLine, loadTrialFile, replayCommand, saveSeedsTo, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
@@ -110,6 +111,8 @@ export function buildProgram(): Command {
     .name('curios')
     .description('A fault-tolerant microkernel testbed: crash, hang and corrupt user-level servers, and measure what each recovery mode survives.')
     .version('0.1.0')
+    .option('--config <file>', `the config file that registers your servers (default: ${CONFIG_FILES.join(', ')} in the working directory)`)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -217,6 +220,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    await activateConfig(argv.slice(2), process.cwd());
     await buildProgram().parseAsync(argv);
     // An action may set its own exit code (replay: 3 when the trial does not reproduce).
     return Number(process.exitCode ?? EXIT.ok);

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { replayIsolated } from '../campaign/pool.ts';
 import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
+import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
+import { activeCatalog } from '../servers/catalog.ts';
 import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
 import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
@@ -48,9 +50,12 @@ function tracePath(db: string, id: string): string {
 export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[], log: (s: string) => void): string[] {
   return seeds.map((s) => {
     const { found, trial } = s;
+    // Which module defined the server, and a hash of its source: a replay after it changed says so.
+    const module = moduleStamp(activeCatalog(), found.server);
+    const config = module === null ? trial.config : { ...trial.config, module };
     const { seed, added } = store.addSeed({
-      dedupKey: seedDedupKey(trial.config, trial.plan, found.mode),
-      config: trial.config,
+      dedupKey: seedDedupKey(config, trial.plan, found.mode),
+      config,
       workloadSeed: trial.config.workload_seed,
       plan: trial.plan,
       mode: found.mode,
@@ -103,6 +108,11 @@ export function loadTrialFile(path: string): TrialData {
 
 /** Replays a trial; prints its trace and the verdict; returns the exit code. */
 export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const changed = data.module === undefined ? null : moduleChange(activeCatalog(), data.config.target, data.module);
+  if (changed !== null) {
+    err(`NOT replayed: ${changed}`);
+    return EXIT.mismatch;
+  }
   // In a worker process under the host limits: a trial that broke one in its campaign breaks it again, not this process.
   const got = await replayIsolated(data);
   const expected = data.expected;

@@ -26,7 +26,7 @@ export interface FaultPlan {
 }
 
 /** Components that are never a fault's target. */
-export const TRUSTED_BASE = ['kernel', 'ssr-manager', 'supervisor'] as const;
+export { TRUSTED_BASE } from '../servers/framework/define.ts';
 
 /** Which triggers each kind can take: the ones where the kind means something. */
 export function triggersOf(kind: FaultKind): readonly Trigger['at'][] {

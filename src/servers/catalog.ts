@@ -1,14 +1,30 @@
-// The servers curios ships, and for each one the system a campaign builds around it: the server,
-// what it depends on (started first), and the client-facing modules whose workload exercises it.
+// The catalog: every server a run can use — curios's own, registered by the built-in config below,
+// and the user's, from their config file — checked once, when it is built, and for each one the
+// system a campaign builds around it: the server, what it depends on (started first), and the
+// modules whose workload exercises it.
+//
+// One catalog is active per process: the command line sets it from the config file before it runs
+// anything, and each campaign worker thread sets it from the same file (src/campaign/config-file.ts).
+// Until then it holds the built-in servers alone.
+import { SERVER_LIMITS } from '../hw/limits.ts';
+import { streamFor } from '../hw/seed.ts';
 import { consoleModule } from './console/console.ts';
+import { defineConfig, isDriver, type CuriosConfig, type ServerEntry } from './config.ts';
 import { diskServer } from './disk/disk.ts';
-import type { ServerDef } from './framework/define.ts';
+import { checkServerDef, ServerDefinitionError, type ServerDef } from './framework/define.ts';
 import type { ServerModule } from './framework/module.ts';
 import { fsModule } from './fs/index.ts';
 import { netModule } from './net/index.ts';
+import { prngModule } from './prng/prng.ts';
 import { schedModule } from './sched/index.ts';
 import { timerModule } from './timer/index.ts';
-import { prngModule } from './prng/prng.ts';
+
+const mod = <L>(m: ServerModule<L>): ServerModule => m as unknown as ServerModule;
+
+/** curios's own servers, registered as a user's are. Their order is the order of `--servers all`. */
+export const BUILTIN_CONFIG: CuriosConfig = defineConfig({
+  servers: [mod(consoleModule), mod(prngModule), mod(fsModule), { def: diskServer, reachedThrough: 'fs' }, mod(netModule), mod(timerModule), mod(schedModule)],
+});
 
 export interface ServerProfile {
   /** the server under test */
@@ -19,40 +35,173 @@ export interface ServerProfile {
   modules: ServerModule[];
 }
 
-const mod = <L>(m: ServerModule<L>): ServerModule => m as unknown as ServerModule;
+interface Registered {
+  entry: ServerEntry;
+  /** the config file that registered it; null for a built-in */
+  source: string | null;
+}
 
-const PROFILES: readonly ServerProfile[] = [
-  { target: 'console', servers: [consoleModule.def], modules: [mod(consoleModule)] },
-  { target: 'prng', servers: [prngModule.def], modules: [mod(prngModule)] },
-  { target: 'fs', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
-  // The disk driver is reached through the file system: its workload is the file system's.
-  { target: 'disk', servers: [diskServer, fsModule.def], modules: [mod(fsModule)] },
-  { target: 'net', servers: [netModule.def], modules: [mod(netModule)] },
-  { target: 'timer', servers: [timerModule.def], modules: [mod(timerModule)] },
-  { target: 'sched', servers: [schedModule.def], modules: [mod(schedModule)] },
-];
+/** The servers of the built-in config and of one user config, checked. */
+export class Catalog {
+  private readonly byName = new Map<string, Registered>();
 
-export const DISK_DRIVER: ServerDef = diskServer;
+  /** `source`: the user's config file (null: the built-in servers alone) */
+  constructor(
+    user: CuriosConfig | null = null,
+    readonly source: string | null = null,
+  ) {
+    for (const entry of BUILTIN_CONFIG.servers) this.add(entry, null);
+    if (user !== null) {
+      if (typeof user !== 'object' || !Array.isArray(user.servers)) throw new ServerDefinitionError('a config exports { servers: [...] } (use defineConfig)');
+      for (const entry of user.servers) this.add(entry, source);
+    }
+    for (const { entry } of this.byName.values()) this.checkLinks(entry);
+    const servers = this.demoProfile().servers.length;
+    if (servers > SERVER_LIMITS.servers_max) throw new ServerDefinitionError(`${servers} servers in all: a system holds at most ${SERVER_LIMITS.servers_max} (SERVER_LIMITS.servers_max)`);
+  }
+
+  private add(entry: ServerEntry, source: string | null): void {
+    if (typeof entry !== 'object' || entry === null || typeof entry.def !== 'object') throw new ServerDefinitionError('each entry of servers is a module (defineModule) or a driver { def, reachedThrough }');
+    checkServerDef(entry.def);
+    const name = entry.def.name;
+    const known = this.byName.get(name);
+    if (known !== undefined) throw new ServerDefinitionError(`server ${name}: the name is taken by ${known.source === null ? 'a built-in server' : `another server in ${known.source}`}`);
+    if (!isDriver(entry)) checkWorkload(entry);
+    this.byName.set(name, { entry, source });
+  }
+
+  private checkLinks(entry: ServerEntry): void {
+    const name = entry.def.name;
+    for (const dep of entry.def.deps ?? []) if (!this.byName.has(dep)) throw new ServerDefinitionError(`server ${name}: depends on "${dep}", which no config defines (servers: ${this.targets().join(', ')})`);
+    if (isDriver(entry)) {
+      const through = this.byName.get(entry.reachedThrough)?.entry;
+      if (through === undefined || isDriver(through)) throw new ServerDefinitionError(`server ${name}: reachedThrough "${entry.reachedThrough}" must name a server module with a workload`);
+      if (!(through.def.deps ?? []).includes(name)) throw new ServerDefinitionError(`server ${name}: ${entry.reachedThrough} does not list it in its deps, so its workload never reaches it`);
+    }
+    this.closure(name, []);
+  }
+
+  targets(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Servers the user's config added (not built-in). */
+  userTargets(): string[] {
+    return [...this.byName].filter(([, r]) => r.source !== null).map(([name]) => name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  def(name: string): ServerDef {
+    return this.registered(name).entry.def;
+  }
+
+  /** The config file that registered `name`, or null for a built-in server. */
+  sourceOf(name: string): string | null {
+    return this.registered(name).source;
+  }
+
+  module(name: string): ServerModule | null {
+    const { entry } = this.registered(name);
+    return isDriver(entry) ? null : entry;
+  }
+
+  profileFor(target: string): ServerProfile {
+    const { entry } = this.registered(target);
+    const workload = isDriver(entry) ? this.registered(entry.reachedThrough).entry : entry;
+    if (isDriver(workload)) throw new Error(`invariant: ${target} is reached through a driver`);
+    return { target, servers: this.closure(workload.def.name, []), modules: [workload] };
+  }
+
+  /** The system the demo and the dashboard run: every server, every module with a workload. */
+  demoProfile(): ServerProfile {
+    const servers: ServerDef[] = [];
+    const modules: ServerModule[] = [];
+    for (const name of this.byName.keys()) {
+      const p = this.profileFor(name);
+      for (const d of p.servers) if (!servers.includes(d)) servers.push(d);
+      for (const m of p.modules) if (!modules.includes(m)) modules.push(m);
+    }
+    return { target: 'all', servers, modules };
+  }
+
+  /** `name` and everything it depends on, dependencies first. */
+  private closure(name: string, path: string[]): ServerDef[] {
+    if (path.includes(name)) throw new ServerDefinitionError(`server ${name}: a dependency cycle (${[...path, name].join(' → ')})`);
+    const def = this.registered(name).entry.def;
+    const out: ServerDef[] = [];
+    for (const dep of def.deps ?? []) for (const d of this.closure(dep, [...path, name])) if (!out.includes(d)) out.push(d);
+    out.push(def);
+    return out;
+  }
+
+  private registered(name: string): Registered {
+    const r = this.byName.get(name);
+    if (r === undefined) throw new Error(`unknown server "${name}": expected one of ${this.targets().join(', ')}`);
+    return r;
+  }
+}
+
+/** Draws a module's workload a few times and checks every operation against what the module names. */
+function checkWorkload(m: ServerModule): void {
+  const name = m.def.name;
+  const bad: (rule: string) => never = (rule) => {
+    throw new ServerDefinitionError(`server ${name}: ${rule}`);
+  };
+  if (!Array.isArray(m.ops) || m.ops.length === 0 || m.ops.some((op) => typeof op !== 'string')) bad('a module names its operations in ops: a list of strings');
+  if (m.ops.length > SERVER_LIMITS.ops_max) bad(`at most ${SERVER_LIMITS.ops_max} ops, got ${m.ops.length}`);
+  for (const fn of ['script', 'encode', 'decode', 'newLocal'] as const) if (typeof m[fn] !== 'function') bad(`the module has no ${fn} function`);
+  for (let seed = 0; seed < 4; seed++) {
+    for (const isolated of [true, false]) {
+      const client = seed % 3;
+      let ops: unknown;
+      try {
+        ops = m.script(streamFor(seed, `config-check/${name}`), 32, client, isolated);
+      } catch (e) {
+        bad(`its workload throws: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!Array.isArray(ops)) bad('its workload must return a list of operations');
+      for (const op of ops as Partial<ClientOpLike>[]) {
+        if (op?.server !== name) bad(`its workload emits an operation for server ${JSON.stringify(op?.server)}; a module's workload calls its own server`);
+        if (typeof op.op !== 'string' || !m.ops.includes(op.op)) bad(`its workload emits op ${JSON.stringify(op.op)}, which the server does not know (ops: ${m.ops.join(', ')})`);
+        const args: unknown = op.args;
+        if (!Array.isArray(args) || args.some((a) => !Number.isSafeInteger(a))) bad(`its workload's op ${op.op} has args that are not a list of integers`);
+        else if (args.length > SERVER_LIMITS.msg_words_max) bad(`its workload's op ${op.op} has ${args.length} args: a message carries at most ${SERVER_LIMITS.msg_words_max} words`);
+      }
+    }
+  }
+}
+
+interface ClientOpLike {
+  server: string;
+  op: string;
+  args: number[];
+}
+
+let active = new Catalog();
+
+/** Makes `catalog` the one every run in this process uses (the command line and each worker thread, once, before any run). */
+export function useCatalog(catalog: Catalog): void {
+  active = catalog;
+}
+
+export function activeCatalog(): Catalog {
+  return active;
+}
 
 export function targets(): string[] {
-  return PROFILES.map((p) => p.target);
+  return active.targets();
 }
 
 export function profileFor(target: string): ServerProfile {
-  const p = PROFILES.find((x) => x.target === target);
-  if (p === undefined) throw new Error(`unknown server "${target}": expected one of ${targets().join(', ')}`);
-  return p;
+  return active.profileFor(target);
 }
 
 /** The system the demo runs: every server, every client-facing module. */
 export function demoProfile(): ServerProfile {
-  const servers: ServerDef[] = [];
-  const modules: ServerModule[] = [];
-  for (const p of PROFILES) {
-    for (const d of p.servers) if (!servers.includes(d)) servers.push(d);
-    for (const m of p.modules) if (!modules.includes(m)) modules.push(m);
-  }
-  return { target: 'all', servers, modules };
+  return active.demoProfile();
 }
 
 export function modulesOf(profile: ServerProfile): Map<string, ServerModule> {

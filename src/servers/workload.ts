@@ -65,7 +65,7 @@ export function workloadProgram(modules: ReadonlyMap<string, ServerModule>, ops:
  * handed requests (its linearization). An operation that never reached its server is null.
  */
 export function modelObservations(modules: ReadonlyMap<string, ServerModule>, workload: Workload, order: ReadonlyMap<string, readonly number[]>): (Observation | null)[][] {
-  const models = new Map([...modules].map(([name, m]) => [name, m.model(workload.length)]));
+  const models = new Map([...modules].flatMap(([name, m]) => (m.model === undefined ? [] : [[name, m.model(workload.length)] as const])));
   // Each client's operations on each server, in its own order.
   const queues = new Map<string, number[][]>();
   for (const name of modules.keys()) queues.set(name, workload.map((ops) => ops.flatMap((op, i) => (op.server === name ? [i] : []))));

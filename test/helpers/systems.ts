@@ -129,7 +129,11 @@ export interface Disruption {
  * history only (stateless and per-client servers such as console and prng).
  */
 export function expectedRecords(modules: Modules, workload: Workload, client: number, disruptions: readonly Disruption[] = []): Observation[] {
-  const models = new Map<string, ReferenceModel>([...modules].map(([name, m]) => [name, m.model(workload.length)]));
+  const modelOf = (m: ServerModule): ReferenceModel => {
+    if (m.model === undefined) throw new Error(`server ${m.def.name} has no reference model`);
+    return m.model(workload.length);
+  };
+  const models = new Map<string, ReferenceModel>([...modules].map(([name, m]) => [name, modelOf(m)]));
   const calls = new Map<string, number>();
   const dead = new Set<string>();
   return workload[client].map((op) => {
@@ -139,7 +143,7 @@ export function expectedRecords(modules: Modules, workload: Workload, client: nu
     calls.set(op.server, j + 1);
     const d = disruptions.find((x) => x.server === op.server && x.at === j);
     if (d?.state === 'dead') dead.add(op.server);
-    if (d?.state === 'lost') models.set(op.server, m.model(workload.length));
+    if (d?.state === 'lost') models.set(op.server, modelOf(m));
     if (d?.observed !== undefined) return observe(d.observed);
     if (dead.has(op.server)) return observe('EDEAD');
     const model = models.get(op.server);

@@ -23,6 +23,7 @@ export const consoleServer = defineServer({
 
 export const consoleModule: ServerModule<null> = {
   def: consoleServer,
+  ops: Object.keys(CONSOLE_OPS),
   newLocal: () => null,
   script(rng, length, client) {
     const ops: ClientOp[] = [];

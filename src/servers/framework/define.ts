@@ -13,6 +13,8 @@
 //
 // Every byte a server keeps is in simulated memory, reached through `env.mem`: never in JS objects,
 // which would survive a restart that real memory would not.
+import { fileURLToPath } from 'node:url';
+import { SERVER_LIMITS } from '../../hw/limits.ts';
 import type { VirtAddr } from '../../hw/types.ts';
 import type { Mem } from '../../kernel/memory-view.ts';
 import type { ThreadCtx } from '../../kernel/kernel.ts';
@@ -75,9 +77,9 @@ export interface ServerEnv {
 export interface ServerDef {
   name: string;
   kind: ServerKind;
-  /** bytes of per-client state (0: none); at most a page less the SSR header */
+  /** bytes of per-client state (0: none); at most SERVER_LIMITS.state_bytes_max (a page less the SSR header) */
   state_bytes: number;
-  /** pages of heap for global state */
+  /** pages of heap for global state (1..SERVER_LIMITS.heap_pages_max) */
   heap_pages: number;
   /** devices whose capability the server gets; the first one's interrupts reach `interrupt` */
   devices?: ('timer' | 'disk' | 'console' | 'nic')[];
@@ -95,11 +97,88 @@ export interface ServerDef {
   validate?(state: DataView): boolean;
 }
 
+/**
+ * The trusted base: the kernel, the SSR manager and the supervisor. Faults never target it, and no
+ * server may take one of its names.
+ */
+export const TRUSTED_BASE = ['kernel', 'ssr-manager', 'supervisor'] as const;
+
+/** A server definition that breaks a rule of the API; its message is one line naming the rule. Test with isServerDefinitionError (a config's copy of this class is another class). */
+export class ServerDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerDefinitionError';
+  }
+}
+
+export function isServerDefinitionError(e: unknown): e is Error {
+  return e instanceof Error && e.name === 'ServerDefinitionError';
+}
+
+const KINDS: readonly ServerKind[] = ['stateless', 'per-client', 'needs-all'];
+const DEVICES = ['timer', 'disk', 'console', 'nic'] as const;
+const ROUTINES = ['init', 'handle', 'recover', 'interrupt'] as const;
+/**
+ * Where a definition's module is kept, on the definition itself: a config is loaded in a module
+ * namespace of its own (src/campaign/config-file.ts), so its copy of this file is not this one.
+ */
+const ORIGIN = Symbol.for('curios.server-origin');
+
+/** Checks a server definition against the API's rules and SERVER_LIMITS; remembers the module that defined it. */
 export function defineServer(def: ServerDef): ServerDef {
-  if (!/^[a-z][a-z0-9-]*$/.test(def.name)) throw new Error(`server name "${def.name}" must be lower-case letters, digits and dashes`);
-  if (!Number.isInteger(def.state_bytes) || def.state_bytes < 0) throw new RangeError(`server ${def.name}: state_bytes must be a non-negative integer`);
-  if (!Number.isInteger(def.heap_pages) || def.heap_pages < 1 || def.heap_pages > 64) throw new RangeError(`server ${def.name}: heap_pages must be 1..64`);
-  if ((def.kind === 'stateless') !== (def.state_bytes === 0)) throw new Error(`server ${def.name}: a stateless server has no client state, and only it`);
-  for (const site of def.sites ?? []) if (!/^[a-z][a-z0-9-]*$/.test(site)) throw new Error(`server ${def.name}: site "${site}" must be lower-case letters, digits and dashes`);
+  checkServerDef(def);
+  const file = callerFile();
+  if (file !== null && !Object.hasOwn(def, ORIGIN)) Object.defineProperty(def, ORIGIN, { value: file, enumerable: false });
   return def;
+}
+
+/** The file whose code called defineServer for `def`, or null (a definition made some other way). */
+export function originOf(def: ServerDef): string | null {
+  const file: unknown = (def as unknown as Record<symbol, unknown>)[ORIGIN];
+  return typeof file === 'string' ? file : null;
+}
+
+export function checkServerDef(def: ServerDef): void {
+  const bad = (rule: string): never => {
+    throw new ServerDefinitionError(`server ${typeof def?.name === 'string' ? def.name : '(no name)'}: ${rule}`);
+  };
+  if (typeof def !== 'object' || def === null) throw new ServerDefinitionError('a server definition must be an object (made with defineServer)');
+  if (typeof def.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(def.name)) bad(`the name must be lower-case letters, digits and dashes, got ${JSON.stringify(def.name)}`);
+  if ((TRUSTED_BASE as readonly string[]).includes(def.name)) bad(`"${def.name}" is reserved for the trusted base (${TRUSTED_BASE.join(', ')})`);
+  if (!KINDS.includes(def.kind)) bad(`kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(def.kind)}`);
+  if (!Number.isInteger(def.state_bytes) || def.state_bytes < 0) bad(`state_bytes must be a whole number of bytes, got ${String(def.state_bytes)}`);
+  if (def.state_bytes > SERVER_LIMITS.state_bytes_max) bad(`state_bytes ${def.state_bytes} is more than one SSR holds (${SERVER_LIMITS.state_bytes_max} bytes: a page less its ${SERVER_LIMITS.ssr_header_bytes}-byte header)`);
+  if (!Number.isInteger(def.heap_pages) || def.heap_pages < 1 || def.heap_pages > SERVER_LIMITS.heap_pages_max) bad(`heap_pages must be 1..${SERVER_LIMITS.heap_pages_max}, got ${String(def.heap_pages)}`);
+  if ((def.kind === 'stateless') !== (def.state_bytes === 0)) bad('a stateless server has no client state (state_bytes 0), and only it');
+  for (const routine of ROUTINES) {
+    const fn: unknown = def[routine];
+    if (fn === undefined && routine !== 'init' && routine !== 'handle') continue;
+    if (!isGeneratorFunction(fn)) bad(`${routine} must be a generator function (function* or *${routine}() { … }), since it yields system calls`);
+  }
+  if (def.validate !== undefined && typeof def.validate !== 'function') bad('validate must be a function (state: DataView) => boolean');
+  for (const dev of def.devices ?? []) if (!(DEVICES as readonly string[]).includes(dev)) bad(`unknown device "${dev}": expected one of ${DEVICES.join(', ')}`);
+  const deps = def.deps ?? [];
+  if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string')) bad('deps must be a list of server names');
+  if (deps.length > SERVER_LIMITS.deps_max) bad(`at most ${SERVER_LIMITS.deps_max} deps, got ${deps.length}`);
+  if (deps.includes(def.name)) bad('a server cannot depend on itself');
+  for (const site of def.sites ?? []) if (typeof site !== 'string' || !/^[a-z][a-z0-9-]*$/.test(site)) bad(`site ${JSON.stringify(site)} must be lower-case letters, digits and dashes`);
+}
+
+function isGeneratorFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object GeneratorFunction]';
+}
+
+/** The file of the code that called defineServer (V8's structured stack, read once at definition). */
+function callerFile(): string | null {
+  const saved = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_, frames) => frames;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, defineServer);
+    const name = holder.stack?.[0]?.getFileName() ?? null;
+    if (name === null || name === undefined) return null;
+    return name.startsWith('file:') ? fileURLToPath(name) : name;
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
 }

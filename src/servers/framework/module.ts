@@ -11,6 +11,7 @@ import type { RandomGenerator } from '../../hw/seed.ts';
 import type { Sys } from '../../kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from './client-task.ts';
 import type { ServerDef } from './define.ts';
+import type { System } from '../system.ts';
 import type { CallStatus } from './status.ts';
 
 export interface ClientOp {
@@ -35,6 +36,8 @@ export interface EncodedCall {
 
 export interface ServerModule<Local = unknown> {
   def: ServerDef;
+  /** the operations its workload may emit (`ClientOp.op`); an op outside them is refused when the module is registered */
+  ops: readonly string[];
   /** a client's own table of what this server gave it (handle slots) */
   newLocal(): Local;
   /**
@@ -51,8 +54,13 @@ export interface ServerModule<Local = unknown> {
    * runs it and returns what the client observed. Without it, an operation is encode, call, decode.
    */
   perform?(env: ClientEnv, op: ClientOp, local: Local): Sys<Observation> | null;
-  /** the reference model for `clients` clients */
-  model(clients: number): ReferenceModel;
+  /** the reference model for `clients` clients: what a fault-free client should observe (optional) */
+  model?(clients: number): ReferenceModel;
+  /**
+   * The server's state as plain JSON, read from outside (the trusted base looking in, at no
+   * simulated cost): for the dashboard and the end-state oracle. Optional.
+   */
+  inspect?(system: System): unknown;
 }
 
 export interface ReferenceModel {

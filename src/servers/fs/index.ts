@@ -3,6 +3,7 @@
 import type { ServerModule } from '../framework/module.ts';
 import { decodeFs, encodeFs, fsScript, newFsLocal, type FsLocal } from './client.ts';
 import { fsServer } from './fs.ts';
+import { FS_OPS } from './layout.ts';
 import { FsModel } from './model.ts';
 
 export { fsServer } from './fs.ts';
@@ -11,6 +12,7 @@ export type { FsLocal } from './client.ts';
 
 export const fsModule: ServerModule<FsLocal> = {
   def: fsServer,
+  ops: Object.keys(FS_OPS),
   newLocal: newFsLocal,
   script: fsScript,
   encode: encodeFs,

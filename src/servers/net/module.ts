@@ -21,6 +21,7 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 export const netModule: ServerModule<NetLocal> = {
   def: netServer,
+  ops: Object.keys(NET_OPS),
   newLocal: () => ({ sockets: [] }),
   script(rng, length, client, isolated) {
     const ops: ClientOp[] = [];

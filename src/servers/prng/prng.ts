@@ -78,6 +78,7 @@ class PrngModel implements ReferenceModel {
 
 export const prngModule: ServerModule<null> = {
   def: prngServer,
+  ops: Object.keys(PRNG_OPS),
   newLocal: () => null,
   script(rng, length) {
     const ops: ClientOp[] = [];

@@ -46,6 +46,7 @@ function drawOp(rng: Parameters<ServerModule['script']>[0]): ClientOp {
 
 export const schedModule: ServerModule<null> = {
   def: schedServer,
+  ops: Object.keys(SCHED_OPS),
   newLocal: () => null,
   script(rng, length) {
     return Array.from({ length }, () => drawOp(rng));

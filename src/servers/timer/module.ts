@@ -23,6 +23,8 @@ export const WAIT_ROUNDS_MAX = 16;
 
 export const timerModule: ServerModule<TimerLocal> = {
   def: timerServer,
+  // `wait` is a client-side operation: ask for the alarm, sleep until it is due, collect it (see perform)
+  ops: [...Object.keys(TIMER_OPS).filter((op) => op !== 'collect'), 'wait'],
   newLocal: () => ({ alarms: [] }),
   script(rng, length) {
     const ops: ClientOp[] = [];
