@@ -56,7 +56,7 @@ export class Catalog {
       for (const entry of user.servers) this.add(entry, source);
     }
     for (const { entry } of this.byName.values()) this.checkLinks(entry);
-    const servers = this.demoProfile().servers.length;
+    const servers = new Set(this.targets().flatMap((name) => this.profileFor(name).servers)).size;
     if (servers > SERVER_LIMITS.servers_max) throw new ServerDefinitionError(`${servers} servers in all: a system holds at most ${SERVER_LIMITS.servers_max} (SERVER_LIMITS.servers_max)`);
   }
 
@@ -115,11 +115,15 @@ export class Catalog {
     return { target, servers: this.closure(workload.def.name, []), modules: [workload] };
   }
 
-  /** The system the demo and the dashboard run: every server, every module with a workload. */
+  /**
+   * The system the demo and the dashboard run: the servers a user's config added (with what they
+   * depend on), so that the story is about them; without a config, every built-in server.
+   */
   demoProfile(): ServerProfile {
     const servers: ServerDef[] = [];
     const modules: ServerModule[] = [];
-    for (const name of this.byName.keys()) {
+    const user = this.userTargets();
+    for (const name of user.length > 0 ? user : this.targets()) {
       const p = this.profileFor(name);
       for (const d of p.servers) if (!servers.includes(d)) servers.push(d);
       for (const m of p.modules) if (!modules.includes(m)) modules.push(m);
