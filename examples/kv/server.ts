@@ -87,14 +87,3 @@ export const kvServer = defineServer({
     return state.getUint32(0, true) === keys.length && new Set(keys).size === keys.length;
   },
 });
-
-/** One client's table as plain data (for the inspector), decoded from its state bytes. */
-export function decodeTable(bytes: Uint8Array): { used: number; entries: [number, number][] } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries: [number, number][] = [];
-  for (let i = 0; i < KEYS_MAX; i++) {
-    const key = view.getUint32(4 + i * ENTRY_BYTES, true);
-    if (key !== 0) entries.push([key, view.getUint32(8 + i * ENTRY_BYTES, true)]);
-  }
-  return { used: view.getUint32(0, true), entries };
-}

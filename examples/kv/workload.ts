@@ -1,9 +1,9 @@
 // The kv module: the server, its operations, the workload a client runs (drawn from the seed's
-// generator only), the reference model, and the inspector the dashboard and the end-state oracle
-// read. No client library to write: op names map to op codes, args to words.
-import { defineModule, drawInt, type OpDraw, type RandomGenerator, type System } from 'curios';
+// generator only) and the reference model. No client library to write: op names map to op codes,
+// args to words.
+import { defineModule, drawInt, type OpDraw, type RandomGenerator } from 'curios';
 import { KvModel } from './model.ts';
-import { decodeTable, KV_OPS, kvServer } from './server.ts';
+import { KV_OPS, kvServer } from './server.ts';
 
 /** Keys a client draws from: more than a table holds, so that ENOSPC happens too. */
 const KEY_MAX = 24;
@@ -19,29 +19,9 @@ function next(rng: RandomGenerator, _client: number, isolated: boolean): OpDraw 
   return { op: 'del', args: [key] };
 }
 
-export interface KvState {
-  /** the global count in the heap (null while the server's heap is not mapped: it is down) */
-  count: number | null;
-  /** each client's table */
-  tables: ({ used: number; entries: [number, number][] } | null)[];
-}
-
-function inspect(system: System): KvState {
-  const heap = system.readHeap('kv', 4);
-  const clients = system.clientTasks.length;
-  return {
-    count: heap === null ? null : new DataView(heap.buffer, heap.byteOffset, 4).getUint32(0, true),
-    tables: Array.from({ length: clients }, (_, c) => {
-      const bytes = system.readClientState('kv', c);
-      return bytes === null ? null : decodeTable(bytes);
-    }),
-  };
-}
-
 export const kvModule = defineModule({
   server: kvServer,
   ops: KV_OPS,
   next,
   model: (clients) => new KvModel(clients),
-  inspect,
 });

@@ -1,5 +1,7 @@
-// Boots a campaign worker process: registers tsx, then loads the TypeScript worker.
+// Boots a campaign worker process: registers tsx (with the package's tsconfig, as bin/curios.mjs
+// does), then loads the TypeScript worker.
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
+register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
 await import('./worker.ts');

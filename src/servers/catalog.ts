@@ -173,6 +173,8 @@ function checkWorkload(m: ServerModule): void {
         const args: unknown = op.args;
         if (!Array.isArray(args) || args.some((a) => !Number.isSafeInteger(a))) bad(`its workload's op ${op.op} has args that are not a list of integers`);
         else if (args.length > SERVER_LIMITS.msg_words_max) bad(`its workload's op ${op.op} has ${args.length} args: a message carries at most ${SERVER_LIMITS.msg_words_max} words`);
+        const text: unknown = op.text;
+        if (text !== undefined && (typeof text !== 'string' || new TextEncoder().encode(text).length > SERVER_LIMITS.msg_buf_bytes_max)) bad(`its workload's op ${op.op} has a text that is not a string of at most ${SERVER_LIMITS.msg_buf_bytes_max} bytes (one message buffer)`);
       }
     }
   }
@@ -182,6 +184,7 @@ interface ClientOpLike {
   server: string;
   op: string;
   args: number[];
+  text: string;
 }
 
 let active = new Catalog();

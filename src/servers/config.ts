@@ -1,6 +1,6 @@
 // The registration API: what a config file (curios.config.ts) exports, and the helpers that build
 // it. A config lists server modules — a `defineServer` definition plus what a campaign needs: its
-// workload, an optional reference model, an optional inspector — and drivers that no client calls
+// workload and an optional reference model — and drivers that no client calls
 // directly (the disk, reached through the file system). curios's own servers are registered
 // through this same API (src/servers/catalog.ts), so nothing about them is special.
 import type { RandomGenerator } from '../hw/seed.ts';
@@ -8,7 +8,6 @@ import type { Sys } from '../kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from './framework/client-task.ts';
 import type { ServerDef } from './framework/define.ts';
 import { observe, textDecoder, textEncoder, type ClientOp, type EncodedCall, type Observation, type ReferenceModel, type ServerModule } from './framework/module.ts';
-import type { System } from './system.ts';
 
 /** A server no client calls itself: its faults are reached through another server's workload. */
 export interface DriverEntry {
@@ -54,8 +53,6 @@ export interface ModuleSpec<Local = null> {
   next?: (rng: RandomGenerator, client: number, isolated: boolean) => OpDraw;
   /** what a fault-free client should observe */
   model?: (clients: number) => ReferenceModel;
-  /** the server's state as plain JSON, read from outside (dashboard, end-state oracle) */
-  inspect?: (system: System) => unknown;
   /** the client's own table of what the server gave it (default: none) */
   newLocal?: () => Local;
   /** default: op code from `ops`, `args` as words, `text` as the buffer */
@@ -81,7 +78,6 @@ export function defineModule<Local = null>(spec: ModuleSpec<Local>): ServerModul
     decode: spec.decode ?? ((_op, reply) => observe(reply.status, reply.words.slice(), reply.data.length > 0 ? textDecoder.decode(reply.data) : undefined)),
     ...(spec.perform === undefined ? {} : { perform: spec.perform }),
     ...(spec.model === undefined ? {} : { model: spec.model }),
-    ...(spec.inspect === undefined ? {} : { inspect: spec.inspect }),
   };
 }
 

@@ -11,7 +11,7 @@ import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects
 import { SsrManager } from '../ssr/manager.ts';
 import { SERVER_LIMITS } from '../hw/limits.ts';
 import { HEARTBEAT_BIT, dependencyBadgeOf, faultBadgeOf, serverBit } from '../ssr/badges.ts';
-import { CLIENTS_MAX, HEAP_BASE, badgeOfClient, stateAddress } from '../ssr/layout.ts';
+import { CLIENTS_MAX, badgeOfClient } from '../ssr/layout.ts';
 import { type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { startClient, type ClientProgram } from './framework/client-task.ts';
 import type { ServerDef } from './framework/define.ts';
@@ -165,25 +165,6 @@ export class System {
    */
   readServerMemory(name: string, vaddr: number, len: number): Uint8Array | null {
     return inspectSpace(this.machine, this.serverTask(name).as, vaddr, len);
-  }
-
-  /** The first `len` bytes of a server's heap (its global state), read as readServerMemory does; null while unmapped. */
-  readHeap(name: string, len: number): Uint8Array | null {
-    return this.readServerMemory(name, HEAP_BASE, len);
-  }
-
-  /**
-   * Client `client`'s state in server `name` (its state_bytes), wherever the mode keeps it — its
-   * SSR (persist, curios; mapped or not) or the server's own memory (none, restart) — as the trusted
-   * base reads it, at no simulated cost. Null when there is none (a stateless server, a dead one).
-   */
-  readClientState(name: string, client: number): Uint8Array | null {
-    const task = this.serverTask(name);
-    const def = this.config.servers.find((d) => d.name === name);
-    if (def === undefined || def.state_bytes === 0) return null;
-    if (!this.ssr.active) return this.readServerMemory(name, stateAddress(client, this.machine.mmu.page_bytes), def.state_bytes);
-    const phys = this.ssr.statePhysAddr(task, client, 0);
-    return phys === null ? null : this.machine.memory.bytes.slice(phys, phys + def.state_bytes);
   }
 }
 

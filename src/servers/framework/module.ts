@@ -11,7 +11,6 @@ import type { RandomGenerator } from '../../hw/seed.ts';
 import type { Sys } from '../../kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from './client-task.ts';
 import type { ServerDef } from './define.ts';
-import type { System } from '../system.ts';
 import type { CallStatus } from './status.ts';
 
 export interface ClientOp {
@@ -56,11 +55,6 @@ export interface ServerModule<Local = unknown> {
   perform?(env: ClientEnv, op: ClientOp, local: Local): Sys<Observation> | null;
   /** the reference model for `clients` clients: what a fault-free client should observe (optional) */
   model?(clients: number): ReferenceModel;
-  /**
-   * The server's state as plain JSON, read from outside (the trusted base looking in, at no
-   * simulated cost): for the dashboard and the end-state oracle. Optional.
-   */
-  inspect?(system: System): unknown;
 }
 
 export interface ReferenceModel {
