@@ -1,6 +1,6 @@
 // Loading a config file (curios.config.ts, .mts, .js or .mjs): import it, take its default
 // export, and build the catalog of servers from it — in the main process and, from the same path,
-// in every campaign worker thread, so that both run the same servers. TypeScript configs load
+// in every campaign worker process, so that both run the same servers. TypeScript configs load
 // because the `curios` bin and each worker register tsx before anything is imported.
 //
 // Also here: the stamp a crash seed keeps of the module that defined its server — the file's path

@@ -4,7 +4,7 @@
 // modules whose workload exercises it.
 //
 // One catalog is active per process: the command line sets it from the config file before it runs
-// anything, and each campaign worker thread sets it from the same file (src/campaign/config-file.ts).
+// anything, and each campaign worker process sets it from the same file (src/campaign/config-file.ts).
 // Until then it holds the built-in servers alone.
 import { SERVER_LIMITS } from '../hw/limits.ts';
 import { streamFor } from '../hw/seed.ts';
@@ -189,7 +189,7 @@ interface ClientOpLike {
 
 let active = new Catalog();
 
-/** Makes `catalog` the one every run in this process uses (the command line and each worker thread, once, before any run). */
+/** Makes `catalog` the one every run in this process uses (the command line and each worker process, once, before any run). */
 export function useCatalog(catalog: Catalog): void {
   active = catalog;
 }

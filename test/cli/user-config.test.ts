@@ -86,7 +86,7 @@ describe('a user config: mistakes are one line and exit 2', () => {
 });
 
 describe('a user config: found, run in workers, stamped in seeds', { tags: ['slow'] }, () => {
-  it('is found in the working directory and named by --config; its server is a campaign target in worker threads too', async () => {
+  it('is found in the working directory and named by --config; its server is a campaign target in worker processes too', async () => {
     const dir = project({ 'server.ts': serverSource(), 'curios.config.ts': CONFIG });
     const campaign = (workers: number) => ['campaign', '--servers', 'tally', '--faults', 'crash', '--modes', 'curios', '--trials', '12', '--workers', String(workers), '--no-store', '--format', 'json'];
     const args = campaign(2);
