@@ -84,7 +84,7 @@ export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode, baseline?
 
 /** Runs one cell under every mode; trial results carry indices in campaign order. */
 export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
-  return [...cellTrials(cfg, cell, 0)];
+  return [...cellTrials(cfg, cell, 0)].map((t) => t.result);
 }
 
 /** The index of the trial of `cell` under the mode at position `m` of the campaign's modes. */
@@ -92,8 +92,8 @@ export function trialIndex(cfg: CampaignConfig, cell: Cell, m: number): number {
   return cell.index * cfg.modes.length + m;
 }
 
-/** The trials of one cell under its modes from position `from_mode` on, one at a time, in mode order. */
-export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number): Generator<TrialResult> {
+/** The trials of one cell under its modes from position `from_mode` on, one at a time, in mode order; `starting` is told each trial before it runs. */
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec }> {
   const goldens = new Map<Mode, RunRecord>();
   const golden = (config: TrialConfig): RunRecord => {
     const hit = goldens.get(config.mode);
@@ -106,10 +106,11 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number):
   for (let m = from_mode; m < cfg.modes.length; m++) {
     const index = trialIndex(cfg, cell, m);
     const spec = trialSpec(cfg, cell, cfg.modes[m], baseline);
+    starting?.(index, spec);
     const g = golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);
-    yield {
+    const result: TrialResult = {
       index,
       server: cell.server,
       fault: cell.fault,
@@ -121,6 +122,7 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number):
       calls: g.calls,
       ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     };
+    yield { result, spec };
   }
 }
 

@@ -16,7 +16,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { activeCatalog } from '../servers/catalog.ts';
-import { trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
+import { trialIndex, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
+import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
 import type { Replayed, TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
@@ -32,21 +34,23 @@ export interface PoolOptions {
   workers: number;
   /** a fixed wall-clock budget per trial; null: HOST_LIMITS.budget_factor × the mean trial time (trialBudgetMs) */
   trial_budget_ms?: number | null;
+  /** which failing trials become crash seeds (keep.ts); null or absent: none (no shrinking) */
+  keep?: KeepPolicy | null;
+  /** each crash seed as soon as it is made (shrunk in a worker, or kept as found) */
+  onSeed?: (seed: CrashSeed) => void;
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
-interface Job {
-  cell: Cell;
-  from_mode: number;
-  /** results received so far: the trial running is the next one */
-  received: number;
-}
+/** A cell from a mode on (`received`: its results so far), or a kept trial to shrink. */
+type Job = { kind: 'cell'; cell: Cell; from_mode: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec };
 
 interface Slot {
   child: ChildProcess;
   ready: boolean;
   job: Job | null;
+  /** the trial the worker said it started and has not answered yet */
+  current: { index: number; spec: TrialSpec } | null;
   /** when the last message of the current job came (ms): the running trial started then */
   since_ms: number;
   /** set when this side stopped the worker (so its death is that limit) */
@@ -78,10 +82,13 @@ export class TrialPool {
   run(cells: readonly Cell[], onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
     if (cells.length === 0) return Promise.resolve([]);
     const modes = this.config.modes.length;
-    const queue: Job[] = cells.map((cell) => ({ cell, from_mode: 0, received: 0 }));
+    const keep = this.options.keep ?? null;
+    const queue: Job[] = cells.map((cell) => ({ kind: 'cell', cell, from_mode: 0, received: 0 }));
     const results: TrialResult[] = [];
     const left = new Map<number, number>(cells.map((c) => [c.index, modes]));
     let done_cells = 0;
+    /** kept trials not yet made into seeds (queued or being shrunk) */
+    let shrinking = 0;
     return new Promise<TrialResult[]>((resolve, reject) => {
       let over = false;
       const finish = (e: Error | null) => {
@@ -92,6 +99,14 @@ export class TrialPool {
         if (e === null) resolve(results.sort((a, b) => a.index - b.index));
         else reject(e);
       };
+      const settled = () => {
+        if (done_cells === cells.length && shrinking === 0) finish(null);
+      };
+      const seed = (s: CrashSeed) => {
+        shrinking--;
+        this.options.onSeed?.(s);
+        settled();
+      };
       const take = (r: TrialResult) => {
         results.push(r);
         onResults?.([r]);
@@ -101,48 +116,76 @@ export class TrialPool {
         if (n === 0) {
           done_cells++;
           onProgress?.({ done_cells, total_cells: cells.length });
-          if (done_cells === cells.length) finish(null);
         }
+        settled();
+      };
+      // A kept trial is shrunk next, by whichever worker is free first: its seed is stored early.
+      const keepSeed = (found: TrialResult, spec: TrialSpec) => {
+        shrinking++;
+        queue.unshift({ kind: 'shrink', found, spec });
       };
       const feed = (slot: Slot) => {
         if (!slot.ready || over) return;
         const job = queue.shift() ?? null;
         slot.job = job;
+        slot.current = null;
         if (job === null) return;
         slot.since_ms = performance.now();
-        slot.child.send({ kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode } satisfies ToWorker);
+        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode, keep } : { kind: 'shrink', found: job.found, spec: job.spec }) satisfies ToWorker);
       };
       this.handlers = {
         message: (slot, m) => {
-          if (m.kind === 'ready') {
-            slot.ready = true;
-            return feed(slot);
-          }
-          if (m.kind === 'error') return finish(new Error(`campaign worker failed: ${m.error}`));
           const job = slot.job;
-          if (job === null) return finish(new Error('a campaign worker sent a result with no cell to run'));
-          if (m.kind === 'replayed') return finish(new Error('a campaign worker sent a replay it was not asked for'));
-          if (m.kind === 'trial') {
-            const now = performance.now();
-            this.trial_ms_total += now - slot.since_ms;
-            this.trials_timed++;
-            slot.since_ms = now;
-            job.received++;
-            return take(m.result);
+          switch (m.kind) {
+            case 'ready':
+              slot.ready = true;
+              return feed(slot);
+            case 'error':
+              return finish(new Error(`campaign worker failed: ${m.error}`));
+            case 'replayed':
+              return finish(new Error('a campaign worker sent a replay it was not asked for'));
+            case 'alive':
+              slot.since_ms = performance.now();
+              return;
+            case 'trial-start':
+              slot.current = { index: m.index, spec: m.spec };
+              return;
+            case 'trial': {
+              if (job?.kind !== 'cell') return finish(new Error('a campaign worker sent a trial with no cell to run'));
+              const now = performance.now();
+              this.trial_ms_total += now - slot.since_ms;
+              this.trials_timed++;
+              slot.since_ms = now;
+              job.received++;
+              if (m.keep && slot.current !== null) keepSeed(m.result, slot.current.spec);
+              slot.current = null;
+              take(m.result);
+              // A worker that has just queued a seed to shrink may be the only one free to shrink it.
+              for (const other of this.slots) if (other.job === null) feed(other);
+              return;
+            }
+            case 'seed':
+              return seed(m.seed);
+            case 'job-done':
+              return feed(slot);
           }
-          feed(slot);
         },
         died: (slot, code, signal) => {
           const limit = slot.stopped_for ?? deathCause(slot.stderr_tail);
-          const job = slot.job;
+          const { job, current, ready, stderr_tail } = slot;
           this.replace(slot);
           if (job === null) {
-            if (!slot.ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${slot.stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
+            if (!ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
             return;
           }
-          const m = job.from_mode + job.received;
-          if (m + 1 < modes) queue.unshift({ cell: job.cell, from_mode: m + 1, received: 0 });
-          take(hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit));
+          // Its shrinking broke a host limit: the trial is kept as it was found.
+          if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec));
+          const m = current === null ? job.from_mode + job.received : current.index - trialIndex(this.config, job.cell, 0);
+          if (m + 1 < modes) queue.unshift({ kind: 'cell', cell: job.cell, from_mode: m + 1, received: 0 });
+          const found = hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit);
+          // Kept whatever the policy (keep.ts), as it was found.
+          if (keep !== null && current !== null) this.options.onSeed?.(seedAsFound(found, current.spec));
+          take(found);
         },
       };
       const watchdog = setInterval(() => {
@@ -166,14 +209,14 @@ export class TrialPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { child: startWorker(), ready: false, job: null, since_ms: 0, stopped_for: null, stderr_tail: '' };
+    const slot: Slot = { child: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null, stderr_tail: '' };
     this.listen(slot);
     return slot;
   }
 
   /** Puts a fresh worker in a dead one's slot. */
   private replace(slot: Slot): void {
-    Object.assign(slot, { child: startWorker(), ready: false, job: null, since_ms: 0, stopped_for: null, stderr_tail: '' });
+    Object.assign(slot, { child: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null, stderr_tail: '' });
     this.listen(slot);
   }
 
@@ -260,8 +303,8 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Runs cells in a pool of `workers` processes opened for them and closed after. */
-export async function runCells(config: CampaignConfig, cells: readonly Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void, trial_budget_ms: number | null = null): Promise<TrialResult[]> {
-  const pool = new TrialPool(config, { workers, trial_budget_ms });
+export async function runCells(config: CampaignConfig, cells: readonly Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void, options: Omit<PoolOptions, 'workers'> = {}): Promise<TrialResult[]> {
+  const pool = new TrialPool(config, { ...options, workers });
   try {
     return await pool.run(cells, onProgress, onResults);
   } finally {

@@ -2,6 +2,8 @@
 // — the summary (rows, digest), and for a shard every trial, which is what merge needs. This is
 // what a campaign *is*; the command line only parses flags, prints and stores.
 import { cellsOf, digestOf, type CampaignConfig } from './campaign.ts';
+import type { CrashSeed } from './crash-seeds.ts';
+import type { KeepPolicy } from './keep.ts';
 import { runCells, type Progress } from './pool.ts';
 import type { CampaignSummary, TrialResult } from './result-types.ts';
 import { shardCells, type Shard } from './shard.ts';
@@ -25,6 +27,10 @@ export interface RunOptions {
   shard: Shard | null;
   /** a fixed wall-clock budget per trial; null or absent: the pool's default (host-limits.ts) */
   trial_budget_ms?: number | null;
+  /** which failing trials become crash seeds (keep.ts); null or absent: none, and nothing is shrunk */
+  keep?: KeepPolicy | null;
+  /** each crash seed as soon as a worker has made it */
+  onSeed?: (seed: CrashSeed) => void;
   /** milliseconds from any origin (the caller's wall clock: only trials/s depends on it) */
   clock_ms: () => number;
   onProgress?: (p: Progress) => void;
@@ -36,7 +42,7 @@ export async function runCampaign(config: CampaignConfig, o: RunOptions): Promis
   const all = cellsOf(config);
   const cells = o.shard === null ? all : shardCells(all, o.shard);
   const started_ms = o.clock_ms();
-  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults, o.trial_budget_ms ?? null);
+  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults, { trial_budget_ms: o.trial_budget_ms ?? null, keep: o.keep ?? null, ...(o.onSeed === undefined ? {} : { onSeed: o.onSeed }) });
   return { file: campaignFile(config, results, (o.clock_ms() - started_ms) / 1000, o.shard), results };
 }
 

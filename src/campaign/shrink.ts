@@ -20,12 +20,14 @@ export interface Shrunk {
 
 export const SHRINK_ATTEMPTS_MAX = 200;
 
-export function shrinkTrial(config: TrialConfig, plan: FaultPlan, outcome: Outcome, attempts_max = SHRINK_ATTEMPTS_MAX): Shrunk {
+/** `onRun` is told of every candidate run (a worker's sign of life to the pool's watchdog). */
+export function shrinkTrial(config: TrialConfig, plan: FaultPlan, outcome: Outcome, attempts_max = SHRINK_ATTEMPTS_MAX, onRun?: () => void): Shrunk {
   let best = { config, plan };
   let bestHash = runOnce(config, plan).traceHash;
   let attempts = 0;
   const reproduces = (c: TrialConfig, p: FaultPlan): string | null => {
     attempts++;
+    onRun?.();
     const golden = runOnce(c, null);
     const run = runTrial(c, p, golden);
     return classifyOutcome(golden, run).outcome === outcome ? run.traceHash : null;

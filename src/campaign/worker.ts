@@ -1,27 +1,57 @@
-// A campaign worker process: receives one cell at a time (from a mode on), or one trial to replay,
-// runs the cell's trials in order, and sends each trial's result as soon as it is judged — so the pool always knows which
-// trial a worker is in (the one after its last result), and can name it if the host stops this
-// process (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the
-// main process writes). It runs the servers of the main process's config file, named in its argv.
+// A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
+// order, saying which trial it starts (and its plan) before running it and sending each result as
+// soon as it is judged, marked when the keep policy keeps it; one kept trial to shrink into a crash
+// seed, with a sign of life at every run; or one trial to replay. So the pool always knows which
+// trial a worker is in, and can name it (and keep its seed) if the host stops this process
+// (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
+// process writes). It runs the servers of the main process's config file, named in its argv.
 import { useCatalog } from '../servers/catalog.ts';
-import { cellTrials, type CampaignConfig, type Cell } from './campaign.ts';
+import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { shrunkSeed, type CrashSeed } from './crash-seeds.ts';
+import { keeps, type KeepPolicy } from './keep.ts';
 import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
 import { replayTrial, type Replayed, type TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
 
-export type ToWorker = { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number } | { kind: 'replay'; trial: TrialData };
+export type ToWorker =
+  | { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number; keep: KeepPolicy | null }
+  | { kind: 'shrink'; found: TrialResult; spec: TrialSpec }
+  | { kind: 'replay'; trial: TrialData };
 
-export type FromWorker = { kind: 'ready' } | { kind: 'trial'; result: TrialResult } | { kind: 'cell-done' } | { kind: 'replayed'; replayed: Replayed } | { kind: 'error'; error: string };
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'trial-start'; index: number; spec: TrialSpec }
+  | { kind: 'trial'; result: TrialResult; keep: boolean }
+  | { kind: 'alive' }
+  | { kind: 'seed'; seed: CrashSeed }
+  | { kind: 'job-done' }
+  | { kind: 'replayed'; replayed: Replayed }
+  | { kind: 'error'; error: string };
 
 const send = process.send?.bind(process);
 if (send === undefined) throw new Error('campaign worker started without an IPC channel (the pool forks it)');
-const post = (m: FromWorker) => send(m);
+const post = (m: FromWorker): void => void send(m);
 
-process.on('message', (req: ToWorker) => {
+function run(job: ToWorker): void {
+  switch (job.kind) {
+    case 'replay':
+      return post({ kind: 'replayed', replayed: replayTrial(job.trial) });
+    case 'shrink':
+      post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, () => post({ kind: 'alive' })) });
+      return post({ kind: 'job-done' });
+    case 'cell': {
+      const { keep } = job;
+      for (const { result, spec } of cellTrials(job.config, job.cell, job.from_mode, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
+        post({ kind: 'trial', result, keep: keep !== null && result.outcome !== 'host-limit' && keeps(keep, result.mode, spec.plan, result.outcome) });
+      }
+      return post({ kind: 'job-done' });
+    }
+  }
+}
+
+process.on('message', (job: ToWorker) => {
   try {
-    if (req.kind === 'replay') return post({ kind: 'replayed', replayed: replayTrial(req.trial) });
-    for (const result of cellTrials(req.config, req.cell, req.from_mode)) post({ kind: 'trial', result });
-    post({ kind: 'cell-done' });
+    run(job);
   } catch (e) {
     post({ kind: 'error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

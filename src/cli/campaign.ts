@@ -6,20 +6,22 @@ import { availableParallelism } from 'node:os';
 import type { CampaignConfig } from '../campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../campaign/merge.ts';
 import { formatSummary } from '../campaign/report/index.ts';
-import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
+import type { CampaignSummary } from '../campaign/result-types.ts';
 import type { Progress } from '../campaign/pool.ts';
 import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
 import type { Shard } from '../campaign/shard.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
+import type { CrashSeed } from '../campaign/crash-seeds.ts';
+import { KEEP_POLICIES, type KeepPolicy } from '../campaign/keep.ts';
 import type { Store } from '../store/index.ts';
-import { parseCount, parseShard } from './args.ts';
+import { parseCount, parseOne, parseShard } from './args.ts';
 import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
 /** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
-export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
-  const { workers, shard, trial_budget_ms } = setup;
-  const run = await runCampaign(config, { workers, shard, trial_budget_ms, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onResults === undefined ? {} : { onResults }) });
+export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, onSeed?: (seed: CrashSeed) => void): Promise<CampaignRun> {
+  const { workers, shard, trial_budget_ms, keep } = setup;
+  const run = await runCampaign(config, { workers, shard, trial_budget_ms, keep, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onSeed === undefined ? {} : { onSeed }) });
   if (progress) process.stderr.write('\r\x1b[2K');
   return run;
 }
@@ -34,6 +36,7 @@ export interface RunFlags {
   workers?: string;
   shard?: string;
   trialBudget?: string;
+  keep?: string;
   db?: string;
   store: boolean;
 }
@@ -43,6 +46,8 @@ export interface CampaignSetup {
   shard: Shard | null;
   /** --trial-budget: a fixed wall-clock budget per trial; null: 100 × the mean trial time (src/campaign/host-limits.ts) */
   trial_budget_ms: number | null;
+  /** --keep: which failing trials become crash seeds; null with --no-store (nothing is shrunk) */
+  keep: KeepPolicy | null;
   /** the store's path and the store itself, opened (and locked) before the trials and held to the end; null with --no-store */
   db: string | null;
   store: Store | null;
@@ -57,7 +62,8 @@ export function campaignSetup(o: RunFlags): CampaignSetup {
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   const trial_budget_ms = o.trialBudget === undefined ? null : parseCount(o.trialBudget, '--trial-budget', 1, HOST_LIMITS.budget_max_ms);
   const db = o.store ? dbPath(o.db) : null;
-  return { workers, shard, trial_budget_ms, db, store: db === null ? null : openStoreOrFail(db) };
+  const keep = db === null ? null : parseOne(o.keep ?? 'broken', '--keep', KEEP_POLICIES);
+  return { workers, shard, trial_budget_ms, keep, db, store: db === null ? null : openStoreOrFail(db) };
 }
 
 export function defaultWorkers(): number {

@@ -4,7 +4,7 @@
 // owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
 import { performance } from 'node:perf_hooks';
 import { cellsOf, type CampaignConfig } from '../campaign/campaign.ts';
-import { crashSeedsOf } from '../campaign/crash-seeds.ts';
+import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { campaignFile } from '../campaign/run.ts';
 import { shardCells } from '../campaign/shard.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
@@ -34,6 +34,7 @@ export interface DashboardOpts {
   campaign?: boolean;
   workers?: string;
   trialBudget?: string;
+  keep?: string;
   shard?: string;
   db?: string;
   store: boolean;
@@ -43,7 +44,7 @@ export interface DashboardOpts {
 
 /** Flags that mean something only for a live run, and only for a campaign. */
 const LIVE_ONLY = ['mode', 'faultRate', 'cycles'];
-const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'trialBudget', 'format', 'out', 'shard', 'ops', 'db', 'store'];
+const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'trialBudget', 'keep', 'format', 'out', 'shard', 'ops', 'db', 'store'];
 /** Faults per million cycles above which a run would do little but crash. */
 const FAULT_RATE_MAX = 100;
 /** The exit code of a campaign stopped by its viewer (as for Ctrl-C). */
@@ -87,16 +88,17 @@ export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | nu
 }
 
 async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: TerminalStreams): Promise<void> {
-  const { workers, shard, trial_budget_ms, db, store } = campaignSetup(o);
+  const { workers, shard, trial_budget_ms, keep, db, store } = campaignSetup(o);
   try {
     const startedAt = new Date().toISOString();
     const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
-    const progress = new CampaignProgress(config, cells, workers, () => performance.now(), trial_budget_ms);
+    const seeds: CrashSeed[] = [];
+    const progress = new CampaignProgress(config, cells, workers, () => performance.now(), { trial_budget_ms, keep, onSeed: (seed) => void seeds.push(seed) });
     const line = (s: string) => io.stdout.write(`${s}\n`);
     const terminal = io.stdout.isTTY === true && o.json !== true;
     const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
     const file = campaignFile(config, results, (performance.now() - progress.started_ms) / 1000, shard);
-    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, crashSeedsOf(config, results), (s) => io.stderr.write(`${s}\n`)), startedAt);
+    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, seeds, (s) => io.stderr.write(`${s}\n`)), startedAt);
     if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
     else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
   } finally {

@@ -10,7 +10,8 @@ import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
-import { crashSeedsOf } from '../campaign/crash-seeds.ts';
+import type { CrashSeed } from '../campaign/crash-seeds.ts';
+import { KEEP_POLICIES } from '../campaign/keep.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
@@ -74,6 +75,7 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--clients <n>', 'clients per trial', String(CAMPAIGN_DEFAULTS.clients))
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
+    .addOption(new Option('--keep <policy>', 'which failing trials are shrunk and stored as crash seeds: broken (those that break what their mode promises) or all').choices([...KEEP_POLICIES]).default('broken'))
     .option('--no-store', 'do not record the campaign nor save its crash seeds');
 }
 
@@ -86,8 +88,9 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const seeds: string[] = [];
     const log = (line: string) => process.stderr.write(`${line}\n`);
     // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
-    const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, crashSeedsOf(config, results), log));
-    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, onResults);
+    // Each crash seed is saved as soon as a worker has shrunk it: a campaign killed midway keeps what it found.
+    const onSeed = store === null || db === null ? undefined : (seed: CrashSeed) => void seeds.push(...saveSeedsTo(store, db, [seed], log));
+    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, onSeed);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);

@@ -10,7 +10,7 @@ import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
 import { activeCatalog } from '../servers/catalog.ts';
 import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
-import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { openStore, resolveDbPath, seedDedupKey, signatureDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { EXIT, fail } from './errors.ts';
 
 export const CURIOS_VERSION = '0.1.0';
@@ -54,7 +54,8 @@ export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[
     const module = moduleStamp(activeCatalog(), found.server);
     const config = module === null ? trial.config : { ...trial.config, module };
     const { seed, added } = store.addSeed({
-      dedupKey: seedDedupKey(config, trial.plan, found.mode),
+      // One seed per failure: by its signature when it has one, else by its content.
+      dedupKey: s.signature === null ? seedDedupKey(config, trial.plan, found.mode) : signatureDedupKey(s.signature),
       config,
       workloadSeed: trial.config.workload_seed,
       plan: trial.plan,

@@ -10,6 +10,11 @@ export function seedDedupKey(config: unknown, plan: unknown, mode: string): stri
   return createHash('sha256').update(canonicalJson({ config, plan, mode })).digest('hex');
 }
 
+/** The key of a seed named by its failure signature (src/campaign/crash-seeds.ts): one seed per failure. */
+export function signatureDedupKey(signature: string): string {
+  return createHash('sha256').update(signature).digest('hex');
+}
+
 export function seedId(dedupKey: string): string {
   if (!/^[0-9a-f]+$/.test(dedupKey) || dedupKey.length < STORE_LIMITS.id_hex_chars) {
     throw new StoreError(

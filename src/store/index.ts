@@ -1,6 +1,6 @@
 // The persistence layer's public surface: what the CLI and the dashboard import.
 export { resolveDbPath, type DbPathSources } from './dbPath.ts';
-export { seedDedupKey, seedId } from './dedup.ts';
+export { seedDedupKey, seedId, signatureDedupKey } from './dedup.ts';
 export { StoreError } from './errors.ts';
 export {
   DB_VERSION,

@@ -1,4 +1,4 @@
-// The seeds a campaign saves (crashSeedsOf, stored by src/cli/seeds.ts, in process): every one replays, through the same
+// The seeds a campaign saves (shrunk in its workers, stored by src/cli/seeds.ts, in process): every one replays, through the same
 // path as `curios replay ID` (seedToTrial, then replayTrial), with its stored outcome, trace hash
 // and trace lines; and saving the same failures again stores nothing new. Campaigns run isolated
 // workloads (config.isolated), so a replay that loses that field runs another trial.
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignConfig } from '../../src/campaign/campaign.ts';
 import { compareReplay, replayTrial } from '../../src/campaign/replay.ts';
-import type { Outcome } from '../../src/campaign/result-types.ts';
-import { crashSeedsOf } from '../../src/campaign/crash-seeds.ts';
+import type { Outcome, TrialResult } from '../../src/campaign/result-types.ts';
+import { crashSeedsOf, type CrashSeed } from '../../src/campaign/crash-seeds.ts';
 import { runCampaign } from '../../src/campaign/run.ts';
 import { saveSeedsTo, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
 import { makeWorkDir } from '../helpers/cli.ts';
@@ -26,11 +26,15 @@ describe('the crash seeds a campaign saves', () => {
   const log: string[] = [];
   let failing = 0;
   let ids: string[] = [];
+  const seeds: CrashSeed[] = [];
+  let found: TrialResult[] = [];
 
   beforeAll(async () => {
-    const { results } = await runCampaign(config, { workers: 1, shard: null, clock_ms: () => 0 });
-    failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption').length;
-    ids = withStore(db, (store) => saveSeedsTo(store, db, crashSeedsOf(config, results), (line) => log.push(line)));
+    // --keep all: every failing trial, shrunk in the workers.
+    const { results } = await runCampaign(config, { workers: 2, shard: null, clock_ms: () => 0, keep: 'all', onSeed: (seed) => void seeds.push(seed) });
+    found = results;
+    failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption' || r.outcome === 'degraded-collateral').length;
+    ids = withStore(db, (store) => saveSeedsTo(store, db, seeds, (line) => log.push(line)));
   });
 
   it('are stored, one per distinct failure, each reported', () => {
@@ -53,10 +57,12 @@ describe('the crash seeds a campaign saves', () => {
     }
   });
 
-  it('saving the same failures again adds nothing and reports them as known', async () => {
-    const { results } = await runCampaign(config, { workers: 1, shard: null, clock_ms: () => 0 });
+  it('saving the same failures again (one of them shrunk in this process) adds nothing and reports them as known', () => {
     const again: string[] = [];
-    expect(withStore(db, (store) => saveSeedsTo(store, db, crashSeedsOf(config, results), (line) => again.push(line)))).toEqual(ids);
+    // The first failing trial's seed made in this process this time: the same seed, whatever made it.
+    const first = found.find((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption' || r.outcome === 'degraded-collateral');
+    const inProcess = crashSeedsOf(config, first === undefined ? [] : [first], 'all');
+    expect(withStore(db, (store) => saveSeedsTo(store, db, [...seeds, ...inProcess], (line) => again.push(line)))).toEqual([...ids, ...(first === undefined ? [] : [ids[seeds.findIndex((s) => s.found.index === first.index)]])]);
     expect(again.every((l) => l.startsWith('known seed '))).toBe(true);
     expect(withStore(db, (store) => store.listSeeds())).toHaveLength(new Set(ids).size);
   });

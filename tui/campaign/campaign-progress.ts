@@ -3,7 +3,7 @@
 // chunking changes only how often the table is redrawn: results are put back in cell order, so
 // the summary and its digest are those of `curios campaign` with the same flags.
 import type { Cell, CampaignConfig } from '../../src/campaign/campaign.ts';
-import { TrialPool } from '../../src/campaign/pool.ts';
+import { TrialPool, type PoolOptions } from '../../src/campaign/pool.ts';
 import { type Row, type TrialResult } from '../../src/campaign/result-types.ts';
 import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
@@ -53,8 +53,8 @@ export class CampaignProgress {
     readonly cells: readonly Cell[],
     readonly workers: number,
     private readonly clock: () => number,
-    /** a fixed wall-clock budget per trial (--trial-budget); null: the pool's default */
-    readonly trial_budget_ms: number | null = null,
+    /** the pool's budget and keep policy (--trial-budget, --keep) and where its seeds go */
+    readonly pool_options: Omit<PoolOptions, 'workers'> = {},
   ) {
     this.started_ms = clock();
   }
@@ -78,7 +78,7 @@ export class CampaignProgress {
    * Without a runner, the chunks go to one pool of workers kept from the first chunk to the last.
    */
   async run(onChunk: () => void, runner?: CellRunner): Promise<TrialResult[]> {
-    const pool = runner === undefined ? new TrialPool(this.config, { workers: this.workers, trial_budget_ms: this.trial_budget_ms }) : null;
+    const pool = runner === undefined ? new TrialPool(this.config, { ...this.pool_options, workers: this.workers }) : null;
     const runChunk: CellRunner = runner ?? ((_config, cells) => (pool as TrialPool).run(cells));
     try {
       for (const chunk of chunkCells(this.cells, this.workers)) {
