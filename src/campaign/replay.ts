@@ -10,7 +10,7 @@ import type { ModuleStamp } from './config-file.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { classifyOutcome, type FailedReason } from './classify.ts';
 import type { HostLimit } from './host-limits.ts';
-import type { Outcome } from './result-types.ts';
+import { OUTCOMES, type Outcome } from './result-types.ts';
 import { runOnce, type TrialConfig } from './trial.ts';
 
 export interface TrialData {
@@ -98,9 +98,7 @@ export function parseTrialData(raw: unknown): TrialData {
     ...(c.isolated === true ? { isolated: true } : {}),
   };
   const plan = parsePlan(o.plan, profile.servers);
-  const e = o.expected as Record<string, unknown> | undefined;
-  const expected = e !== undefined && typeof e.outcome === 'string' && typeof e.traceHash === 'string' ? { outcome: e.outcome as Outcome, traceHash: e.traceHash } : undefined;
-  return { config, plan, ...(expected === undefined ? {} : { expected }), ...(module === undefined ? {} : { module }) };
+  return { config, plan, ...(o.expected === undefined ? {} : { expected: parseExpected(o.expected) }), ...(module === undefined ? {} : { module }) };
 }
 
 function parseStamp(raw: unknown): ModuleStamp | undefined {
@@ -108,4 +106,13 @@ function parseStamp(raw: unknown): ModuleStamp | undefined {
   const m = raw as Partial<ModuleStamp> | null;
   if (typeof m !== 'object' || m === null || typeof m.path !== 'string' || typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) throw new Error('trial.config.module must be { path, sha256 } (the module that defined the server)');
   return { path: m.path, sha256: m.sha256 };
+}
+
+/** A trial file's "expected": what the replay must give (absent: the replay only runs it). */
+function parseExpected(raw: unknown): { outcome: Outcome; traceHash: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('trial.expected must be an object {"outcome", "traceHash"}');
+  const e = raw as Record<string, unknown>;
+  if (typeof e.outcome !== 'string' || !(OUTCOMES as readonly string[]).includes(e.outcome)) throw new Error(`trial.expected.outcome must be one of ${OUTCOMES.join(', ')}`);
+  if (typeof e.traceHash !== 'string') throw new Error('trial.expected.traceHash must be a string (the trace hash the replay must give)');
+  return { outcome: e.outcome as Outcome, traceHash: e.traceHash };
 }
