@@ -93,7 +93,7 @@ export function trialIndex(cfg: CampaignConfig, cell: Cell, m: number): number {
 }
 
 /** The trials of one cell under its modes from position `from_mode` on, one at a time, in mode order; `starting` is told each trial before it runs. */
-export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec }> {
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
   const goldens = new Map<Mode, RunRecord>();
   const golden = (config: TrialConfig): RunRecord => {
     const hit = goldens.get(config.mode);
@@ -122,7 +122,7 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, 
       calls: g.calls,
       ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     };
-    yield { result, spec };
+    yield { result, spec, golden: g, run };
   }
 }
 

@@ -2,7 +2,9 @@
 // (keep.ts) is shrunk to a minimal fault plan and workload, replayed once with its trace captured
 // (the outcome and trace hash `curios replay` will check, and the lines it shows where a replay
 // parts from the recording), and named by its *failure signature*, so that the same failure found
-// twice is stored once. This runs in the campaign's worker processes, beside the trials. A trial
+// twice is stored once — and shrunk once: a worker signs a kept trial from the runs it has just
+// made, and the pool shrinks only a failure it has not seen. This runs in the campaign's worker
+// processes, beside the trials. A trial
 // stopped by a host limit — or whose shrinking broke one — is kept as it was found: running it
 // again outside a worker would stop the process (`curios replay` runs it in a worker).
 import { profileFor } from '../servers/catalog.ts';
@@ -28,20 +30,20 @@ export interface CrashSeed {
   lines: string[];
   /** runs the shrinking took */
   shrink_runs: number;
-  /** the failure signature (failureSignature); null when the seed was kept as found */
+  /** the failure signature of the trial as found (failureSignature); null for a host-limit trial */
   signature: string | null;
 }
 
-/** A kept trial, shrunk, replayed and signed. `onRun` is told of each run the shrinking makes (a worker's sign of life). */
-export function shrunkSeed(found: TrialResult, spec: TrialSpec, onRun?: () => void): CrashSeed {
+/** A kept trial with its failure signature (`failureSignature` of the trial as found), shrunk and replayed. `onRun` is told of each run the shrinking makes (a worker's sign of life). */
+export function shrunkSeed(found: TrialResult, spec: TrialSpec, signature: string, onRun?: () => void): CrashSeed {
   const s = shrinkTrial(spec.config, spec.plan, found.outcome, undefined, onRun);
   const replayed = replayTrial({ config: s.config, plan: s.plan });
-  return { found, trial: { config: s.config, plan: s.plan }, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: s.attempts, signature: failureSignature(s.config, s.plan, replayed.outcome) };
+  return { found, trial: { config: s.config, plan: s.plan }, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: s.attempts, signature };
 }
 
 /** A trial kept as it was found: stopped by a host limit, or its shrinking was. */
-export function seedAsFound(found: TrialResult, spec: TrialSpec): CrashSeed {
-  return { found, trial: spec, outcome: found.outcome, traceHash: found.traceHash, lines: [], shrink_runs: 0, signature: null };
+export function seedAsFound(found: TrialResult, spec: TrialSpec, signature: string | null = null): CrashSeed {
+  return { found, trial: spec, outcome: found.outcome, traceHash: found.traceHash, lines: [], shrink_runs: 0, signature };
 }
 
 /**
@@ -50,9 +52,9 @@ export function seedAsFound(found: TrialResult, spec: TrialSpec): CrashSeed {
  * run — which operation, and what it returned instead (statuses only: values differ between
  * workloads). Two trials with one signature are one failure, whatever their seeds and offsets.
  */
-export function failureSignature(config: TrialConfig, plan: FaultPlan, outcome: Outcome): string {
-  const golden = runOnce(config, null);
-  const run = runTrial(config, plan, golden);
+export function failureSignature(config: TrialConfig, plan: FaultPlan, outcome: Outcome, runs?: { golden: RunRecord; run: RunRecord }): string {
+  const golden = runs?.golden ?? runOnce(config, null);
+  const run = runs?.run ?? runTrial(config, plan, golden);
   // Keys in a fixed order: the same failure gives the same string.
   return JSON.stringify({
     server: config.target,
@@ -87,6 +89,6 @@ export function crashSeedsOf(config: CampaignConfig, results: readonly TrialResu
   return results.flatMap((found) => {
     const spec = trialSpec(config, cellOfResult(config, found), found.mode);
     if (!keeps(policy, found.mode, spec.plan, found.outcome)) return [];
-    return [found.outcome === 'host-limit' ? seedAsFound(found, spec) : shrunkSeed(found, spec)];
+    return [found.outcome === 'host-limit' ? seedAsFound(found, spec) : shrunkSeed(found, spec, failureSignature(spec.config, spec.plan, found.outcome))];
   });
 }

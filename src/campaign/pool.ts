@@ -38,12 +38,16 @@ export interface PoolOptions {
   keep?: KeepPolicy | null;
   /** each crash seed as soon as it is made (shrunk in a worker, or kept as found) */
   onSeed?: (seed: CrashSeed) => void;
+  /** whether a failure is already stored (by its signature): then it is not shrunk again */
+  isKnown?: (signature: string) => boolean;
+  /** a kept trial whose failure was already found (in this campaign or stored before): counted, not shrunk */
+  onKnown?: (found: TrialResult, signature: string) => void;
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
 /** A cell from a mode on (`received`: its results so far), or a kept trial to shrink. */
-type Job = { kind: 'cell'; cell: Cell; from_mode: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec };
+type Job = { kind: 'cell'; cell: Cell; from_mode: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string };
 
 interface Slot {
   child: ChildProcess;
@@ -72,6 +76,8 @@ export class TrialPool {
   private trial_ms_total = 0;
   private trials_timed = 0;
   private closed = false;
+  /** the failures whose seed this pool has made or is making */
+  private readonly signatures = new Set<string>();
 
   constructor(
     readonly config: CampaignConfig,
@@ -119,10 +125,16 @@ export class TrialPool {
         }
         settled();
       };
-      // A kept trial is shrunk next, by whichever worker is free first: its seed is stored early.
-      const keepSeed = (found: TrialResult, spec: TrialSpec) => {
+      // A kept trial of a failure not seen yet is shrunk next, by whichever worker is free first:
+      // its seed is stored early. A failure seen already is only counted.
+      const keepSeed = (found: TrialResult, spec: TrialSpec, signature: string) => {
+        if (this.signatures.has(signature) || this.options.isKnown?.(signature) === true) {
+          this.options.onKnown?.(found, signature);
+          return;
+        }
+        this.signatures.add(signature);
         shrinking++;
-        queue.unshift({ kind: 'shrink', found, spec });
+        queue.unshift({ kind: 'shrink', found, spec, signature });
       };
       const feed = (slot: Slot) => {
         if (!slot.ready || over) return;
@@ -131,7 +143,7 @@ export class TrialPool {
         slot.current = null;
         if (job === null) return;
         slot.since_ms = performance.now();
-        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode, keep } : { kind: 'shrink', found: job.found, spec: job.spec }) satisfies ToWorker);
+        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
       };
       this.handlers = {
         message: (slot, m) => {
@@ -157,7 +169,7 @@ export class TrialPool {
               this.trials_timed++;
               slot.since_ms = now;
               job.received++;
-              if (m.keep && slot.current !== null) keepSeed(m.result, slot.current.spec);
+              if (m.signature !== null && slot.current !== null) keepSeed(m.result, slot.current.spec, m.signature);
               slot.current = null;
               take(m.result);
               // A worker that has just queued a seed to shrink may be the only one free to shrink it.
@@ -179,7 +191,7 @@ export class TrialPool {
             return;
           }
           // Its shrinking broke a host limit: the trial is kept as it was found.
-          if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec));
+          if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec, job.signature));
           const m = current === null ? job.from_mode + job.received : current.index - trialIndex(this.config, job.cell, 0);
           if (m + 1 < modes) queue.unshift({ kind: 'cell', cell: job.cell, from_mode: m + 1, received: 0 });
           const found = hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit);

@@ -31,6 +31,10 @@ export interface RunOptions {
   keep?: KeepPolicy | null;
   /** each crash seed as soon as a worker has made it */
   onSeed?: (seed: CrashSeed) => void;
+  /** whether a failure (by signature) is already stored: then it is not shrunk again */
+  isKnown?: (signature: string) => boolean;
+  /** a kept trial whose failure was found already */
+  onKnown?: (found: TrialResult, signature: string) => void;
   /** milliseconds from any origin (the caller's wall clock: only trials/s depends on it) */
   clock_ms: () => number;
   onProgress?: (p: Progress) => void;
@@ -42,7 +46,7 @@ export async function runCampaign(config: CampaignConfig, o: RunOptions): Promis
   const all = cellsOf(config);
   const cells = o.shard === null ? all : shardCells(all, o.shard);
   const started_ms = o.clock_ms();
-  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults, { trial_budget_ms: o.trial_budget_ms ?? null, keep: o.keep ?? null, ...(o.onSeed === undefined ? {} : { onSeed: o.onSeed }) });
+  const results = await runCells(config, cells, o.workers, o.onProgress, o.onResults, { trial_budget_ms: o.trial_budget_ms ?? null, keep: o.keep ?? null, onSeed: o.onSeed, isKnown: o.isKnown, onKnown: o.onKnown });
   return { file: campaignFile(config, results, (o.clock_ms() - started_ms) / 1000, o.shard), results };
 }
 

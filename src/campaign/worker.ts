@@ -1,13 +1,13 @@
 // A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
 // order, saying which trial it starts (and its plan) before running it and sending each result as
-// soon as it is judged, marked when the keep policy keeps it; one kept trial to shrink into a crash
-// seed, with a sign of life at every run; or one trial to replay. So the pool always knows which
+// soon as it is judged, with its failure signature when the keep policy keeps it; one kept trial to shrink into a crash
+// seed (signed already), with a sign of life at every run; or one trial to replay. So the pool always knows which
 // trial a worker is in, and can name it (and keep its seed) if the host stops this process
 // (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
 // process writes). It runs the servers of the main process's config file, named in its argv.
 import { useCatalog } from '../servers/catalog.ts';
 import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
-import { shrunkSeed, type CrashSeed } from './crash-seeds.ts';
+import { failureSignature, shrunkSeed, type CrashSeed } from './crash-seeds.ts';
 import { keeps, type KeepPolicy } from './keep.ts';
 import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
 import { replayTrial, type Replayed, type TrialData } from './replay.ts';
@@ -15,13 +15,14 @@ import type { TrialResult } from './result-types.ts';
 
 export type ToWorker =
   | { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number; keep: KeepPolicy | null }
-  | { kind: 'shrink'; found: TrialResult; spec: TrialSpec }
+  | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string }
   | { kind: 'replay'; trial: TrialData };
 
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'trial-start'; index: number; spec: TrialSpec }
-  | { kind: 'trial'; result: TrialResult; keep: boolean }
+  /** `signature`: the failure signature of a trial the keep policy keeps, null for any other */
+  | { kind: 'trial'; result: TrialResult; signature: string | null }
   | { kind: 'alive' }
   | { kind: 'seed'; seed: CrashSeed }
   | { kind: 'job-done' }
@@ -37,12 +38,13 @@ function run(job: ToWorker): void {
     case 'replay':
       return post({ kind: 'replayed', replayed: replayTrial(job.trial) });
     case 'shrink':
-      post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, () => post({ kind: 'alive' })) });
+      post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
       return post({ kind: 'job-done' });
     case 'cell': {
       const { keep } = job;
-      for (const { result, spec } of cellTrials(job.config, job.cell, job.from_mode, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
-        post({ kind: 'trial', result, keep: keep !== null && result.outcome !== 'host-limit' && keeps(keep, result.mode, spec.plan, result.outcome) });
+      for (const { result, spec, golden, run } of cellTrials(job.config, job.cell, job.from_mode, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
+        const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
+        post({ kind: 'trial', result, signature: kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null });
       }
       return post({ kind: 'job-done' });
     }

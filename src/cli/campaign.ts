@@ -7,11 +7,10 @@ import type { CampaignConfig } from '../campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../campaign/merge.ts';
 import { formatSummary } from '../campaign/report/index.ts';
 import type { CampaignSummary } from '../campaign/result-types.ts';
-import type { Progress } from '../campaign/pool.ts';
+import type { PoolOptions, Progress } from '../campaign/pool.ts';
 import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
 import type { Shard } from '../campaign/shard.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
-import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { KEEP_POLICIES, type KeepPolicy } from '../campaign/keep.ts';
 import type { Store } from '../store/index.ts';
 import { parseCount, parseOne, parseShard } from './args.ts';
@@ -19,9 +18,9 @@ import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
 /** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
-export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, onSeed?: (seed: CrashSeed) => void): Promise<CampaignRun> {
+export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, seeds: Pick<PoolOptions, 'onSeed' | 'isKnown' | 'onKnown'>): Promise<CampaignRun> {
   const { workers, shard, trial_budget_ms, keep } = setup;
-  const run = await runCampaign(config, { workers, shard, trial_budget_ms, keep, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onSeed === undefined ? {} : { onSeed }) });
+  const run = await runCampaign(config, { workers, shard, trial_budget_ms, keep, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...seeds });
   if (progress) process.stderr.write('\r\x1b[2K');
   return run;
 }

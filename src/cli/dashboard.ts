@@ -4,7 +4,6 @@
 // owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
 import { performance } from 'node:perf_hooks';
 import { cellsOf, type CampaignConfig } from '../campaign/campaign.ts';
-import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { campaignFile } from '../campaign/run.ts';
 import { shardCells } from '../campaign/shard.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
@@ -20,7 +19,7 @@ import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/m
 import { parseCount, parseOne, parseSeed } from './args.ts';
 import { campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
 import { CliError, fail } from './errors.ts';
-import { saveSeedsTo } from './seeds.ts';
+import { seedSink } from './seeds.ts';
 
 /** The flags `curios dashboard` reads (the campaign ones are those of `curios campaign`). */
 export interface DashboardOpts {
@@ -92,13 +91,17 @@ async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: T
   try {
     const startedAt = new Date().toISOString();
     const cells = shard === null ? cellsOf(config) : shardCells(cellsOf(config), shard);
-    const seeds: CrashSeed[] = [];
-    const progress = new CampaignProgress(config, cells, workers, () => performance.now(), { trial_budget_ms, keep, onSeed: (seed) => void seeds.push(seed) });
+    const seeds: string[] = [];
+    // Seeds are stored as the workers make them; what is said of them waits for the screen to close.
+    const said: string[] = [];
+    const sink = store === null || db === null ? {} : seedSink(store, db, (s) => void said.push(s), seeds);
+    const progress = new CampaignProgress(config, cells, workers, () => performance.now(), { trial_budget_ms, keep, ...sink });
     const line = (s: string) => io.stdout.write(`${s}\n`);
     const terminal = io.stdout.isTTY === true && o.json !== true;
     const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
     const file = campaignFile(config, results, (performance.now() - progress.started_ms) / 1000, shard);
-    if (store !== null && db !== null) recordCampaign(store, file, shard, saveSeedsTo(store, db, seeds, (s) => io.stderr.write(`${s}\n`)), startedAt);
+    for (const s of said) io.stderr.write(`${s}\n`);
+    if (store !== null && db !== null) recordCampaign(store, file, shard, seeds, startedAt);
     if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
     else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
   } finally {

@@ -10,14 +10,13 @@ import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
-import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { KEEP_POLICIES } from '../campaign/keep.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommand } from './demo.ts';
-import { dbPath, formatSeedLine, loadTrialFile, replayCommand, saveSeedsTo, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import { dbPath, formatSeedLine, loadTrialFile, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
 import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { CliError, EXIT, fail } from './errors.ts';
@@ -89,8 +88,8 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const log = (line: string) => process.stderr.write(`${line}\n`);
     // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
     // Each crash seed is saved as soon as a worker has shrunk it: a campaign killed midway keeps what it found.
-    const onSeed = store === null || db === null ? undefined : (seed: CrashSeed) => void seeds.push(...saveSeedsTo(store, db, [seed], log));
-    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, onSeed);
+    const sink = store === null || db === null ? {} : seedSink(store, db, log, seeds);
+    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, sink);
     const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);

@@ -4,13 +4,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
+import type { PoolOptions } from '../campaign/pool.ts';
 import { replayIsolated } from '../campaign/pool.ts';
 import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
 import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
 import { activeCatalog } from '../servers/catalog.ts';
 import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
-import { openStore, resolveDbPath, seedDedupKey, signatureDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { openStore, resolveDbPath, seedDedupKey, seedId, signatureDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { EXIT, fail } from './errors.ts';
 
 export const CURIOS_VERSION = '0.1.0';
@@ -68,6 +69,20 @@ export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[
     log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; curios replay ${seed.id})`);
     return seed.id;
   });
+}
+
+/** Where a campaign's crash seeds go: saved in the store as workers make them, a failure already stored only reported; `ids` collects every seed the campaign found. */
+export function seedSink(store: Store, db: string, log: (s: string) => void, ids: string[]): Pick<PoolOptions, 'onSeed' | 'isKnown' | 'onKnown'> {
+  const stored = new Set(store.listSeeds().map((s) => s.dedupKey));
+  return {
+    onSeed: (seed) => void ids.push(...saveSeedsTo(store, db, [seed], log)),
+    isKnown: (signature) => stored.has(signatureDedupKey(signature)),
+    onKnown: (found, signature) => {
+      const id = seedId(signatureDedupKey(signature));
+      ids.push(id);
+      log(`known seed ${id}: ${found.server} ${found.fault} ${found.mode} → ${found.outcome} (the same failure; curios replay ${id})`);
+    },
+  };
 }
 
 function writeTrace(path: string, lines: readonly string[]): void {

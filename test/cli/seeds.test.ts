@@ -10,7 +10,8 @@ import { compareReplay, replayTrial } from '../../src/campaign/replay.ts';
 import type { Outcome, TrialResult } from '../../src/campaign/result-types.ts';
 import { crashSeedsOf, type CrashSeed } from '../../src/campaign/crash-seeds.ts';
 import { runCampaign } from '../../src/campaign/run.ts';
-import { saveSeedsTo, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
+import { openStoreOrFail, saveSeedsTo, seedSink, seedToTrial, seedTrace, withStore } from '../../src/cli/seeds.ts';
+import { seedId, signatureDedupKey } from '../../src/store/index.ts';
 import { makeWorkDir } from '../helpers/cli.ts';
 
 const dir = makeWorkDir();
@@ -30,19 +31,26 @@ describe('the crash seeds a campaign saves', () => {
   let found: TrialResult[] = [];
 
   beforeAll(async () => {
-    // --keep all: every failing trial, shrunk in the workers.
-    const { results } = await runCampaign(config, { workers: 2, shard: null, clock_ms: () => 0, keep: 'all', onSeed: (seed) => void seeds.push(seed) });
-    found = results;
-    failing = results.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption' || r.outcome === 'degraded-collateral').length;
-    ids = withStore(db, (store) => saveSeedsTo(store, db, seeds, (line) => log.push(line)));
+    // --keep all: every failing trial, shrunk in the workers — each failure once.
+    const store = openStoreOrFail(db);
+    try {
+      const sink = seedSink(store, db, (line) => log.push(line), ids);
+      const { results } = await runCampaign(config, { workers: 2, shard: null, clock_ms: () => 0, keep: 'all', ...sink, onSeed: (seed) => (seeds.push(seed), sink.onSeed?.(seed)) });
+      found = results;
+    } finally {
+      store.close();
+    }
+    failing = found.filter((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption' || r.outcome === 'degraded-collateral').length;
   });
 
-  it('are stored, one per distinct failure, each reported', () => {
+  it('are stored, one per distinct failure (by signature), each failing trial reported', () => {
     expect(ids).toHaveLength(failing);
     const stored = withStore(db, (store) => store.listSeeds());
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.map((s) => s.id).sort()).toEqual([...new Set(ids)].sort());
+    expect(new Set(seeds.map((s) => s.signature)).size).toBe(seeds.length);
     expect(log.filter((l) => l.startsWith('saved seed '))).toHaveLength(stored.length);
+    expect(log.filter((l) => l.startsWith('known seed '))).toHaveLength(failing - stored.length);
     expect(stored.some((s) => s.outcome === 'silent-corruption')).toBe(true);
   });
 
@@ -62,7 +70,9 @@ describe('the crash seeds a campaign saves', () => {
     // The first failing trial's seed made in this process this time: the same seed, whatever made it.
     const first = found.find((r) => r.outcome === 'failed' || r.outcome === 'silent-corruption' || r.outcome === 'degraded-collateral');
     const inProcess = crashSeedsOf(config, first === undefined ? [] : [first], 'all');
-    expect(withStore(db, (store) => saveSeedsTo(store, db, [...seeds, ...inProcess], (line) => again.push(line)))).toEqual([...ids, ...(first === undefined ? [] : [ids[seeds.findIndex((s) => s.found.index === first.index)]])]);
+    const idOf = (seed: CrashSeed) => seedId(signatureDedupKey(seed.signature ?? ''));
+    expect(new Set(ids)).toEqual(new Set(seeds.map(idOf)));
+    expect(withStore(db, (store) => saveSeedsTo(store, db, [...seeds, ...inProcess], (line) => again.push(line)))).toEqual([...seeds, ...inProcess].map(idOf));
     expect(again.every((l) => l.startsWith('known seed '))).toBe(true);
     expect(withStore(db, (store) => store.listSeeds())).toHaveLength(new Set(ids).size);
   });
