@@ -1,0 +1,30 @@
+// `curios campaign` over a user's server that, on some plans, loops forever or allocates without
+// bound (test/fixtures/hostile, through --config): the command finishes with exit 0, its table
+// counts those trials as host-limit, and its header says the digest depends on the host.
+import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CampaignFile } from '../../src/campaign/run.ts';
+import { makeWorkDir, runCli } from '../helpers/cli.ts';
+
+const CONFIG = fileURLToPath(new URL('../fixtures/hostile/curios.config.ts', import.meta.url));
+const dir = makeWorkDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Seed 1's fourth regflip plan makes the server hostile (test/campaign/host-limit.test.ts).
+const CAMPAIGN = ['campaign', '--config', CONFIG, '--servers', 'hostile', '--faults', 'regflip', '--modes', 'restart,curios', '--trials', '4', '--seed', '1', '--trial-budget', '5000', '--workers', '2', '--no-store'];
+
+describe('curios campaign over a hostile server', { tags: ['slow'] }, () => {
+  it('finishes (exit 0), reports the host-limit trials and says the digest depends on the host', async () => {
+    const r = await runCli([...CAMPAIGN, '--format', 'json'], dir);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const file = JSON.parse(r.stdout) as CampaignFile;
+    expect(file.trials).toBe(8);
+    expect(file.hostLimited).toBeGreaterThan(0);
+    expect(file.rows.reduce((n, row) => n + row.outcomes['host-limit'], 0)).toBe(file.hostLimited);
+    const text = await runCli(CAMPAIGN, dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`digest ${file.digest} (${file.hostLimited} trial${file.hostLimited === 1 ? '' : 's'} stopped by a host limit: this digest depends on the host)`);
+    expect(text.stdout).toMatch(/host-limit/);
+  }, 300_000);
+});
