@@ -79,7 +79,7 @@ describe('curios replay ID: the seeds a campaign stored', { tags: ['slow'] }, ()
     expect(r.code).toBe(0);
     const stored = readFileSync(join(dir, 'store', 'traces', `${id}.jsonl`), 'utf8');
     expect(linesOf(r.stdout)).toEqual(linesOf(stored).map((l) => JSON.parse(l) as string));
-    expect(linesOf(r.stderr)).toEqual([expect.stringMatching(/^outcome silent-corruption, trace [0-9a-f]{64}, \d+ events$/), 'reproduced: same outcome, same trace hash']);
+    expect(linesOf(r.stderr)).toEqual([expect.stringMatching(/^outcome silent-corruption, trace [0-9a-f]{16}, \d+ events$/), 'reproduced: same outcome, same trace hash']);
   });
 
   it('shares a seed as a file: seeds export, then replay --trial where there is no store', async () => {
