@@ -18,6 +18,7 @@
 
 const PRIME_LOW = 0x1b3;
 const TWO_32 = 4294967296;
+const SCRATCH = new Uint32Array(2);
 
 export class Fnv1a64 {
   private hi = 0xcbf29ce4;
@@ -33,33 +34,56 @@ export class Fnv1a64 {
 
   /** A u32, as 4 little-endian bytes (any number is taken modulo 2^32). */
   u32(n: number): void {
-    // byte() four times over, with the state in locals (this runs several times per IPC).
+    SCRATCH[0] = n;
+    this.u32s(SCRATCH, 1);
+  }
+
+  /** A whole number 0 ≤ n < 2^53 (a cycle count), as 8 little-endian bytes. */
+  u64(n: number): void {
+    SCRATCH[0] = n >>> 0;
+    SCRATCH[1] = Math.floor(n / TWO_32);
+    this.u32s(SCRATCH, 2);
+  }
+
+  /**
+   * words[0, count), each as a u32 of 4 little-endian bytes: byte() over and over, with the state
+   * in locals and the multiply split in 16-bit halves so that it stays in integer arithmetic (this
+   * runs for every event).
+   */
+  u32s(words: Uint32Array, count: number): void {
     let hi = this.hi;
     let lo = this.lo;
-    for (let shift = 0; shift < 32; shift += 8) {
-      lo = (lo ^ ((n >>> shift) & 0xff)) >>> 0;
-      const m = lo * PRIME_LOW;
-      hi = (Math.imul(hi, PRIME_LOW) + (lo << 8) + ((m / TWO_32) | 0)) | 0;
-      lo = m >>> 0;
+    for (let i = 0; i < count; i++) {
+      const w = words[i];
+      for (let shift = 0; shift < 32; shift += 8) {
+        lo = (lo ^ ((w >>> shift) & 0xff)) >>> 0;
+        const low = (lo & 0xffff) * PRIME_LOW; // < 2^25
+        const high = (lo >>> 16) * PRIME_LOW + (low >>> 16); // < 2^26
+        hi = (Math.imul(hi, PRIME_LOW) + (lo << 8) + (high >>> 16)) | 0;
+        lo = ((high << 16) | (low & 0xffff)) >>> 0;
+      }
     }
     this.hi = hi >>> 0;
     this.lo = lo;
   }
 
-  /** A whole number 0 ≤ n < 2^53 (a cycle count), as 8 little-endian bytes. */
-  u64(n: number): void {
-    this.u32(n >>> 0);
-    this.u32(Math.floor(n / TWO_32));
-  }
-
   /** A string: its length, then its UTF-16 code units. */
   str(s: string): void {
     this.u32(s.length);
+    let hi = this.hi;
+    let lo = this.lo;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      this.byte(c & 0xff);
-      this.byte(c >>> 8);
+      for (let shift = 0; shift < 16; shift += 8) {
+        lo = (lo ^ ((c >>> shift) & 0xff)) >>> 0;
+        const low = (lo & 0xffff) * PRIME_LOW;
+        const high = (lo >>> 16) * PRIME_LOW + (low >>> 16);
+        hi = (Math.imul(hi, PRIME_LOW) + (lo << 8) + (high >>> 16)) | 0;
+        lo = ((high << 16) | (low & 0xffff)) >>> 0;
+      }
     }
+    this.hi = hi >>> 0;
+    this.lo = lo;
   }
 
   /** The value so far, as 16 hex digits. */

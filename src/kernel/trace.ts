@@ -83,6 +83,8 @@ class Slot {
 export class Trace {
   private readonly ring: Slot[] = [];
   private readonly hash = new Fnv1a64();
+  /** the numbers of the event being recorded, hashed in one go: t as two u32s, n0..n4, the word count, the words */
+  private readonly numbers = new Uint32Array(8 + LIMITS.msg_words_max);
   private next = 0;
   count = 0;
   private readonly listeners: TraceListener[] = [];
@@ -109,14 +111,19 @@ export class Trace {
   record(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
     const h = this.hash;
     h.byte(code);
-    h.u64(t);
-    h.u32(n0);
-    h.u32(n1);
-    h.u32(n2);
-    h.u32(n3);
-    h.u32(n4);
-    h.u32(words.length);
-    for (let i = 0; i < words.length; i++) h.u32(words[i]);
+    const n = this.numbers;
+    n[0] = t >>> 0;
+    n[1] = Math.floor(t / 2 ** 32);
+    n[2] = n0;
+    n[3] = n1;
+    n[4] = n2;
+    n[5] = n3;
+    n[6] = n4;
+    n[7] = words.length;
+    const count = Math.min(words.length, n.length - 8);
+    for (let i = 0; i < count; i++) n[8 + i] = words[i];
+    h.u32s(n, 8 + count);
+    for (let i = count; i < words.length; i++) h.u32(words[i]);
     const s = this.slot(t, task, code, NUMERIC_EVENTS[code - 1].event);
     s.name_a = name_a;
     s.name_b = name_b;
