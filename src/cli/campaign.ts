@@ -16,12 +16,10 @@ import { parseCount, parseShard } from './args.ts';
 import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
-/** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
-export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
+/** Runs a campaign (or one shard) with the wall clock, telling `onProgress` as cells finish. */
+export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<CampaignRun> {
   const { workers, shard, trial_budget_ms } = setup;
-  const run = await runCampaign(config, { workers, shard, trial_budget_ms, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...(onResults === undefined ? {} : { onResults }) });
-  if (progress) process.stderr.write('\r\x1b[2K');
-  return run;
+  return runCampaign(config, { workers, shard, trial_budget_ms, clock_ms: () => performance.now(), ...(onProgress === undefined ? {} : { onProgress }), ...(onResults === undefined ? {} : { onResults }) });
 }
 
 /** Records a finished campaign (its configuration, summary, digest, the seeds it saved, start and end) in the store. */
@@ -62,16 +60,6 @@ export function campaignSetup(o: RunFlags): CampaignSetup {
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
-}
-
-function progressLine(started: number): (p: Progress) => void {
-  return (p) => {
-    const total = p.total_cells;
-    const elapsed = (performance.now() - started) / 1000;
-    const rate = p.done_cells / Math.max(elapsed, 1e-9);
-    const left = rate > 0 ? (total - p.done_cells) / rate : 0;
-    process.stderr.write(`\r\x1b[2K${p.done_cells}/${total} cells  ${rate.toFixed(1)} cells/s  ${left.toFixed(0)} s left`);
-  };
 }
 
 export function report(file: CampaignFile, format: string, color: boolean): string {
@@ -134,4 +122,16 @@ export function writeOut(path: string | undefined, text: string, out: (s: string
   } catch (e) {
     fail(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+}
+
+/**
+ * What a campaign says on stderr when it ends: its speed (never in the report, which must be the
+ * same file for the same campaign) and the crash seeds it stored, counted rather than listed.
+ */
+export function campaignFootnote(file: CampaignSummary, seeds: readonly string[] | null): string {
+  const speed = `${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s`;
+  if (seeds === null) return `${speed}; crash seeds not stored (--no-store)`;
+  if (seeds.length === 0) return `${speed}; no crash seeds`;
+  const distinct = new Set(seeds).size;
+  return `${speed}; stored ${seeds.length} crash seed${seeds.length === 1 ? '' : 's'} (${distinct} distinct failure${distinct === 1 ? '' : 's'}): npx curios seeds list`;
 }

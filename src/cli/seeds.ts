@@ -1,16 +1,15 @@
 // Crash seeds on the command line: `curios replay`, `curios seeds list|show|export|rm`, and the
 // saving of a campaign's failures (shrunk first) into the store. The trace lines of each seed go
 // to a JSON Lines file beside the database, so that a replay that differs can say where.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { replayIsolated } from '../campaign/pool.ts';
 import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
 import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
 import { activeCatalog } from '../servers/catalog.ts';
-import type { TrialConfig } from '../campaign/trial.ts';
 import { PlanError } from '../faults/plan-json.ts';
-import { openStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { openStore, readStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store, type StoreSnapshot } from '../store/index.ts';
 import { EXIT, fail } from './errors.ts';
 
 export const CURIOS_VERSION = '0.1.0';
@@ -23,14 +22,24 @@ export function dbPath(flag: string | undefined): string {
   }
 }
 
-/** Opens the store, or exits with the store's one-line error (code 4). The caller closes it. */
-export function openStoreOrFail(path: string): Store {
+/** `use()`, or exit with the store's one-line error (code 4). */
+function orStoreError<T>(use: () => T): T {
   try {
-    return openStore(path);
+    return use();
   } catch (e) {
     if (e instanceof StoreError) fail(e.message, EXIT.store);
     throw e;
   }
+}
+
+/** Opens the store for writing (its lock taken), or exits with the store's error. The caller closes it. */
+export function openStoreOrFail(path: string): Store {
+  return orStoreError(() => openStore(path));
+}
+
+/** The last committed state of the store, read without its lock, or exit with the store's error. */
+export function readStoreOrFail(path: string): StoreSnapshot {
+  return orStoreError(() => readStore(path));
 }
 
 export function withStore<T>(path: string, use: (store: Store) => T): T {
@@ -64,7 +73,7 @@ export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[
       version: CURIOS_VERSION,
     });
     if (added) writeTrace(tracePath(db, seed.id), s.lines);
-    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; curios replay ${seed.id})`);
+    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; npx curios replay ${seed.id})`);
     return seed.id;
   });
 }
@@ -141,7 +150,7 @@ export function seedTrace(db: string, id: string): string[] | null {
   return readTrace(tracePath(db, id));
 }
 
-export function formatSeedLine(s: SeedRecord): string {
-  const c = s.config as Partial<TrialConfig>;
-  return `${s.id}  ${String(c.target ?? '?').padEnd(8)} ${s.mode.padEnd(8)} ${s.outcome.padEnd(18)} ${s.createdAt}`;
+/** Removes a seed's trace file (a seed stored before traces were kept has none). */
+export function removeSeedTrace(db: string, id: string): void {
+  rmSync(tracePath(db, id), { force: true });
 }
