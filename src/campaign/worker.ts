@@ -6,7 +6,8 @@
 import { useCatalog } from '../servers/catalog.ts';
 import { cellTrials, type CampaignConfig, type Cell } from './campaign.ts';
 import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
-import { replayTrial, type Replayed, type TrialData } from './replay.ts';
+import type { Replayed, TrialData } from './replay.ts';
+import { replayWithStory } from './story.ts';
 import type { TrialResult } from './result-types.ts';
 
 export type ToWorker = { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number } | { kind: 'replay'; trial: TrialData };
@@ -19,7 +20,7 @@ const post = (m: FromWorker) => send(m);
 
 process.on('message', (req: ToWorker) => {
   try {
-    if (req.kind === 'replay') return post({ kind: 'replayed', replayed: replayTrial(req.trial) });
+    if (req.kind === 'replay') return post({ kind: 'replayed', replayed: replayWithStory(req.trial) });
     for (const result of cellTrials(req.config, req.cell, req.from_mode)) post({ kind: 'trial', result });
     post({ kind: 'cell-done' });
   } catch (e) {

@@ -184,23 +184,23 @@ export function buildProgram(): Command {
 
   program
     .command('replay')
-    .description('replay a crash seed (or a trial given as JSON) and check that outcome and trace hash are identical')
+    .description('replay a crash seed (or a trial given as JSON), tell its story — the fault, what each client saw, recovery, the outcome — and check that outcome and trace hash are identical')
     .argument('[id]', 'the seed id (or a unique prefix)')
-    .option('--trial <file>', 'a trial as JSON: {"config": …, "plan": …, "expected": {"outcome", "traceHash"}}')
-    .option('--db <path>', 'the store')
-    .option('--json', 'print the verdict as JSON')
-    .option('--quiet', 'do not print the trace')
-    .action(async (id: string | undefined, o: { trial?: string; db?: string; json?: boolean; quiet?: boolean }) => {
+    .option('--trial <file>', 'a trial as JSON: {"config": …, "plan": …, "expected": {"outcome", "traceHash"}} (curios seeds export writes one)')
+    .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
+    .option('--trace', 'print the kernel trace, one event a line, instead of the story')
+    .option('--json', 'print the story and the verdict as JSON')
+    .action(async (id: string | undefined, o: { trial?: string; db?: string; json?: boolean; trace?: boolean }) => {
       const err = (s: string) => process.stderr.write(`${s}\n`);
-      const opts = { json: o.json === true, quiet: o.quiet === true };
+      const opts = { json: o.json === true, trace: o.trace === true };
       if (o.trial !== undefined) {
-        process.exitCode = await replayCommand(loadTrialFile(o.trial), null, opts, out, err);
+        process.exitCode = await replayCommand(loadTrialFile(o.trial), null, { ...opts, name: `--trial ${o.trial}` }, out, err);
         return;
       }
       if (id === undefined) fail('replay needs a seed id or --trial FILE');
       const db = dbPath(o.db);
       const seed = lookupSeed(readStoreOrFail(db), id);
-      process.exitCode = await replayCommand(seedToTrial(seed), seedTrace(db, seed.id), opts, out, err);
+      process.exitCode = await replayCommand(seedToTrial(seed), seedTrace(db, seed.id), { ...opts, name: seed.id }, out, err);
     });
 
   const seeds = refuseUnknownSubcommand(program.command('seeds').description('list, show, export or remove crash seeds (readers never wait for a running campaign)'), 'curios seeds');

@@ -5,9 +5,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import { replayIsolated } from '../campaign/pool.ts';
-import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
+import { compareReplay, parseTrialData, type Replayed, type TrialData } from '../campaign/replay.ts';
 import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
+import { shortHash } from '../campaign/report/columns.ts';
 import { activeCatalog } from '../servers/catalog.ts';
+import { checkLine, formatStory } from './replay-story.ts';
 import { PlanError } from '../faults/plan-json.ts';
 import { openStore, readStore, resolveDbPath, seedDedupKey, StoreError, type SeedRecord, type Store, type StoreSnapshot } from '../store/index.ts';
 import { EXIT, fail } from './errors.ts';
@@ -115,34 +117,48 @@ export function loadTrialFile(path: string): TrialData {
   }
 }
 
-/** Replays a trial; prints its trace and the verdict; returns the exit code. */
-export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export interface ReplayOptions {
+  json: boolean;
+  /** print the kernel trace instead of the story */
+  trace: boolean;
+  /** how `curios replay` names the trial: the seed id, or --trial FILE */
+  name: string;
+}
+
+function outcomeWords(r: Replayed): string {
+  const reason = r.failedReason ?? r.hostLimit;
+  return `outcome ${r.outcome}${reason === undefined ? '' : ` (${reason})`}`;
+}
+
+/**
+ * Replays a trial and tells its story (or prints its trace, or the story as JSON), then checks it
+ * against what was recorded; returns the exit code (3 when it does not reproduce).
+ */
+export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: ReplayOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const changed = data.module === undefined ? null : moduleChange(activeCatalog(), data.config.target, data.module);
   if (changed !== null) {
     err(`NOT replayed: ${changed}`);
     return EXIT.mismatch;
   }
   // In a worker process under the host limits: a trial that broke one in its campaign breaks it again, not this process.
-  const got = await replayIsolated(data);
+  const replayed = await replayIsolated(data);
   const expected = data.expected;
-  const diff = expected === undefined ? null : compareReplay(expected, got, expectedLines);
+  const diff = expected === undefined ? null : compareReplay(expected, replayed, expectedLines);
+  const reproduced = expected === undefined ? null : diff === null;
+  const check = checkLine(expected !== undefined, diff);
   if (opts.json) {
-    out(JSON.stringify({ outcome: got.outcome, traceHash: got.traceHash, reproduced: expected === undefined ? null : diff === null, difference: diff, events: got.lines.length }, null, 2));
+    out(JSON.stringify({ ...(replayed.story ?? { outcome: replayed.outcome, hostLimit: replayed.hostLimit, traceHash: replayed.traceHash, events: replayed.lines.length }), reproduced, difference: diff }, null, 2));
+  } else if (opts.trace) {
+    for (const line of replayed.lines) out(line);
+    err(`${outcomeWords(replayed)}, trace ${shortHash(replayed.traceHash) || '-'}, ${replayed.lines.length} events; ${check}`);
   } else {
-    if (!opts.quiet) for (const line of got.lines) out(line);
-    const reason = got.failedReason ?? got.hostLimit;
-    err(`outcome ${got.outcome}${reason === undefined ? '' : ` (${reason})`}, trace ${got.traceHash === '' ? '-' : got.traceHash}, ${got.lines.length} events`);
+    const hint = `the kernel trace: npx curios replay ${opts.name} --trace`;
+    // A trial stopped by a host limit has no story: only its outcome.
+    if (replayed.story === undefined) out(`${outcomeWords(replayed)}\n${check}`);
+    else for (const line of formatStory(replayed.story, check, hint)) out(line);
   }
-  if (expected === undefined) return EXIT.ok;
-  if (diff === null) {
-    if (!opts.json) err('reproduced: same outcome, same trace hash');
-    return EXIT.ok;
-  }
-  if (!opts.json) {
-    if (diff.outcome !== null) err(`NOT reproduced: outcome ${diff.outcome.got}, expected ${diff.outcome.expected}`);
-    if (diff.traceHash !== null) err(`NOT reproduced: trace hash ${diff.traceHash.got}, expected ${diff.traceHash.expected}`);
-    if (diff.firstDivergence !== null) err(`traces part at event ${diff.firstDivergence.event}:\n  expected ${diff.firstDivergence.expected ?? '(end)'}\n  got      ${diff.firstDivergence.got ?? '(end)'}`);
-  }
+  if (diff === null) return EXIT.ok;
+  if (!opts.json && diff.firstDivergence !== null) err(`traces part at event ${diff.firstDivergence.event}:\n  recorded ${diff.firstDivergence.expected ?? '(end)'}\n  got      ${diff.firstDivergence.got ?? '(end)'}`);
   return EXIT.mismatch;
 }
 

@@ -49,6 +49,12 @@ describe('JSON on stdout, and nothing else', { tags: ['slow'] }, () => {
     expect(typeof data).toBe('object');
   });
 
+  it('merge', async () => {
+    const shards = ['1/2', '2/2'];
+    for (const [i, shard] of shards.entries()) expect((await runCli(['campaign', ...SMALL, '--faults', 'crash,hang', '--shard', shard, '--format', 'json', '--out', `shard-${i}.json`, '--no-store'], dir)).code).toBe(0);
+    expect(await jsonOf(['merge', 'shard-0.json', 'shard-1.json', '--format', 'json'])).toHaveProperty('digest');
+  });
+
   it('seeds show, export, replay, and rm (which removes the trace too)', async () => {
     expect(await jsonOf(['seeds', 'show', seedId, '--json', '--db', 'db.json'])).toMatchObject({ id: seedId });
     expect(await jsonOf(['seeds', 'export', seedId, '--db', 'db.json'])).toHaveProperty('plan');

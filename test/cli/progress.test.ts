@@ -2,7 +2,7 @@
 // last one), never more; on a terminal, messages land on lines of their own, above the live line,
 // never glued to it. Colour follows FORCE_COLOR, then NO_COLOR, then the terminal.
 import { describe, expect, it } from 'vitest';
-import { wantsColor } from '../../src/cli/color.ts';
+import { wantsColor, type ColorTarget } from '../../src/cli/color.ts';
 import { PROGRESS_LIMITS, progressReporter, progressText } from '../../src/cli/progress.ts';
 
 function fakeStream(isTTY: boolean) {
@@ -54,7 +54,7 @@ describe('progress on a terminal', () => {
 describe('wantsColor', () => {
   const tty = { isTTY: true, hasColors: () => true };
   const pipe = { isTTY: false };
-  it.each([
+  const cases: [ColorTarget, NodeJS.ProcessEnv, boolean][] = [
     [tty, {}, true],
     [pipe, {}, false],
     [tty, { NO_COLOR: '1' }, false],
@@ -63,7 +63,8 @@ describe('wantsColor', () => {
     [pipe, { FORCE_COLOR: '0' }, false],
     [tty, { FORCE_COLOR: '1', NO_COLOR: '1' }, true],
     [{ isTTY: true, hasColors: () => false }, {}, false],
-  ])('%o with %o → %s', (stream, env, expected) => {
+  ];
+  it.each(cases)('%o with %o → %s', (stream, env, expected) => {
     expect(wantsColor(stream, env)).toBe(expected);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { faultCell, formatSeedHeader, formatSeedLine, matchesSeedFilter, seedFaultKinds } from '../../src/cli/seed-list.ts';
 import { FAULT_KINDS } from '../../src/faults/model.ts';
 import { OUTCOMES } from '../../src/campaign/result-types.ts';
-import { MODES } from '../../src/ssr/layout.ts';
+import { MODES } from '../../src/ssr/modes.ts';
 import type { SeedRecord } from '../../src/store/index.ts';
 
 const SERVERS = ['prng', 'fs', 'net', 'sched'];

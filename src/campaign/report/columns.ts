@@ -80,3 +80,11 @@ function rateCell(rate: number | null, ci: [number, number] | null): string {
 function fixedOrMissing(value: number | null, digits: number): string {
   return value === null ? MISSING : value.toFixed(digits);
 }
+
+/** Hex characters of a digest or trace hash shown in text (JSON carries the whole hash). */
+export const HASH_TEXT_CHARS = 16;
+
+/** A digest or trace hash as text shows it: its first HASH_TEXT_CHARS characters. */
+export function shortHash(hash: string): string {
+  return hash.slice(0, HASH_TEXT_CHARS);
+}
