@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { CampaignConfig } from '../campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../campaign/merge.ts';
-import { formatSummary } from '../campaign/report/index.ts';
+import { shortHash } from '../campaign/report/columns.ts';
+import { formatSummary, type ReportOptions } from '../campaign/report/index.ts';
 import type { CampaignSummary, TrialResult } from '../campaign/result-types.ts';
 import type { Progress } from '../campaign/pool.ts';
 import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
@@ -62,9 +63,9 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-export function report(file: CampaignFile, format: string, color: boolean): string {
+export function report(file: CampaignFile, format: string, options: ReportOptions): string {
   if (format === 'json') return `${JSON.stringify(file, null, 2)}\n`;
-  return formatSummary(file, format, { color });
+  return formatSummary(file, format, options);
 }
 
 /** Side by side: per server × fault, each mode's strict and lenient recovery. */
@@ -73,7 +74,7 @@ export function formatCompare(summary: CampaignSummary, modes: readonly string[]
   const cells = new Map(summary.rows.map((r) => [`${r.server}/${r.fault}/${r.mode}`, r]));
   const keys = [...new Set(summary.rows.map((r) => `${r.server}/${r.fault}`))];
   const head = `${'server'.padEnd(8)} ${'fault'.padEnd(12)} ${'n'.padStart(5)} ` + modes.map((m) => `${m.padStart(9)} strict/lenient`).join(' ');
-  const lines = [`curios compare — seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest.slice(0, 16)}`, '', head];
+  const lines = [`curios compare — seed ${summary.seed}, ${summary.trials} trials, digest ${shortHash(summary.digest)}`, '', head];
   for (const key of keys) {
     const [server, fault] = key.split('/');
     const any = cells.get(`${key}/${modes[0]}`);

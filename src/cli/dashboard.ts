@@ -42,6 +42,7 @@ export interface DashboardOpts {
   format: string;
   out?: string;
   verbose?: boolean;
+  wide?: boolean;
 }
 
 /** Faults per million cycles above which a run would do little but crash. */
@@ -101,7 +102,7 @@ async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: T
     const seeds = store === null || db === null ? null : saveSeedsTo(store, db, crashSeedsOf(config, results), o.verbose === true ? (s) => io.stderr.write(`${s}\n`) : () => undefined);
     if (store !== null && seeds !== null) recordCampaign(store, file, shard, seeds, startedAt);
     if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
-    else writeOut(o.out, report(file, o.format, o.out === undefined && wantsColor(io.stdout)), line);
+    else writeOut(o.out, report(file, o.format, { color: o.out === undefined && wantsColor(io.stdout), wide: o.wide === true }), line);
     io.stderr.write(`${campaignFootnote(file, seeds)}\n`);
   } finally {
     store?.close();

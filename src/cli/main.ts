@@ -81,7 +81,8 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
     .option('--no-store', 'do not record the campaign nor save its crash seeds')
-    .option('--verbose', 'list each crash seed as it is stored (by default, a count at the end)');
+    .option('--verbose', 'list each crash seed as it is stored (by default, a count at the end)')
+    .option('--wide', 'the text table with every column (by default the columns that fit 100)');
 }
 
 async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> {
@@ -97,7 +98,7 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, crashSeedsOf(config, results), log));
     const { file } = await runWithProgress(config, setup, (p) => progress.update(p.done_cells, p.total_cells), onResults);
     progress.finish();
-    const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
+    const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
     process.stderr.write(`${campaignFootnote(file, store === null ? null : seeds)}\n`);
@@ -180,7 +181,8 @@ export function buildProgram(): Command {
     .argument('<files...>', 'the shard files')
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .action((files: string[], o: { format: string; out?: string }) => writeOut(o.out, report(mergeFiles(files), o.format, color() && o.out === undefined), out));
+    .option('--wide', 'the text table with every column (by default the columns that fit 100)')
+    .action((files: string[], o: { format: string; out?: string; wide?: boolean }) => writeOut(o.out, report(mergeFiles(files), o.format, { color: color() && o.out === undefined, wide: o.wide === true }), out));
 
   program
     .command('replay')

@@ -210,8 +210,8 @@ describe('formatHtml', () => {
   });
 });
 
-describe('formatText', () => {
-  const plain = formatText(SAMPLE);
+describe('formatText --wide', () => {
+  const plain = formatText(SAMPLE, { color: false, wide: true });
   const lines = plain.trimEnd().split('\n');
 
   it('names the campaign, then lists every row with its server and mode', () => {
@@ -237,15 +237,48 @@ describe('formatText', () => {
 
   it('uses colour only when asked, and colour changes nothing else', () => {
     expect(plain).not.toContain('\x1b');
-    const coloured = formatText(SAMPLE, { color: true });
+    const coloured = formatText(SAMPLE, { color: true, wide: true });
     expect(coloured).toContain('\x1b[31m');
     expect(stripAnsi(coloured)).toBe(plain);
   });
 
   it('keeps a control character in a name from breaking the table', () => {
-    const text = formatText(summaryOf(trialsFor('evil\n\x1b[2J', 'crash', 'none', ['failed'])));
+    const text = formatText(summaryOf(trialsFor('evil\n\x1b[2J', 'crash', 'none', ['failed'])), { color: false, wide: true });
     expect(text).not.toContain('\x1b');
     expect(text.trimEnd().split('\n')).toHaveLength(4);
+  });
+});
+
+describe('formatText (compact, the default)', () => {
+  // Every built-in server × fault kind × mode, with counts as large as a long campaign's.
+  const SERVERS = ['console', 'prng', 'fs', 'disk', 'net', 'timer', 'sched'];
+  const FAULTS = ['crash', 'hang', 'bitflip', 'regflip', 'wild-write', 'msg-corrupt'];
+  const outcomesArb = fc.array(fc.constantFrom(...OUTCOMES), { minLength: 1, maxLength: 40 });
+
+  it('fits 100 columns, digest shortened, whatever the counts', () => {
+    fc.assert(
+      fc.property(outcomesArb, fc.integer({ min: 1, max: 100_000 }), (outcomes, scale) => {
+        const trials = SERVERS.flatMap((server) => FAULTS.flatMap((fault) => MODES.flatMap((mode) => trialsFor(server, fault, mode, outcomes))));
+        const summary = summaryOf(trials);
+        // Counts as a campaign `scale` times longer would have (same rates).
+        const rows = summary.rows.map((row) => ({ ...row, trials: row.trials * scale, manifested: row.manifested * scale, outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, row.outcomes[o] * scale])) as Record<Outcome, number> }));
+        const text = formatText({ ...summary, rows, digest: 'f'.repeat(64) });
+        for (const line of text.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+        expect(text.split('\n')[0]).toMatch(/digest f{16}$/);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('keeps the counts of the wide table, under short headers', () => {
+    const compact = formatText(SAMPLE).trimEnd().split('\n');
+    expect(compact[1].split(/\s+/)).toEqual(['server', 'fault', 'mode', 'n', 'mask', 'recov', 'degr', 'coll', 'silent', 'fail', 'strict', '[95%', 'CI]', 'lenient']);
+    const fsNone = compact.find((line) => line.startsWith('fs ') && line.includes(' crash ') && line.includes(' none '));
+    const row = SAMPLE.rows.find((r) => r.server === 'fs' && r.fault === 'crash' && r.mode === 'none');
+    if (fsNone === undefined || row === undefined) throw new Error('no fs crash none row');
+    const words = fsNone.split(/\s+/);
+    expect(words.slice(3, 10).map(Number)).toEqual([row.manifested, row.outcomes.masked, row.outcomes.recovered, row.outcomes.degraded, row.outcomes['degraded-collateral'], row.outcomes['silent-corruption'], row.outcomes.failed]);
+    expect(compact.at(-1)).toMatch(/--wide/);
   });
 });
 
