@@ -9,7 +9,7 @@ import {
   formatText,
   REPORT_FORMATS,
 } from '../../src/campaign/report/index.ts';
-import { OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { OUTCOME_MEANING, OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
 import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
 
@@ -182,22 +182,39 @@ describe('formatHtml', () => {
     expect(html).not.toMatch(/<script|<link|<img|src=|href=|url\(|@import/i);
   });
 
-  it('draws one chart with one bar per server × mode and a legend entry per outcome', () => {
-    expect(html.match(/<svg/g)).toHaveLength(1);
-    const pairs = new Set(SAMPLE.rows.map((row) => `${row.server}\u0000${row.mode}`));
-    const labels = html.match(/<text [^>]*>[^<]* · [^<]*<\/text>/g) ?? [];
-    expect(labels).toHaveLength(pairs.size);
-    for (const outcome of OUTCOMES) expect(html).toContain(`>${outcome}</text>`);
+  it('draws one chart per fault kind, each with one bar per server × mode of that fault', () => {
+    const faults = [...new Set(SAMPLE.rows.map((row) => row.fault))];
+    expect(html.match(/<svg/g)).toHaveLength(faults.length);
+    const charts = html.split('<svg').slice(1);
+    faults.forEach((fault, i) => {
+      const pairs = new Set(SAMPLE.rows.filter((row) => row.fault === fault).map((row) => `${row.server}\u0000${row.mode}`));
+      expect(charts[i]).toContain(`Outcome shares of ${fault} faults`);
+      expect(charts[i].match(/<text [^>]*>[^<]* · [^<]*<\/text>/g) ?? []).toHaveLength(pairs.size);
+    });
+  });
+
+  it('defines every outcome class and both rates in its legend', () => {
+    for (const outcome of OUTCOMES) expect(html).toContain(`<b>${outcome}</b>: ${OUTCOME_MEANING[outcome].replace(/'/g, '&#39;')}`);
+    expect(html).toContain('strict recovery = (masked + recovered) / manifested');
+    expect(html).toContain('lenient recovery = (masked + recovered + degraded) / manifested');
+  });
+
+  it('holds no wall-clock figure: the same campaign run at another speed gives the same bytes', () => {
+    expect(formatHtml({ ...SAMPLE, trialsPerSecond: 1 })).toBe(html);
+    expect(html).not.toContain('trials/s');
   });
 
   it('fills each bar from 0 to 100%', () => {
-    const segments = [...html.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="18"/g)];
-    const ends = new Map<string, number[]>();
-    for (const [, x, y, width] of segments) {
-      ends.set(y, [...(ends.get(y) ?? []), Number(x), Number(x) + Number(width)]);
+    for (const svg of html.split('<svg').slice(1)) {
+      const segments = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="14"/g)];
+      const ends = new Map<string, number[]>();
+      for (const [, x, y, width] of segments) {
+        ends.set(y, [...(ends.get(y) ?? []), Number(x), Number(x) + Number(width)]);
+      }
+      const spans = [...ends.values()].map((xs) => Math.max(...xs) - Math.min(...xs));
+      expect(spans.length).toBeGreaterThan(0);
+      for (const span of spans) expect(span).toBeCloseTo(400, 1);
     }
-    const spans = [...ends.values()].map((xs) => Math.max(...xs) - Math.min(...xs));
-    for (const span of spans) expect(span).toBeCloseTo(480, 1);
   });
 
   it('escapes names', () => {
