@@ -68,26 +68,6 @@ export function report(file: CampaignFile, format: string, options: ReportOption
   return formatSummary(file, format, options);
 }
 
-/** Side by side: per server × fault, each mode's strict and lenient recovery. */
-export function formatCompare(summary: CampaignSummary, modes: readonly string[]): string {
-  const pct = (x: number | null) => (x === null ? '   —' : `${(x * 100).toFixed(0).padStart(3)}%`);
-  const cells = new Map(summary.rows.map((r) => [`${r.server}/${r.fault}/${r.mode}`, r]));
-  const keys = [...new Set(summary.rows.map((r) => `${r.server}/${r.fault}`))];
-  const head = `${'server'.padEnd(8)} ${'fault'.padEnd(12)} ${'n'.padStart(5)} ` + modes.map((m) => `${m.padStart(9)} strict/lenient`).join(' ');
-  const lines = [`curios compare — seed ${summary.seed}, ${summary.trials} trials, digest ${shortHash(summary.digest)}`, '', head];
-  for (const key of keys) {
-    const [server, fault] = key.split('/');
-    const any = cells.get(`${key}/${modes[0]}`);
-    const row = modes.map((m) => {
-      const r = cells.get(`${key}/${m}`);
-      return `${' '.repeat(9)} ${pct(r?.recoveryStrict ?? null)} / ${pct(r?.recoveryLenient ?? null)}  `;
-    });
-    lines.push(`${server.padEnd(8)} ${fault.padEnd(12)} ${String(any?.manifested ?? 0).padStart(5)} ${row.join(' ')}`);
-  }
-  lines.push('', 'n: manifested errors per mode (trials whose fault fired). strict = (masked + recovered) / n; lenient adds degraded without collateral.');
-  return `${lines.join('\n')}\n`;
-}
-
 /** Reads shard files and merges them into the unsharded result; a file or set that cannot be merged is one line, exit 2. */
 export function mergeFiles(paths: readonly string[]): CampaignFile {
   const inputs = paths.map(readShardInput);

@@ -9,7 +9,8 @@ import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
-import { campaignFootnote, campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
+import { comparisonOf, formatComparison } from '../campaign/report/compare.ts';
+import { campaignFootnote, campaignSetup, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
 import { crashSeedsOf } from '../campaign/crash-seeds.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
@@ -98,7 +99,7 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const onResults = store === null || db === null ? undefined : (results: TrialResult[]) => void seeds.push(...saveSeedsTo(store, db, crashSeedsOf(config, results), log));
     const { file } = await runWithProgress(config, setup, (p) => progress.update(p.done_cells, p.total_cells), onResults);
     progress.finish();
-    const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
+    const text = compare ? formatComparison(comparisonOf(file, config.modes), o.format) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
     process.stderr.write(`${campaignFootnote(file, store === null ? null : seeds)}\n`);
