@@ -161,9 +161,8 @@ export function buildProgram(): Command {
     .description('A fault-tolerant microkernel testbed: crash, hang and corrupt user-level servers, and measure what each recovery mode survives.')
     .version('0.1.0')
     .option('--config <file>', `the config file that registers your servers (default: ${CONFIG_FILES.join(', ')} in the working directory)`)
-    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureHelp(HELP_CONFIG)
+    .configureHelp({ ...HELP_CONFIG, showGlobalOptions: true })
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: commanderError });
 
   program
