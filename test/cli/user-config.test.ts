@@ -108,14 +108,14 @@ describe('a user config: found, run in workers, stamped in seeds', { tags: ['slo
     expect(c.code, c.stderr).toBe(0);
     const [id] = [...reportedSeeds(linesOf(c.stderr)).keys()];
     expect(id).toBeDefined();
-    const same = await runCli(['replay', id, '--db', 'db.json', '--quiet'], dir);
+    const same = await runCli(['replay', id, '--db', 'db.json'], dir);
     expect(same.code, same.stderr).toBe(0);
     appendFileSync(join(dir, 'server.ts'), '// a change\n');
-    const changed = await runCli(['replay', id, '--db', 'db.json', '--quiet'], dir);
+    const changed = await runCli(['replay', id, '--db', 'db.json'], dir);
     expect(changed.code).toBe(EXIT_MISMATCH);
     expect(linesOf(changed.stderr)).toHaveLength(1);
     expect(changed.stderr).toMatch(/^NOT replayed: the module that defines server tally changed since the seed was stored \(.*server\.ts: sha256 [0-9a-f]{12}, the seed's [0-9a-f]{12}\)/);
-    const elsewhere = await runCli(['replay', id, '--db', join(dir, 'db.json'), '--quiet'], root);
+    const elsewhere = await runCli(['replay', id, '--db', join(dir, 'db.json')], root);
     expect(elsewhere.code).toBe(EXIT_USAGE);
     expect(elsewhere.stderr).toMatch(/server tally \(defined in .*server\.ts\) is in no config here: pass the config that defines it with --config/);
   });
