@@ -51,7 +51,7 @@ async function nullIpc(): Promise<Row> {
     return ROUND_TRIPS_PER_BATCH;
   });
   if (sink === 0) throw new Error('baseline did no work');
-  return { name: 'null IPC round trip', ops_per_s, baseline_ops_per_s: baseline };
+  return { name: 'null IPC round trip', ops_per_s, baseline_ops_per_s: baseline, target: { ops_per_s: 2_000_000, ratio: 0.02 } };
 }
 
 async function mmuAccess(): Promise<Row> {
@@ -87,7 +87,7 @@ async function mmuAccess(): Promise<Row> {
     }
     return 16 * ACCESSES_PER_SLICE;
   });
-  return { name: 'MMU-checked load/store', ops_per_s, baseline_ops_per_s: baseline };
+  return { name: 'MMU-checked load/store', ops_per_s, baseline_ops_per_s: baseline, target: { ratio: 0.2 } };
 }
 
 export const kernelBench: Bench = {

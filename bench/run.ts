@@ -1,9 +1,17 @@
 // `npm run bench`: throughput of the simulator, each figure printed as a ratio against a plain-JS
-// baseline measured in the same run (so the numbers compare across machines and days). Speed is
-// never asserted in a test; it is read here.
+// baseline measured in the same run (so the numbers compare across machines and days), then the
+// targets of the simulator (issue 10) with what this run measured. Speed is never asserted in a
+// test; it is read here.
+//
+//   npm run bench                      everything but the memory check
+//   npm run bench -- --trials 10       a shorter campaign (the targets are for --trials 40)
+//   npm run bench -- --memory          also RSS after 10,000 and 100,000 trials (several minutes)
+//   npm run bench -- --only kernel     one group: kernel, servers or campaign
 //
 // A benchmark module exports a `Bench`: a name and a `run()` that returns rows. To add one, write
 // bench/<name>.ts and append it to BENCHES below.
+import { parseArgs } from 'node:util';
+import { campaignTargets, memoryTargets } from './campaign.ts';
 import { kernelBench } from './kernel.ts';
 import { serversBench } from './servers.ts';
 
@@ -11,6 +19,8 @@ export interface Row {
   name: string;
   ops_per_s: number;
   baseline_ops_per_s: number;
+  /** what the issue asks of this row's throughput and of its ratio, when it asks something */
+  target?: { ops_per_s?: number; ratio?: number };
 }
 
 export interface Bench {
@@ -18,19 +28,31 @@ export interface Bench {
   run(): Promise<Row[]>;
 }
 
+/** A figure with what it should be (null: printed for reference). */
+export interface Target {
+  name: string;
+  measured: number;
+  target: { at_least: number } | { at_most: number } | null;
+}
+
 const WARMUP_S = 0.2;
 const MEASURE_S = 1;
 
 /**
  * Operations per second of `batch`, which does some work and returns how many operations it did.
- * Runs it for WARMUP_S first (to let the JIT settle), then for about MEASURE_S.
+ * Runs it for WARMUP_S first (to let the JIT settle), then for about MEASURE_S of this process's
+ * CPU time — not wall time, so that other processes on a shared machine count less.
  */
 export async function measureOpsPerSecond(batch: () => number): Promise<number> {
+  const cpu_ms = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const spin = (seconds: number): { ops: number; ms: number } => {
-    const start = performance.now();
+    const start = cpu_ms();
     let ops = 0;
-    while (performance.now() - start < seconds * 1000) ops += batch();
-    return { ops, ms: performance.now() - start };
+    while (cpu_ms() - start < seconds * 1000) ops += batch();
+    return { ops, ms: cpu_ms() - start };
   };
   spin(WARMUP_S);
   // Let pending I/O (the previous row's output) go out before the clock starts.
@@ -45,15 +67,47 @@ function formatRate(n: number): string {
   return Math.round(n).toLocaleString('en-US').padStart(15);
 }
 
+function formatFigure(n: number): string {
+  return (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3)).padStart(12);
+}
+
+function printTargets(targets: Target[]): void {
+  console.log(`\n${'target'.padEnd(52)} ${'measured'.padStart(12)} ${'target'.padStart(14)}  met`);
+  for (const t of targets) {
+    const goal = t.target === null ? '' : 'at_least' in t.target ? `≥ ${formatFigure(t.target.at_least).trim()}` : `≤ ${formatFigure(t.target.at_most).trim()}`;
+    const met = t.target === null ? '' : ('at_least' in t.target ? t.measured >= t.target.at_least : t.measured <= t.target.at_most) ? 'yes' : 'NO';
+    console.log(`${t.name.padEnd(52)} ${formatFigure(t.measured)} ${goal.padStart(14)}  ${met}`);
+  }
+}
+
+/** The targets a row carries, as Target lines. */
+function rowTargets(row: Row): Target[] {
+  const out: Target[] = [];
+  if (row.target?.ops_per_s !== undefined) out.push({ name: `${row.name}, per second`, measured: row.ops_per_s, target: { at_least: row.target.ops_per_s } });
+  if (row.target?.ratio !== undefined) out.push({ name: `${row.name} ÷ baseline`, measured: row.ops_per_s / row.baseline_ops_per_s, target: { at_least: row.target.ratio } });
+  return out;
+}
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { trials: { type: 'string', default: '40' }, memory: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const trials = Number(values.trials);
+  if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
+  const only = values.only;
+  if (only !== undefined && !['kernel', 'servers', 'campaign'].includes(only)) throw new Error(`--only takes kernel, servers or campaign, got ${only}`);
+  const targets: Target[] = [];
   console.log(`${'benchmark'.padEnd(40)} ${'ops/s'.padStart(15)} ${'baseline ops/s'.padStart(15)} ${'ratio'.padStart(9)}`);
   for (const bench of BENCHES) {
+    if (only !== undefined && only !== bench.name) continue;
     for (const row of await bench.run()) {
       const ratio = row.ops_per_s / row.baseline_ops_per_s;
       console.log(`${`${bench.name}: ${row.name}`.padEnd(40)} ${formatRate(row.ops_per_s)} ${formatRate(row.baseline_ops_per_s)} ${ratio.toFixed(4).padStart(9)}`);
+      targets.push(...rowTargets(row));
     }
   }
-  console.log('\nratio = ops/s ÷ baseline ops/s (the baseline does the same work in plain JS, no simulation)');
+  console.log('\nratio = ops/s ÷ baseline ops/s (the baseline does the same work in plain JS, no simulation; both in CPU time)');
+  if (only === undefined || only === 'campaign') targets.push(...campaignTargets(trials));
+  if (values.memory) targets.push(...memoryTargets());
+  printTargets(targets);
 }
 
 await main();

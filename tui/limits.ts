@@ -17,7 +17,8 @@ export const DASHBOARD_LIMITS = {
   round_ops_per_client: 120, // operations per client in one round of the endless workload
   rounds_cached: 8, // rounds of the endless workload kept computed
   clients_shown_max: 8, // client rows in the clients panel (more are summarized in one line)
-  min_columns: 100, // terminal width the layout needs
+  min_columns: 100, // terminal width the full layout needs
+  compact_min_columns: 60, // terminal width the compact layout needs (servers and events only)
   events_min_lines: 3, // event lines the layout must have room for, or the terminal is too small
   plain_cycles_default: 5_000_000, // cycles a run prints when stdout is not a terminal and --cycles is not given
   campaign_chunk_cells: 8, // cells per chunk of a live campaign: the table is redrawn after each chunk

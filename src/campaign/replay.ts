@@ -11,7 +11,8 @@ import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { classifyOutcome, type FailedReason } from './classify.ts';
 import type { HostLimit } from './host-limits.ts';
 import { OUTCOMES, type Outcome } from './result-types.ts';
-import { runOnce, type TrialConfig } from './trial.ts';
+import type { TrialStory } from './story.ts';
+import { runOnce, type RunRecord, type TrialConfig } from './trial.ts';
 
 export interface TrialData {
   config: TrialConfig;
@@ -28,14 +29,27 @@ export interface Replayed {
   hostLimit?: HostLimit;
   traceHash: string;
   lines: string[];
+  /** what happened, told (replayWithStory); absent when the replay was stopped by a host limit */
+  story?: TrialStory;
 }
 
-export function replayTrial(data: TrialData): Replayed {
+/** A replay with both runs it compared: the golden run and the run with the faults. */
+export interface ReplayedRuns extends Replayed {
+  golden: RunRecord;
+  run: RunRecord;
+}
+
+export function replayRuns(data: TrialData): ReplayedRuns {
   const lines: string[] = [];
   const golden = runOnce(data.config, null);
   const run = runOnce(data.config, data.plan, (system) => system.kernel.trace.listen((e) => lines.push(formatTraceLine(e))));
   const c = classifyOutcome(golden, run);
-  return { outcome: c.outcome, ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }), traceHash: run.traceHash, lines };
+  return { outcome: c.outcome, ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }), traceHash: run.traceHash, lines, golden, run };
+}
+
+export function replayTrial(data: TrialData): Replayed {
+  const { golden: _golden, run: _run, ...replayed } = replayRuns(data);
+  return replayed;
 }
 
 export interface Difference {

@@ -20,6 +20,24 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** What each outcome means, in one sentence: the legend of every report and the end of a replay's story. */
+export const OUTCOME_MEANING: Record<Outcome, string> = {
+  'not-activated': 'the fault never fired (not counted in the rates)',
+  masked: 'the fault fired, nothing was detected, and every client saw the golden results',
+  recovered: 'the failure was detected and recovered from, and every client saw the golden results',
+  degraded: 'recovered, but the client of the faulting request saw an error (a failed call, a stale handle)',
+  'degraded-collateral': 'recovered, but a client other than the faulting request\'s saw an error',
+  'silent-corruption': 'a client got a wrong result with no error before it: the worst outcome',
+  failed: 'not recovered: the server was given up (or left down), the kernel panicked, or the workload missed its liveness bound',
+  'host-limit': 'the server\'s code broke a limit of the host (heap, wall-clock budget): the one outcome that depends on the host, not on the simulation; not counted in the rates',
+};
+
+/** The two recovery rates every report gives, over the trials whose fault fired (manifested). */
+export const RATE_MEANING = {
+  strict: 'strict recovery = (masked + recovered) / manifested: every client saw the golden results',
+  lenient: 'lenient recovery = (masked + recovered + degraded) / manifested: also counts a failure that hit only the faulting request\'s client',
+} as const;
+
 export interface TrialResult {
   index: number;
   server: string;

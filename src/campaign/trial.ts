@@ -66,7 +66,7 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: safetyEnd });
   injector.detach();
   if (!system.clientsDone() && system.kernel.panic_reason === null) system.run({ until: () => system.clientsDone(), until_cycles: system.now + cfg.liveness_bound_cycles });
-  return {
+  const run: RunRecord = {
     records,
     traceHash: system.traceHash(),
     cycles: system.now,
@@ -80,6 +80,8 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
     ssr_resets: system.ssr.stats.resets,
     reach: injector.reach,
   };
+  system.release();
+  return run;
 }
 
 const NO_PLAN: FaultPlan = { version: 1, faults: [] };

@@ -10,7 +10,8 @@ import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './ca
 import { failureSignature, shrunkSeed, type CrashSeed } from './crash-seeds.ts';
 import { keeps, type KeepPolicy } from './keep.ts';
 import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
-import { replayTrial, type Replayed, type TrialData } from './replay.ts';
+import type { Replayed, TrialData } from './replay.ts';
+import { replayWithStory } from './story.ts';
 import type { TrialResult } from './result-types.ts';
 
 export type ToWorker =
@@ -36,7 +37,7 @@ const post = (m: FromWorker): void => void send(m);
 function run(job: ToWorker): void {
   switch (job.kind) {
     case 'replay':
-      return post({ kind: 'replayed', replayed: replayTrial(job.trial) });
+      return post({ kind: 'replayed', replayed: replayWithStory(job.trial) });
     case 'shrink':
       post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
       return post({ kind: 'job-done' });

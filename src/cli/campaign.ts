@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { CampaignConfig } from '../campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../campaign/merge.ts';
-import { formatSummary } from '../campaign/report/index.ts';
+import { formatSummary, type ReportOptions } from '../campaign/report/index.ts';
+import { shortHash } from '../campaign/report/columns.ts';
 import type { CampaignSummary } from '../campaign/result-types.ts';
 import type { PoolOptions, Progress } from '../campaign/pool.ts';
 import { runCampaign, type CampaignFile, type CampaignRun } from '../campaign/run.ts';
@@ -17,12 +18,10 @@ import { parseCount, parseOne, parseShard } from './args.ts';
 import { fail } from './errors.ts';
 import { dbPath, openStoreOrFail } from './seeds.ts';
 
-/** Runs a campaign (or one shard) with the wall clock and, on a terminal, a progress line on stderr. */
-export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, progress: boolean, seeds: Pick<PoolOptions, 'onSeed' | 'isKnown' | 'onKnown'>): Promise<CampaignRun> {
+/** Runs a campaign (or one shard) with the wall clock, telling `onProgress` as cells finish and `seeds` of each crash seed. */
+export async function runWithProgress(config: CampaignConfig, setup: CampaignSetup, onProgress: ((p: Progress) => void) | undefined, seeds: Pick<PoolOptions, 'onSeed' | 'isKnown' | 'onKnown'>): Promise<CampaignRun> {
   const { workers, shard, trial_budget_ms, keep } = setup;
-  const run = await runCampaign(config, { workers, shard, trial_budget_ms, keep, clock_ms: () => performance.now(), ...(progress ? { onProgress: progressLine(performance.now()) } : {}), ...seeds });
-  if (progress) process.stderr.write('\r\x1b[2K');
-  return run;
+  return runCampaign(config, { workers, shard, trial_budget_ms, keep, clock_ms: () => performance.now(), ...(onProgress === undefined ? {} : { onProgress }), ...seeds });
 }
 
 /** Records a finished campaign (its configuration, summary, digest, the seeds it saved, start and end) in the store. */
@@ -69,39 +68,9 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-function progressLine(started: number): (p: Progress) => void {
-  return (p) => {
-    const total = p.total_cells;
-    const elapsed = (performance.now() - started) / 1000;
-    const rate = p.done_cells / Math.max(elapsed, 1e-9);
-    const left = rate > 0 ? (total - p.done_cells) / rate : 0;
-    process.stderr.write(`\r\x1b[2K${p.done_cells}/${total} cells  ${rate.toFixed(1)} cells/s  ${left.toFixed(0)} s left`);
-  };
-}
-
-export function report(file: CampaignFile, format: string, color: boolean): string {
+export function report(file: CampaignFile, format: string, options: ReportOptions): string {
   if (format === 'json') return `${JSON.stringify(file, null, 2)}\n`;
-  return formatSummary(file, format, { color });
-}
-
-/** Side by side: per server × fault, each mode's strict and lenient recovery. */
-export function formatCompare(summary: CampaignSummary, modes: readonly string[]): string {
-  const pct = (x: number | null) => (x === null ? '   —' : `${(x * 100).toFixed(0).padStart(3)}%`);
-  const cells = new Map(summary.rows.map((r) => [`${r.server}/${r.fault}/${r.mode}`, r]));
-  const keys = [...new Set(summary.rows.map((r) => `${r.server}/${r.fault}`))];
-  const head = `${'server'.padEnd(8)} ${'fault'.padEnd(12)} ${'n'.padStart(5)} ` + modes.map((m) => `${m.padStart(9)} strict/lenient`).join(' ');
-  const lines = [`curios compare — seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest.slice(0, 16)}`, '', head];
-  for (const key of keys) {
-    const [server, fault] = key.split('/');
-    const any = cells.get(`${key}/${modes[0]}`);
-    const row = modes.map((m) => {
-      const r = cells.get(`${key}/${m}`);
-      return `${' '.repeat(9)} ${pct(r?.recoveryStrict ?? null)} / ${pct(r?.recoveryLenient ?? null)}  `;
-    });
-    lines.push(`${server.padEnd(8)} ${fault.padEnd(12)} ${String(any?.manifested ?? 0).padStart(5)} ${row.join(' ')}`);
-  }
-  lines.push('', 'n: manifested errors per mode (trials whose fault fired). strict = (masked + recovered) / n; lenient adds degraded without collateral.');
-  return `${lines.join('\n')}\n`;
+  return formatSummary(file, format, options);
 }
 
 /** Reads shard files and merges them into the unsharded result; a file or set that cannot be merged is one line, exit 2. */
@@ -139,4 +108,16 @@ export function writeOut(path: string | undefined, text: string, out: (s: string
   } catch (e) {
     fail(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+}
+
+/**
+ * What a campaign says on stderr when it ends: its speed (never in the report, which must be the
+ * same file for the same campaign) and the crash seeds it stored, counted rather than listed.
+ */
+export function campaignFootnote(file: CampaignSummary, seeds: readonly string[] | null): string {
+  const speed = `${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s`;
+  if (seeds === null) return `${speed}; crash seeds not stored (--no-store)`;
+  if (seeds.length === 0) return `${speed}; no crash seeds`;
+  const distinct = new Set(seeds).size;
+  return `${speed}; stored ${seeds.length} crash seed${seeds.length === 1 ? '' : 's'} (${distinct} distinct failure${distinct === 1 ? '' : 's'}): npx curios seeds list`;
 }

@@ -17,7 +17,9 @@ import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
 import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
 import { parseCount, parseOne, parseSeed } from './args.ts';
-import { campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
+import { campaignFootnote, campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
+import { wantsColor } from './color.ts';
+import { CAMPAIGN_ONLY, LIVE_ONLY } from './dashboard-flags.ts';
 import { CliError, fail } from './errors.ts';
 import { seedSink } from './seeds.ts';
 
@@ -39,11 +41,10 @@ export interface DashboardOpts {
   store: boolean;
   format: string;
   out?: string;
+  verbose?: boolean;
+  wide?: boolean;
 }
 
-/** Flags that mean something only for a live run, and only for a campaign. */
-const LIVE_ONLY = ['mode', 'faultRate', 'cycles'];
-const CAMPAIGN_ONLY = ['servers', 'faults', 'modes', 'trials', 'workers', 'trialBudget', 'keep', 'format', 'out', 'shard', 'ops', 'db', 'store'];
 /** Faults per million cycles above which a run would do little but crash. */
 const FAULT_RATE_MAX = 100;
 /** The exit code of a campaign stopped by its viewer (as for Ctrl-C). */
@@ -98,12 +99,15 @@ async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: T
     const progress = new CampaignProgress(config, cells, workers, () => performance.now(), { trial_budget_ms, keep, ...sink });
     const line = (s: string) => io.stdout.write(`${s}\n`);
     const terminal = io.stdout.isTTY === true && o.json !== true;
-    const results = terminal ? await watchCampaign(progress, io) : await progress.run(() => line(o.json === true ? progressJson(progress) : progressLine(progress)));
+    // Only data on stdout: with --json the progress objects are part of the stream; otherwise progress lines go to stderr.
+    const onChunk = () => (o.json === true ? line(progressJson(progress)) : io.stderr.write(`${progressLine(progress)}\n`));
+    const results = terminal ? await watchCampaign(progress, io) : await progress.run(onChunk);
     const file = campaignFile(config, results, (performance.now() - progress.started_ms) / 1000, shard);
-    for (const s of said) io.stderr.write(`${s}\n`);
+    if (o.verbose === true) for (const s of said) io.stderr.write(`${s}\n`);
     if (store !== null && db !== null) recordCampaign(store, file, shard, seeds, startedAt);
     if (o.json === true) line(JSON.stringify({ kind: 'summary', ...file }));
-    else writeOut(o.out, report(file, o.format, terminal && o.out === undefined && process.env.NO_COLOR === undefined), line);
+    else writeOut(o.out, report(file, o.format, { color: o.out === undefined && wantsColor(io.stdout), wide: o.wide === true }), line);
+    io.stderr.write(`${campaignFootnote(file, store === null ? null : seeds)}\n`);
   } finally {
     store?.close();
   }

@@ -1,4 +1,5 @@
 // `curios demo`: the crash scenario under the four modes, printed as a table and notes, or as JSON.
+import { shortHash } from '../campaign/report/columns.ts';
 import { runDemo, type DemoResult } from '../campaign/demo.ts';
 import { MODES } from '../ssr/modes.ts';
 
@@ -36,7 +37,7 @@ export function formatDemo(r: DemoResult): string {
     const mode = r.modes[m];
     mode.clients.forEach((c, i) => {
       const head = i === 0 ? `${m.padEnd(8)}  ${String(mode.restarts).padStart(8)}` : ' '.repeat(18);
-      lines.push(`${head}  ${String(c.id).padStart(6)}  ${String(c.ops).padStart(3)}  ${String(c.errors).padStart(6)}  ${String(c.staleHandles).padStart(5)}  ${String(c.wrongResults).padStart(5)}   ${i === 0 ? mode.traceHash.slice(0, 12) : ''}`);
+      lines.push(`${head}  ${String(c.id).padStart(6)}  ${String(c.ops).padStart(3)}  ${String(c.errors).padStart(6)}  ${String(c.staleHandles).padStart(5)}  ${String(c.wrongResults).padStart(5)}   ${i === 0 ? shortHash(mode.traceHash) : ''}`);
     });
   }
   for (const m of MODES) {

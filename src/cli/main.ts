@@ -1,7 +1,7 @@
 // The `curios` command. Data goes to stdout, messages to stderr; bad input is one line and exit
 // code 2 (see errors.ts). This is the only layer (with src/store and the worker pool) that may
 // read the clock, the environment and the terminal.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { CAMPAIGN_DEFAULTS, type CampaignConfig } from '../campaign/campaign.ts';
 import { REPORT_FORMATS } from '../campaign/report/index.ts';
 import { FAULT_KINDS, TRUSTED_BASE } from '../faults/model.ts';
@@ -9,20 +9,25 @@ import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
-import { campaignSetup, formatCompare, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
+import { comparisonOf, formatComparison } from '../campaign/report/compare.ts';
+import { campaignFootnote, campaignSetup, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
 import { KEEP_POLICIES } from '../campaign/keep.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommand } from './demo.ts';
-import { dbPath, formatSeedLine, loadTrialFile, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
-import type { TrialResult } from '../campaign/result-types.ts';
+import { formatSeedHeader, formatSeedLine, matchesSeedFilter, type SeedFilter } from './seed-list.ts';
+import { dbPath, loadTrialFile, readStoreOrFail, removeSeedTrace, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
+import { OUTCOMES } from '../campaign/result-types.ts';
 import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { wantsColor } from './color.ts';
+import { progressReporter } from './progress.ts';
+import { dashboardOptionShown } from './dashboard-flags.ts';
 import { CliError, EXIT, fail } from './errors.ts';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
-const color = () => process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+const color = () => wantsColor(process.stdout);
 
 interface CampaignOpts {
   servers: string;
@@ -39,6 +44,8 @@ interface CampaignOpts {
   ops: string;
   db?: string;
   store: boolean;
+  verbose?: boolean;
+  wide?: boolean;
 }
 
 function campaignConfig(o: CampaignOpts, allModes: boolean): CampaignConfig {
@@ -75,7 +82,9 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
     .addOption(new Option('--keep <policy>', 'which failing trials are shrunk and stored as crash seeds: broken (those that break what their mode promises) or all').choices([...KEEP_POLICIES]).default('broken'))
-    .option('--no-store', 'do not record the campaign nor save its crash seeds');
+    .option('--no-store', 'do not record the campaign nor save its crash seeds')
+    .option('--verbose', 'list each crash seed as it is stored (by default, a count at the end)')
+    .option('--wide', 'the text table with every column (by default the columns that fit 100)');
 }
 
 async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> {
@@ -85,26 +94,65 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
   try {
     const startedAt = new Date().toISOString();
     const seeds: string[] = [];
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-    // Every crash seed is saved as soon as its cell's results come in: a campaign killed midway keeps what it found.
+    const progress = progressReporter(process.stderr, () => performance.now());
+    const log = o.verbose === true ? (line: string) => progress.message(line) : () => undefined;
     // Each crash seed is saved as soon as a worker has shrunk it: a campaign killed midway keeps what it found.
     const sink = store === null || db === null ? {} : seedSink(store, db, log, seeds);
-    const { file } = await runWithProgress(config, setup, process.stderr.isTTY === true, sink);
-    const text = compare && o.format === 'text' ? formatCompare(file, config.modes) : report(file, o.format, color() && o.out === undefined);
+    const { file } = await runWithProgress(config, setup, (p) => progress.update(p.done_cells, p.total_cells), sink);
+    progress.finish();
+    const text = compare ? formatComparison(comparisonOf(file, config.modes), o.format) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
+    process.stderr.write(`${campaignFootnote(file, store === null ? null : seeds)}\n`);
   } finally {
     store?.close();
   }
 }
 
-function lookupSeed(store: Store, id: string): SeedRecord {
+function lookupSeed(store: Pick<Store, 'getSeed'>, id: string): SeedRecord {
   try {
     return store.getSeed(id);
   } catch (e) {
     if (e instanceof StoreError) fail(e.message);
     throw e;
   }
+}
+
+/** Per command, which of its options its help shows (the dashboard shows a live run's or a campaign's). */
+const helpShows = new WeakMap<Command, (option: Option, cmd: Command) => boolean>();
+
+/**
+ * Help as a user reads it: defaults and choices printed as values (`default: 42`, not `"42"`),
+ * and only the options that belong to what was asked for.
+ */
+const HELP_CONFIG: Partial<Help> = {
+  optionDescription(option: Option): string {
+    const extra: string[] = [];
+    if (option.argChoices !== undefined) extra.push(`one of: ${option.argChoices.join(', ')}`);
+    const shown = option.defaultValueDescription ?? (typeof option.defaultValue === 'boolean' ? undefined : option.defaultValue);
+    if (shown !== undefined && !option.negate) extra.push(`default: ${String(shown)}`);
+    return extra.length === 0 ? option.description : `${option.description} (${extra.join('; ')})`;
+  },
+  visibleOptions(this: Help, cmd: Command): Option[] {
+    const shows = helpShows.get(cmd);
+    const all = Help.prototype.visibleOptions.call(this, cmd);
+    return shows === undefined ? all : all.filter((option) => shows(option, cmd));
+  },
+};
+
+/** Commander's own errors get our prefix; its quotes become ours. */
+function commanderError(text: string, write: (s: string) => void): void {
+  write(`curios: ${text.replace(/^error: /, '').replace(/'([^']*)'/g, '"$1"')}`);
+}
+
+/** A command with subcommands names an unknown one instead of complaining about arguments. */
+function refuseUnknownSubcommand(cmd: Command, path: string): Command {
+  return cmd.allowExcessArguments(true).action(() => {
+    const [first] = cmd.args;
+    const names = cmd.commands.map((c) => c.name());
+    if (first === undefined) fail(`missing command: ${names.slice(0, -1).join(', ')} or ${names.at(-1)} (see ${path} --help)`);
+    fail(`unknown command "${first}" (see ${path} --help)`);
+  });
 }
 
 export function buildProgram(): Command {
@@ -114,9 +162,9 @@ export function buildProgram(): Command {
     .description('A fault-tolerant microkernel testbed: crash, hang and corrupt user-level servers, and measure what each recovery mode survives.')
     .version('0.1.0')
     .option('--config <file>', `the config file that registers your servers (default: ${CONFIG_FILES.join(', ')} in the working directory)`)
-    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureHelp({ ...HELP_CONFIG, showGlobalOptions: true })
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: commanderError });
 
   program
     .command('demo')
@@ -134,68 +182,82 @@ export function buildProgram(): Command {
     .argument('<files...>', 'the shard files')
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .action((files: string[], o: { format: string; out?: string }) => writeOut(o.out, report(mergeFiles(files), o.format, color() && o.out === undefined), out));
+    .option('--wide', 'the text table with every column (by default the columns that fit 100)')
+    .action((files: string[], o: { format: string; out?: string; wide?: boolean }) => writeOut(o.out, report(mergeFiles(files), o.format, { color: color() && o.out === undefined, wide: o.wide === true }), out));
 
   program
     .command('replay')
-    .description('replay a crash seed (or a trial given as JSON) and check that outcome and trace hash are identical')
+    .description('replay a crash seed (or a trial given as JSON), tell its story — the fault, what each client saw, recovery, the outcome — and check that outcome and trace hash are identical')
     .argument('[id]', 'the seed id (or a unique prefix)')
-    .option('--trial <file>', 'a trial as JSON: {"config": …, "plan": …, "expected": {"outcome", "traceHash"}}')
-    .option('--db <path>', 'the store')
-    .option('--json', 'print the verdict as JSON')
-    .option('--quiet', 'do not print the trace')
-    .action(async (id: string | undefined, o: { trial?: string; db?: string; json?: boolean; quiet?: boolean }) => {
+    .option('--trial <file>', 'a trial as JSON: {"config": …, "plan": …, "expected": {"outcome", "traceHash"}} (curios seeds export writes one)')
+    .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
+    .option('--trace', 'print the kernel trace, one event a line, instead of the story')
+    .option('--json', 'print the story and the verdict as JSON')
+    .action(async (id: string | undefined, o: { trial?: string; db?: string; json?: boolean; trace?: boolean }) => {
       const err = (s: string) => process.stderr.write(`${s}\n`);
-      const opts = { json: o.json === true, quiet: o.quiet === true };
+      const opts = { json: o.json === true, trace: o.trace === true };
       if (o.trial !== undefined) {
-        process.exitCode = await replayCommand(loadTrialFile(o.trial), null, opts, out, err);
+        process.exitCode = await replayCommand(loadTrialFile(o.trial), null, { ...opts, name: `--trial ${o.trial}` }, out, err);
         return;
       }
       if (id === undefined) fail('replay needs a seed id or --trial FILE');
       const db = dbPath(o.db);
-      const seed = withStore(db, (store) => lookupSeed(store, id));
-      process.exitCode = await replayCommand(seedToTrial(seed), seedTrace(db, seed.id), opts, out, err);
+      const seed = lookupSeed(readStoreOrFail(db), id);
+      process.exitCode = await replayCommand(seedToTrial(seed), seedTrace(db, seed.id), { ...opts, name: seed.id }, out, err);
     });
 
-  const seeds = program.command('seeds').description('list, show, export or remove crash seeds');
+  const seeds = refuseUnknownSubcommand(program.command('seeds').description('list, show, export or remove crash seeds (readers never wait for a running campaign)'), 'curios seeds');
+  const dbOption = () => new Option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)');
   seeds
     .command('list')
-    .option('--db <path>', 'the store')
-    .option('--json', 'print JSON')
-    .action((o: { db?: string; json?: boolean }) => {
-      const all = withStore(dbPath(o.db), (store) => store.listSeeds());
-      if (o.json === true) out(JSON.stringify(all, null, 2));
-      else if (all.length === 0) process.stderr.write('no crash seeds yet: run a campaign (curios campaign)\n');
-      else for (const s of all) out(formatSeedLine(s));
+    .description('list the crash seeds: id, server, fault kinds, mode, outcome, when found')
+    .addOption(dbOption())
+    .option('--server <name>', 'only seeds of this server')
+    .addOption(new Option('--fault <kind>', 'only seeds whose plan has this fault kind').choices([...FAULT_KINDS]))
+    .addOption(new Option('--mode <mode>', 'only seeds of this recovery mode').choices([...MODES]))
+    .addOption(new Option('--outcome <outcome>', 'only seeds with this outcome').choices([...OUTCOMES]))
+    .option('--json', 'print the seeds as a JSON array')
+    .action((o: SeedFilter & { db?: string; json?: boolean }) => {
+      const all = readStoreOrFail(dbPath(o.db)).listSeeds();
+      const shown = all.filter((seed) => matchesSeedFilter(seed, o));
+      if (o.json === true) out(JSON.stringify(shown, null, 2));
+      else if (all.length === 0) process.stderr.write('no crash seeds yet: run a campaign (npx curios campaign)\n');
+      else if (shown.length === 0) process.stderr.write(`none of the ${all.length} crash seeds matches\n`);
+      else out([formatSeedHeader(), ...shown.map(formatSeedLine)].join('\n'));
     });
   seeds
     .command('show')
-    .argument('<id>')
-    .option('--db <path>', 'the store')
-    .option('--json', 'print JSON')
+    .description('print one seed: its line, fault plan, trial configuration and trace hash')
+    .argument('<id>', 'the seed id (or a unique prefix)')
+    .addOption(dbOption())
+    .option('--json', 'print the seed record as JSON')
     .action((id: string, o: { db?: string; json?: boolean }) => {
-      const seed = withStore(dbPath(o.db), (store) => lookupSeed(store, id));
+      const seed = lookupSeed(readStoreOrFail(dbPath(o.db)), id);
       out(o.json === true ? JSON.stringify(seed, null, 2) : `${formatSeedLine(seed)}\nplan ${JSON.stringify(seed.plan)}\nconfig ${JSON.stringify(seed.config)}\ntrace ${seed.traceHash}`);
     });
   seeds
     .command('export')
-    .argument('<id>')
-    .option('--db <path>', 'the store')
-    .option('--json', 'print JSON (the default: a trial file for curios replay --trial)')
+    .description('print a seed as a trial file for curios replay --trial (JSON)')
+    .argument('<id>', 'the seed id (or a unique prefix)')
+    .addOption(dbOption())
     .action((id: string, o: { db?: string }) => {
-      const seed = withStore(dbPath(o.db), (store) => lookupSeed(store, id));
+      const seed = lookupSeed(readStoreOrFail(dbPath(o.db)), id);
       out(JSON.stringify({ config: seed.config, plan: seed.plan, expected: { outcome: seed.outcome, traceHash: seed.traceHash } }, null, 2));
     });
   seeds
     .command('rm')
-    .argument('<id>')
-    .option('--db <path>', 'the store')
+    .description('remove a seed and its trace file')
+    .argument('<id>', 'the seed id (or a unique prefix)')
+    .addOption(dbOption())
     .option('--json', 'print the removed seed as JSON')
     .action((id: string, o: { db?: string; json?: boolean }) => {
-      const removed = withStore(dbPath(o.db), (store) => {
+      const db = dbPath(o.db);
+      readStoreOrFail(db);
+      const removed = withStore(db, (store) => {
         lookupSeed(store, id);
         return store.removeSeed(id);
       });
+      removeSeedTrace(db, removed.id);
       if (o.json === true) out(JSON.stringify(removed, null, 2));
       else process.stderr.write(`removed seed ${removed.id}\n`);
     });
@@ -210,8 +272,13 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object a line instead of the dashboard')
     .option('--campaign', 'watch a campaign (the flags of curios campaign) instead of a live run');
   dashboard.action(async (o: CampaignOpts & DashboardOpts) => (await import('./dashboard.ts')).dashboardCommand(o, (option) => dashboard.getOptionValueSource(option) === 'cli', () => campaignConfig(o, false)));
+  helpShows.set(dashboard, (option, cmd) => dashboardOptionShown(option.attributeName(), cmd.opts().campaign === true));
+  dashboard.addHelpText('after', (context) => (context.command.opts().campaign === true ? '' : '\nWith --campaign it watches a campaign: see npx curios dashboard --campaign --help for its flags.'));
 
-  program.action(async () => {
+  // Set last, so that no subcommand inherits it: the words after `curios` are a command or an error.
+  program.allowExcessArguments(true).action(async () => {
+    const [first] = program.args;
+    if (first !== undefined) fail(`unknown command "${first}" (see curios --help)`);
     // The dashboard needs a terminal to draw on and one to read keys from; anywhere else the
     // demo shows the system working.
     if (process.stdout.isTTY === true && process.stdin.isTTY === true) return (await import('./dashboard.ts')).defaultDashboard();

@@ -1,17 +1,18 @@
 // Crash seeds on the command line: `curios replay`, `curios seeds list|show|export|rm`, and the
 // saving of a campaign's failures (shrunk first) into the store. The trace lines of each seed go
 // to a JSON Lines file beside the database, so that a replay that differs can say where.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import type { PoolOptions } from '../campaign/pool.ts';
 import { replayIsolated } from '../campaign/pool.ts';
-import { compareReplay, parseTrialData, type TrialData } from '../campaign/replay.ts';
+import { compareReplay, parseTrialData, type Replayed, type TrialData } from '../campaign/replay.ts';
 import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
+import { shortHash } from '../campaign/report/columns.ts';
 import { activeCatalog } from '../servers/catalog.ts';
-import type { TrialConfig } from '../campaign/trial.ts';
+import { checkLine, formatStory } from './replay-story.ts';
 import { PlanError } from '../faults/plan-json.ts';
-import { openStore, resolveDbPath, seedDedupKey, seedId, signatureDedupKey, StoreError, type SeedRecord, type Store } from '../store/index.ts';
+import { openStore, readStore, resolveDbPath, seedDedupKey, seedId, signatureDedupKey, StoreError, type SeedRecord, type Store, type StoreSnapshot } from '../store/index.ts';
 import { EXIT, fail } from './errors.ts';
 
 export const CURIOS_VERSION = '0.1.0';
@@ -24,14 +25,24 @@ export function dbPath(flag: string | undefined): string {
   }
 }
 
-/** Opens the store, or exits with the store's one-line error (code 4). The caller closes it. */
-export function openStoreOrFail(path: string): Store {
+/** `use()`, or exit with the store's one-line error (code 4). */
+function orStoreError<T>(use: () => T): T {
   try {
-    return openStore(path);
+    return use();
   } catch (e) {
     if (e instanceof StoreError) fail(e.message, EXIT.store);
     throw e;
   }
+}
+
+/** Opens the store for writing (its lock taken), or exits with the store's error. The caller closes it. */
+export function openStoreOrFail(path: string): Store {
+  return orStoreError(() => openStore(path));
+}
+
+/** The last committed state of the store, read without its lock, or exit with the store's error. */
+export function readStoreOrFail(path: string): StoreSnapshot {
+  return orStoreError(() => readStore(path));
 }
 
 export function withStore<T>(path: string, use: (store: Store) => T): T {
@@ -66,7 +77,7 @@ export function saveSeedsTo(store: Store, db: string, seeds: readonly CrashSeed[
       version: CURIOS_VERSION,
     });
     if (added) writeTrace(tracePath(db, seed.id), s.lines);
-    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; curios replay ${seed.id})`);
+    log(`${added ? 'saved' : 'known'} seed ${seed.id}: ${found.server} ${found.fault} ${found.mode} → ${s.outcome} (shrunk in ${s.shrink_runs} runs; npx curios replay ${seed.id})`);
     return seed.id;
   });
 }
@@ -122,34 +133,48 @@ export function loadTrialFile(path: string): TrialData {
   }
 }
 
-/** Replays a trial; prints its trace and the verdict; returns the exit code. */
-export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: { json: boolean; quiet: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export interface ReplayOptions {
+  json: boolean;
+  /** print the kernel trace instead of the story */
+  trace: boolean;
+  /** how `curios replay` names the trial: the seed id, or --trial FILE */
+  name: string;
+}
+
+function outcomeWords(r: Replayed): string {
+  const reason = r.failedReason ?? r.hostLimit;
+  return `outcome ${r.outcome}${reason === undefined ? '' : ` (${reason})`}`;
+}
+
+/**
+ * Replays a trial and tells its story (or prints its trace, or the story as JSON), then checks it
+ * against what was recorded; returns the exit code (3 when it does not reproduce).
+ */
+export async function replayCommand(data: TrialData, expectedLines: string[] | null, opts: ReplayOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const changed = data.module === undefined ? null : moduleChange(activeCatalog(), data.config.target, data.module);
   if (changed !== null) {
     err(`NOT replayed: ${changed}`);
     return EXIT.mismatch;
   }
   // In a worker process under the host limits: a trial that broke one in its campaign breaks it again, not this process.
-  const got = await replayIsolated(data);
+  const replayed = await replayIsolated(data);
   const expected = data.expected;
-  const diff = expected === undefined ? null : compareReplay(expected, got, expectedLines);
+  const diff = expected === undefined ? null : compareReplay(expected, replayed, expectedLines);
+  const reproduced = expected === undefined ? null : diff === null;
+  const check = checkLine(expected !== undefined, diff);
   if (opts.json) {
-    out(JSON.stringify({ outcome: got.outcome, traceHash: got.traceHash, reproduced: expected === undefined ? null : diff === null, difference: diff, events: got.lines.length }, null, 2));
+    out(JSON.stringify({ ...(replayed.story ?? { outcome: replayed.outcome, hostLimit: replayed.hostLimit, traceHash: replayed.traceHash, events: replayed.lines.length }), reproduced, difference: diff }, null, 2));
+  } else if (opts.trace) {
+    for (const line of replayed.lines) out(line);
+    err(`${outcomeWords(replayed)}, trace ${shortHash(replayed.traceHash) || '-'}, ${replayed.lines.length} events; ${check}`);
   } else {
-    if (!opts.quiet) for (const line of got.lines) out(line);
-    const reason = got.failedReason ?? got.hostLimit;
-    err(`outcome ${got.outcome}${reason === undefined ? '' : ` (${reason})`}, trace ${got.traceHash === '' ? '-' : got.traceHash}, ${got.lines.length} events`);
+    const hint = `the kernel trace: npx curios replay ${opts.name} --trace`;
+    // A trial stopped by a host limit has no story: only its outcome.
+    if (replayed.story === undefined) out(`${outcomeWords(replayed)}\n${check}`);
+    else for (const line of formatStory(replayed.story, check, hint)) out(line);
   }
-  if (expected === undefined) return EXIT.ok;
-  if (diff === null) {
-    if (!opts.json) err('reproduced: same outcome, same trace hash');
-    return EXIT.ok;
-  }
-  if (!opts.json) {
-    if (diff.outcome !== null) err(`NOT reproduced: outcome ${diff.outcome.got}, expected ${diff.outcome.expected}`);
-    if (diff.traceHash !== null) err(`NOT reproduced: trace hash ${diff.traceHash.got}, expected ${diff.traceHash.expected}`);
-    if (diff.firstDivergence !== null) err(`traces part at event ${diff.firstDivergence.event}:\n  expected ${diff.firstDivergence.expected ?? '(end)'}\n  got      ${diff.firstDivergence.got ?? '(end)'}`);
-  }
+  if (diff === null) return EXIT.ok;
+  if (!opts.json && diff.firstDivergence !== null) err(`traces part at event ${diff.firstDivergence.event}:\n  recorded ${diff.firstDivergence.expected ?? '(end)'}\n  got      ${diff.firstDivergence.got ?? '(end)'}`);
   return EXIT.mismatch;
 }
 
@@ -157,7 +182,7 @@ export function seedTrace(db: string, id: string): string[] | null {
   return readTrace(tracePath(db, id));
 }
 
-export function formatSeedLine(s: SeedRecord): string {
-  const c = s.config as Partial<TrialConfig>;
-  return `${s.id}  ${String(c.target ?? '?').padEnd(8)} ${s.mode.padEnd(8)} ${s.outcome.padEnd(18)} ${s.createdAt}`;
+/** Removes a seed's trace file (a seed stored before traces were kept has none). */
+export function removeSeedTrace(db: string, id: string): void {
+  rmSync(tracePath(db, id), { force: true });
 }

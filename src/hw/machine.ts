@@ -54,4 +54,10 @@ export class Machine {
   pollDevices(): void {
     this.timer.poll(this.clock.now_cycles);
   }
+
+  /** Gives physical memory and the disk back for this thread's next machine; nothing may use this one after. */
+  release(): void {
+    this.memory.release();
+    this.disk.release();
+  }
 }

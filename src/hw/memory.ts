@@ -1,6 +1,9 @@
 // Physical memory: fixed-size frames in one ArrayBuffer. Everything a simulated program keeps
 // lives here as bytes, so that a bit flip is a real bit flip. Frames are handed out lowest
-// number first, so that allocation order (and therefore every trace) is deterministic.
+// number first, so that allocation order (and therefore every trace) is deterministic: a freed
+// frame is the next one out (a stack), and below that the frames never used yet, in order (a
+// high-water mark, so a machine touches — and, once released, zeroes — only the frames it used).
+import { giveBack, takeZeroed } from './buffer-pool.ts';
 import { LIMITS } from './limits.ts';
 import { frameNumber, type FrameNumber } from './types.ts';
 
@@ -9,31 +12,36 @@ export class PhysicalMemory {
   readonly frame_count: number;
   readonly bytes: Uint8Array;
   readonly view: DataView;
-  private readonly free_frames: FrameNumber[];
+  /** frames freed since, popped from the end (never-used frames are not in it) */
+  private readonly freed: FrameNumber[] = [];
+  /** frames [0, high_water) have been handed out at least once */
+  private high_water = 0;
+  /** frames [0, dirty_extent) may hold non-zero bytes (the frames handed out, and any bit flipped beyond) */
+  private dirty_extent = 0;
   private readonly in_use: Uint8Array;
+  private released = false;
 
   constructor(frame_bytes: number = LIMITS.frame_bytes_default, frame_count: number = LIMITS.frames_default) {
     if (!Number.isInteger(Math.log2(frame_bytes)) || frame_bytes < 256) throw new RangeError(`frame size must be a power of two ≥ 256 bytes, got ${frame_bytes}`);
     if (!Number.isInteger(frame_count) || frame_count < 1) throw new RangeError(`frame count must be a positive integer, got ${frame_count}`);
     this.frame_bytes = frame_bytes;
     this.frame_count = frame_count;
-    const buffer = new ArrayBuffer(frame_bytes * frame_count);
-    this.bytes = new Uint8Array(buffer);
-    this.view = new DataView(buffer);
+    this.bytes = takeZeroed(frame_bytes * frame_count);
+    this.view = new DataView(this.bytes.buffer);
     this.in_use = new Uint8Array(frame_count);
-    // A stack popped from the end: the lowest frame comes out first.
-    this.free_frames = [];
-    for (let f = frame_count - 1; f >= 0; f--) this.free_frames.push(frameNumber(f));
   }
 
   get frames_free(): number {
-    return this.free_frames.length;
+    return this.frame_count - this.high_water + this.freed.length;
   }
 
   /** A zeroed frame, or null when memory is exhausted. */
   allocFrame(): FrameNumber | null {
-    const frame = this.free_frames.pop();
-    if (frame === undefined) return null;
+    let frame = this.freed.pop();
+    if (frame === undefined) {
+      if (this.high_water === this.frame_count) return null;
+      frame = frameNumber(this.high_water++);
+    }
     this.in_use[frame] = 1;
     this.bytes.fill(0, frame * this.frame_bytes, (frame + 1) * this.frame_bytes);
     return frame;
@@ -42,7 +50,17 @@ export class PhysicalMemory {
   freeFrame(frame: FrameNumber): void {
     if (this.in_use[frame] !== 1) throw new Error(`invariant: freeing frame ${frame} that is not in use`);
     this.in_use[frame] = 0;
-    this.free_frames.push(frame);
+    this.freed.push(frame);
+  }
+
+  /**
+   * Hands the bytes back for the next machine of this thread (zeroing only the frames used). The
+   * machine must not be used afterwards: a run's results are plain data copied out before this.
+   */
+  release(): void {
+    if (this.released) throw new Error('invariant: physical memory released twice');
+    this.released = true;
+    giveBack(this.bytes, Math.max(this.high_water, this.dirty_extent) * this.frame_bytes);
   }
 
   isInUse(frame: FrameNumber): boolean {
@@ -56,5 +74,6 @@ export class PhysicalMemory {
   /** Flips one bit of physical memory: the primitive behind every memory fault. */
   flipBit(physAddr: number, bit: number): void {
     this.bytes[physAddr] ^= 1 << (bit & 7);
+    this.dirty_extent = Math.max(this.dirty_extent, Math.floor(physAddr / this.frame_bytes) + 1);
   }
 }

@@ -104,7 +104,7 @@ export class MappingDb {
   private install(space: AddressSpace, vpn: number, frame: FrameNumber, writable: boolean, parent: MapNode | null, what: 'map' | 'grant'): MapNode {
     const node: MapNode = { space, vpn, frame, writable, parent, children: new Set() };
     space.nodes.set(vpn, node);
-    space.table.entries.set(vpn, { frame, writable });
+    space.table.set(vpn, frame, writable);
     this.machine.clock.charge(this.machine.costs.map_page);
     this.sink(what, space, vpn, frame);
     return node;
@@ -112,7 +112,7 @@ export class MappingDb {
 
   private uninstall(node: MapNode): void {
     node.space.nodes.delete(node.vpn);
-    node.space.table.entries.delete(node.vpn);
+    node.space.table.delete(node.vpn);
     this.machine.mmu.invalidate(node.space.table, node.vpn);
     this.machine.clock.charge(this.machine.costs.unmap_page);
     this.sink('unmap', node.space, node.vpn, node.frame);

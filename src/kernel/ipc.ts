@@ -17,6 +17,7 @@ import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
 import type { Badge, Endpoint, KernelMessage, Message, RecvBuf, Thread } from './objects.ts';
 import { result } from './result.ts';
+import { TRACE_CODE } from './trace.ts';
 
 export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
   caller.call_msg = { label: msg.label, words: msg.words.slice(), buf: msg.buf };
@@ -114,7 +115,7 @@ export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
     buf_len = bytes.length;
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
-  k.log(server.task.name, 'ipc-reply', `${server.name} -> ${caller.name} badge=${b} label=${msg.label} words=${msg.words.join(',')} buf=${buf_len}`);
+  k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, msg.label, buf_len, msg.words);
   caller.call_msg = null;
   caller.call_endpoint = null;
   k.wake(caller, result({ kind: 'reply', label: msg.label, words: msg.words.slice(), buf_len }));
@@ -200,7 +201,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
     buf_len = bytes.length;
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
-  k.log(caller.task.name, 'ipc-call', `${caller.name} -> ${receiver.name} badge=${caller.call_badge} label=${msg.label} words=${msg.words.join(',')} buf=${buf_len}`);
+  k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, msg.label, buf_len, msg.words);
   const i = ep.senders.indexOf(caller);
   if (i >= 0) ep.senders.splice(i, 1);
   caller.blocked_on = null;

@@ -8,7 +8,7 @@
 // it may redirect the address (a wild write, a flipped address), change the value stored, or ask
 // for bits of the loaded value to be flipped (the paper's register bit flips).
 import type { Machine } from '../hw/machine.ts';
-import { XLATE_READONLY, XLATE_UNMAPPED } from '../hw/mmu.ts';
+import { XLATE_READONLY, XLATE_UNMAPPED, type Mmu, type PageTable } from '../hw/mmu.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import { LIMITS } from '../hw/limits.ts';
 import type { ExceptionKind, Thread } from './objects.ts';
@@ -57,6 +57,15 @@ export interface MemoryViewHost {
 }
 
 /**
+ * Entries of a thread's translation cache, direct-mapped by page number (a host-side shortcut, not
+ * part of the simulated machine: what an access costs is the TLB model's either way).
+ */
+const XLATE_CACHE_ENTRIES = 16;
+/** the fast path's address check, (vaddr >>> 0) === vaddr, is the 32-bit check */
+if (LIMITS.vaddr_bits !== 32) throw new Error('invariant: memory-view.ts assumes 32-bit virtual addresses');
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('invariant: memory-view.ts assumes a little-endian host');
+
+/**
  * A thread's `ctx.mem`. Its state is in real private fields (`#`), not TypeScript's `private`:
  * server code holds this object, and must reach no kernel object through it (the thread, its task,
  * its capabilities, the kernel) — only the loads and stores below.
@@ -65,30 +74,112 @@ export class MemoryView implements Mem {
   readonly #access: MemAccess;
   readonly #host: MemoryViewHost;
   readonly #thread: Thread;
+  readonly #mmu: Mmu;
+  readonly #table: PageTable;
+  readonly #u8: Uint8Array;
+  readonly #u16: Uint16Array;
+  readonly #u32: Uint32Array;
+  readonly #page_shift: number;
+  readonly #page_mask: number;
+  // The translation cache: page, the page table's generation then, physical base, whether stores
+  // are allowed, and the TLB entry and tag that hold the page (see mmu.ts).
+  readonly #x_vpn = new Float64Array(XLATE_CACHE_ENTRIES).fill(-1);
+  readonly #x_generation = new Float64Array(XLATE_CACHE_ENTRIES);
+  readonly #x_base = new Float64Array(XLATE_CACHE_ENTRIES);
+  readonly #x_writable = new Uint8Array(XLATE_CACHE_ENTRIES);
+  readonly #x_entry = new Int32Array(XLATE_CACHE_ENTRIES);
+  readonly #x_tag = new Float64Array(XLATE_CACHE_ENTRIES);
+  // The last translation used, the same fields, checked before the cache.
+  #last_vpn = -1;
+  #last_generation = 0;
+  #last_base = 0;
+  #last_writable = false;
+  #last_entry = 0;
+  #last_tag = 0;
 
   constructor(host: MemoryViewHost, thread: Thread) {
     this.#host = host;
     this.#thread = thread;
     this.#access = { thread, write: false, vaddr: 0, size: 0, value: 0, xor_result: 0 };
+    this.#mmu = host.machine.mmu;
+    this.#table = thread.task.as.table;
+    const bytes = host.machine.memory.bytes;
+    this.#u8 = bytes;
+    this.#u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
+    this.#u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    this.#page_shift = this.#mmu.page_shift;
+    this.#page_mask = this.#mmu.page_bytes - 1;
   }
 
+  // Aligned accesses on the fast path index typed arrays over physical memory (the host is
+  // little-endian, checked above, so they read as the DataView of the full path does).
   load8(vaddr: VirtAddr): number {
-    return this.#loadScalar(vaddr, 1);
+    const pa = this.#cached(vaddr, 1, false);
+    return pa >= 0 ? this.#u8[pa] : this.#loadScalar(vaddr, 1);
   }
   load16(vaddr: VirtAddr): number {
-    return this.#loadScalar(vaddr, 2);
+    const pa = this.#cached(vaddr, 2, false);
+    return pa >= 0 ? this.#u16[pa >>> 1] : this.#loadScalar(vaddr, 2);
   }
   load32(vaddr: VirtAddr): number {
-    return this.#loadScalar(vaddr, 4);
+    const pa = this.#cached(vaddr, 4, false);
+    return pa >= 0 ? this.#u32[pa >>> 2] : this.#loadScalar(vaddr, 4);
   }
   store8(vaddr: VirtAddr, value: number): void {
-    this.#storeScalar(vaddr, 1, value);
+    const pa = Number.isInteger(value) ? this.#cached(vaddr, 1, true) : -1;
+    if (pa >= 0) this.#u8[pa] = value;
+    else this.#storeScalar(vaddr, 1, value);
   }
   store16(vaddr: VirtAddr, value: number): void {
-    this.#storeScalar(vaddr, 2, value);
+    const pa = Number.isInteger(value) ? this.#cached(vaddr, 2, true) : -1;
+    if (pa >= 0) this.#u16[pa >>> 1] = value;
+    else this.#storeScalar(vaddr, 2, value);
   }
   store32(vaddr: VirtAddr, value: number): void {
-    this.#storeScalar(vaddr, 4, value);
+    const pa = Number.isInteger(value) ? this.#cached(vaddr, 4, true) : -1;
+    if (pa >= 0) this.#u32[pa >>> 2] = value;
+    else this.#storeScalar(vaddr, 4, value);
+  }
+
+  /**
+   * The fast path: the physical address of a plain aligned access through a cached translation
+   * whose page table has not changed since and whose TLB entry is still there (it is charged as a
+   * TLB hit), or -1 for the full path — which checks and charges everything itself. The last page
+   * used is checked first (fields, no array), then the cache.
+   */
+  #cached(vaddr: VirtAddr, size: number, write: boolean): number {
+    const t = this.#thread;
+    if (this.#host.memoryHook !== null || this.#host.running() !== t || t.fault !== null || t.accesses_in_slice >= LIMITS.accesses_per_slice_max) return -1;
+    if ((vaddr >>> 0) !== vaddr || (vaddr & (size - 1)) !== 0) return -1;
+    const vpn = vaddr >>> this.#page_shift;
+    const generation = this.#table.generation;
+    if (vpn !== this.#last_vpn || generation !== this.#last_generation || (write && !this.#last_writable)) {
+      const i = vpn & (XLATE_CACHE_ENTRIES - 1);
+      if (this.#x_vpn[i] !== vpn || this.#x_generation[i] !== generation || (write && this.#x_writable[i] === 0)) return -1;
+      this.#last_vpn = vpn;
+      this.#last_generation = generation;
+      this.#last_base = this.#x_base[i];
+      this.#last_writable = this.#x_writable[i] === 1;
+      this.#last_entry = this.#x_entry[i];
+      this.#last_tag = this.#x_tag[i];
+    }
+    if (!this.#mmu.hit(this.#last_entry, this.#last_tag)) return -1;
+    t.accesses_in_slice++;
+    return this.#last_base + (vaddr & this.#page_mask);
+  }
+
+  /** Remembers the translation the MMU just made for `vaddr` (physical address `pa`). */
+  #remember(vaddr: VirtAddr, pa: number): void {
+    const vpn = vaddr >>> this.#page_shift;
+    const i = vpn & (XLATE_CACHE_ENTRIES - 1);
+    const mmu = this.#mmu;
+    this.#x_vpn[i] = this.#last_vpn = vpn;
+    this.#x_generation[i] = this.#last_generation = this.#table.generation;
+    this.#x_base[i] = this.#last_base = pa - (vaddr & this.#page_mask);
+    this.#last_writable = mmu.last_writable;
+    this.#x_writable[i] = mmu.last_writable ? 1 : 0;
+    this.#x_entry[i] = this.#last_entry = mmu.last_entry;
+    this.#x_tag[i] = this.#last_tag = mmu.last_tag;
   }
 
   loadBytes(vaddr: VirtAddr, len: number): Uint8Array {
@@ -148,9 +239,10 @@ export class MemoryView implements Mem {
 
   #translate(vaddr: VirtAddr, size: number, write: boolean): number {
     if (size > 1 && vaddr % size !== 0) this.#stop('alignment', vaddr, `misaligned ${size}-byte ${write ? 'store' : 'load'} at 0x${vaddr.toString(16)}`);
-    const pa = this.#host.machine.mmu.translate(this.#thread.task.as.table, vaddr, write);
+    const pa = this.#mmu.translate(this.#table, vaddr, write);
     if (pa === XLATE_UNMAPPED) this.#stop(write ? 'page-write' : 'page-read', vaddr, `page fault: ${write ? 'store to' : 'load from'} unmapped 0x${vaddr.toString(16)}`);
     if (pa === XLATE_READONLY) this.#stop('page-write', vaddr, `page fault: store to read-only 0x${vaddr.toString(16)}`);
+    this.#remember(vaddr, pa);
     return pa;
   }
 

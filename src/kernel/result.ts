@@ -5,5 +5,14 @@ import { badge, type SysResult } from './objects.ts';
 export const NO_RESULT: SysResult = Object.freeze({ err: 'OK', kind: 'none', badge: badge(0), label: 0, words: [], buf_len: 0, value: 0 }) as SysResult;
 
 export function result(fields: Partial<SysResult>): SysResult {
-  return { err: 'OK', kind: 'none', badge: badge(0), label: 0, words: [], buf_len: 0, value: 0, ...fields };
+  // Field by field rather than a spread: every result has one shape, and this runs on every call.
+  return {
+    err: fields.err ?? 'OK',
+    kind: fields.kind ?? 'none',
+    badge: fields.badge ?? badge(0),
+    label: fields.label ?? 0,
+    words: fields.words ?? [],
+    buf_len: fields.buf_len ?? 0,
+    value: fields.value ?? 0,
+  };
 }

@@ -158,6 +158,11 @@ export class System {
     return this.kernel.traceHash();
   }
 
+  /** Ends the system: its machine's memory and disk go to the next system this thread builds. */
+  release(): void {
+    this.machine.release();
+  }
+
   /**
    * Reads a server's memory as the server would see it at `vaddr` (inspection for tests and the
    * dashboard: the trusted base looking in, not the server; it costs no simulated time). A range

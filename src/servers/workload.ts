@@ -40,7 +40,7 @@ export function makeWorkload(spec: WorkloadSpec): Workload {
 
 
 /** A client program that runs `ops` and records what it observed. */
-export function workloadProgram(modules: ReadonlyMap<string, ServerModule>, ops: readonly ClientOp[], record: Observation[]): ClientProgram {
+export function workloadProgram(modules: ReadonlyMap<string, ServerModule>, ops: readonly ClientOp[], record: Pick<Observation[], 'push'>): ClientProgram {
   return function* (env: ClientEnv): Sys<void> {
     const locals = new Map<string, unknown>();
     for (const op of ops) {

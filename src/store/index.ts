@@ -10,3 +10,4 @@ export {
   type SeedRecord,
 } from './records.ts';
 export { openStore, type AddSeedResult, type Store } from './store.ts';
+export { readStore, type StoreSnapshot } from './reader.ts';

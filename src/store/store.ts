@@ -10,6 +10,7 @@ import { LowSync } from 'lowdb';
 import { AtomicJsonFile } from './atomicJsonFile.ts';
 import { decodeCampaign, decodeDb, decodeSeed, type Decoded } from './decode.ts';
 import { seedId } from './dedup.ts';
+import { findSeed } from './find-seed.ts';
 import { StoreError } from './errors.ts';
 import { STORE_LIMITS } from './limits.ts';
 import { acquireLock, type Lock } from './lock.ts';
@@ -124,20 +125,7 @@ class Store {
   }
 
   #findSeed(idOrPrefix: string): SeedRecord {
-    if (idOrPrefix === '') throw new StoreError('a seed id (or a prefix of one) cannot be empty');
-    const matches = this.#data().seeds.filter((seed) => seed.id.startsWith(idOrPrefix));
-    const [first] = matches;
-    if (first === undefined) {
-      throw new StoreError(`no seed has an id starting with "${idOrPrefix}" in ${this.path}`);
-    }
-    if (matches.length > 1) {
-      const shown = matches.slice(0, STORE_LIMITS.ambiguous_ids_shown_max).map((seed) => seed.id);
-      const more = matches.length > shown.length ? `, … (${matches.length} in all)` : '';
-      throw new StoreError(
-        `seed id "${idOrPrefix}" is ambiguous: it matches ${shown.join(', ')}${more}; give more characters`,
-      );
-    }
-    return first;
+    return findSeed(this.#data().seeds, idOrPrefix, this.path);
   }
 
   // Writes `next` to disk, then makes it the store's state; on failure the state stays as it was.

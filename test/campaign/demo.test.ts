@@ -22,7 +22,7 @@ describe('curios demo', () => {
         expect(json.seed).toBe(seed);
         expect(Object.keys(json.modes)).toEqual(['none', 'restart', 'persist', 'curios']);
         for (const m of Object.values(json.modes)) {
-          expect(m.traceHash).toMatch(/^[0-9a-f]{64}$/);
+          expect(m.traceHash).toMatch(/^[0-9a-f]{16}$/);
           expect(Number.isInteger(m.restarts)).toBe(true);
           for (const c of m.clients) expect(Object.keys(c).sort()).toEqual(['errors', 'id', 'ops', 'staleHandles', 'wrongResults']);
         }

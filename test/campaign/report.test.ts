@@ -9,7 +9,7 @@ import {
   formatText,
   REPORT_FORMATS,
 } from '../../src/campaign/report/index.ts';
-import { OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
+import { OUTCOME_MEANING, OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
 import { MODES, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
 
@@ -182,22 +182,39 @@ describe('formatHtml', () => {
     expect(html).not.toMatch(/<script|<link|<img|src=|href=|url\(|@import/i);
   });
 
-  it('draws one chart with one bar per server × mode and a legend entry per outcome', () => {
-    expect(html.match(/<svg/g)).toHaveLength(1);
-    const pairs = new Set(SAMPLE.rows.map((row) => `${row.server}\u0000${row.mode}`));
-    const labels = html.match(/<text [^>]*>[^<]* · [^<]*<\/text>/g) ?? [];
-    expect(labels).toHaveLength(pairs.size);
-    for (const outcome of OUTCOMES) expect(html).toContain(`>${outcome}</text>`);
+  it('draws one chart per fault kind, each with one bar per server × mode of that fault', () => {
+    const faults = [...new Set(SAMPLE.rows.map((row) => row.fault))];
+    expect(html.match(/<svg/g)).toHaveLength(faults.length);
+    const charts = html.split('<svg').slice(1);
+    faults.forEach((fault, i) => {
+      const pairs = new Set(SAMPLE.rows.filter((row) => row.fault === fault).map((row) => `${row.server}\u0000${row.mode}`));
+      expect(charts[i]).toContain(`Outcome shares of ${fault} faults`);
+      expect(charts[i].match(/<text [^>]*>[^<]* · [^<]*<\/text>/g) ?? []).toHaveLength(pairs.size);
+    });
+  });
+
+  it('defines every outcome class and both rates in its legend', () => {
+    for (const outcome of OUTCOMES) expect(html).toContain(`<b>${outcome}</b>: ${OUTCOME_MEANING[outcome].replace(/'/g, '&#39;')}`);
+    expect(html).toContain('strict recovery = (masked + recovered) / manifested');
+    expect(html).toContain('lenient recovery = (masked + recovered + degraded) / manifested');
+  });
+
+  it('holds no wall-clock figure: the same campaign run at another speed gives the same bytes', () => {
+    expect(formatHtml({ ...SAMPLE, trialsPerSecond: 1 })).toBe(html);
+    expect(html).not.toContain('trials/s');
   });
 
   it('fills each bar from 0 to 100%', () => {
-    const segments = [...html.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="18"/g)];
-    const ends = new Map<string, number[]>();
-    for (const [, x, y, width] of segments) {
-      ends.set(y, [...(ends.get(y) ?? []), Number(x), Number(x) + Number(width)]);
+    for (const svg of html.split('<svg').slice(1)) {
+      const segments = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="14"/g)];
+      const ends = new Map<string, number[]>();
+      for (const [, x, y, width] of segments) {
+        ends.set(y, [...(ends.get(y) ?? []), Number(x), Number(x) + Number(width)]);
+      }
+      const spans = [...ends.values()].map((xs) => Math.max(...xs) - Math.min(...xs));
+      expect(spans.length).toBeGreaterThan(0);
+      for (const span of spans) expect(span).toBeCloseTo(400, 1);
     }
-    const spans = [...ends.values()].map((xs) => Math.max(...xs) - Math.min(...xs));
-    for (const span of spans) expect(span).toBeCloseTo(480, 1);
   });
 
   it('escapes names', () => {
@@ -210,8 +227,8 @@ describe('formatHtml', () => {
   });
 });
 
-describe('formatText', () => {
-  const plain = formatText(SAMPLE);
+describe('formatText --wide', () => {
+  const plain = formatText(SAMPLE, { color: false, wide: true });
   const lines = plain.trimEnd().split('\n');
 
   it('names the campaign, then lists every row with its server and mode', () => {
@@ -237,15 +254,49 @@ describe('formatText', () => {
 
   it('uses colour only when asked, and colour changes nothing else', () => {
     expect(plain).not.toContain('\x1b');
-    const coloured = formatText(SAMPLE, { color: true });
+    const coloured = formatText(SAMPLE, { color: true, wide: true });
     expect(coloured).toContain('\x1b[31m');
     expect(stripAnsi(coloured)).toBe(plain);
   });
 
   it('keeps a control character in a name from breaking the table', () => {
-    const text = formatText(summaryOf(trialsFor('evil\n\x1b[2J', 'crash', 'none', ['failed'])));
+    const text = formatText(summaryOf(trialsFor('evil\n\x1b[2J', 'crash', 'none', ['failed'])), { color: false, wide: true });
     expect(text).not.toContain('\x1b');
     expect(text.trimEnd().split('\n')).toHaveLength(4);
+  });
+});
+
+describe('formatText (compact, the default)', () => {
+  // Every built-in server × fault kind × mode, with counts up to five digits a cell (a campaign of
+  // millions of trials).
+  const SERVERS = ['console', 'prng', 'fs', 'disk', 'net', 'timer', 'sched'];
+  const FAULTS = ['crash', 'hang', 'bitflip', 'regflip', 'wild-write', 'msg-corrupt'];
+  const outcomesArb = fc.array(fc.constantFrom(...OUTCOMES), { minLength: 1, maxLength: 40 });
+
+  it('fits 100 columns, digest shortened, whatever the counts', () => {
+    fc.assert(
+      fc.property(outcomesArb, fc.integer({ min: 1, max: 2_000 }), (outcomes, scale) => {
+        const trials = SERVERS.flatMap((server) => FAULTS.flatMap((fault) => MODES.flatMap((mode) => trialsFor(server, fault, mode, outcomes))));
+        const summary = summaryOf(trials);
+        // Counts as a campaign `scale` times longer would have (same rates).
+        const rows = summary.rows.map((row) => ({ ...row, trials: row.trials * scale, manifested: row.manifested * scale, outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, row.outcomes[o] * scale])) as Record<Outcome, number> }));
+        const text = formatText({ ...summary, rows, digest: 'f'.repeat(64) });
+        for (const line of text.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+        expect(text.split('\n')[0]).toMatch(/digest f{16}$/);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('keeps the counts of the wide table, under short headers', () => {
+    const compact = formatText(SAMPLE).trimEnd().split('\n');
+    expect(compact[1].split(/\s+/)).toEqual(['server', 'fault', 'mode', 'n', 'mask', 'recov', 'degr', 'coll', 'silent', 'fail', 'host', 'strict', '[95%', 'CI]', 'lenient']);
+    const fsNone = compact.find((line) => line.startsWith('fs ') && line.includes(' crash ') && line.includes(' none '));
+    const row = SAMPLE.rows.find((r) => r.server === 'fs' && r.fault === 'crash' && r.mode === 'none');
+    if (fsNone === undefined || row === undefined) throw new Error('no fs crash none row');
+    const words = fsNone.split(/\s+/);
+    expect(words.slice(3, 10).map(Number)).toEqual([row.manifested, row.outcomes.masked, row.outcomes.recovered, row.outcomes.degraded, row.outcomes['degraded-collateral'], row.outcomes['silent-corruption'], row.outcomes.failed]);
+    expect(compact.at(-1)).toMatch(/--wide/);
   });
 });
 

@@ -42,17 +42,40 @@ describe('curios replay --trial', { tags: ['slow'] }, () => {
     const r = await runCli(['replay', '--trial', entry.path, '--json'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ outcome, traceHash: entry.trial.expected.traceHash, reproduced: true, difference: null, events: entry.traceLines.length });
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome, traceHash: entry.trial.expected.traceHash, reproduced: true, difference: null, events: entry.traceLines.length });
+  });
+
+  it.concurrent.each(oneOfEachOutcome.map((e) => [e.trial.expected.outcome, e] as const))('tells the story of a %s trial in a dozen lines, the same story --json gives', async (outcome, entry) => {
+    const [text, json] = await Promise.all([runCli(['replay', '--trial', entry.path], dir), runCli(['replay', '--trial', entry.path, '--json'], dir)]);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    const lines = linesOf(text.stdout);
+    const story = JSON.parse(json.stdout) as { faults: { planned: { kind: string; server: string }; fired: { at_cycles: number } | null }[]; clients: { first_difference: { call: string } | null }[]; recovery: { server: string }[] };
+    expect(lines.length).toBeLessThanOrEqual(14);
+    expect(lines[0]).toMatch(new RegExp(`^trial +${entry.trial.config.target} under ${entry.trial.config.mode} `));
+    const faults = lines.filter((l) => l.startsWith('fault '));
+    expect(faults).toHaveLength(story.faults.length);
+    story.faults.forEach((f, i) => {
+      expect(faults[i]).toContain(`${f.planned.kind} in ${f.planned.server} `);
+      expect(faults[i]).toContain(f.fired === null ? 'never fired' : `fired at cycle ${f.fired.at_cycles}`);
+    });
+    const clients = lines.filter((l) => l.startsWith('client '));
+    expect(clients).toHaveLength(entry.trial.config.clients);
+    story.clients.forEach((c, i) => expect(clients[i]).toContain(c.first_difference === null ? 'every result as in the golden run' : c.first_difference.call));
+    for (const e of story.recovery.slice(0, 3)) expect(lines.some((l) => l.startsWith('recovery ') && l.includes(`${e.server}: `))).toBe(true);
+    expect(lines.find((l) => l.startsWith('outcome '))).toMatch(new RegExp(`^outcome +${outcome}[ :]`));
+    expect(lines.at(-2)).toMatch(new RegExp(`^trace +${entry.trial.expected.traceHash.slice(0, 16)}, ${entry.traceLines.length} events`));
+    expect(lines.at(-1)).toMatch(/^check +reproduced: same outcome, same trace hash$/);
   });
 
   it('exits 3 naming what differs when the expected outcome and trace hash are not the replay\'s', async () => {
     const entry = oneOfEachOutcome[OUTCOMES.indexOf('silent-corruption')];
     const wrongHash = '0'.repeat(64);
-    const r = await runCli(['replay', '--trial', tampered(entry, { outcome: 'masked', traceHash: wrongHash }, 'tampered.json'), '--quiet'], dir);
+    const r = await runCli(['replay', '--trial', tampered(entry, { outcome: 'masked', traceHash: wrongHash }, 'tampered.json')], dir);
     expect(r.code).toBe(EXIT_MISMATCH);
-    expect(r.stdout).toBe('');
-    const { traceHash } = entry.trial.expected;
-    expect(linesOf(r.stderr)).toEqual([`outcome silent-corruption, trace ${traceHash}, ${entry.traceLines.length} events`, 'NOT reproduced: outcome silent-corruption, expected masked', `NOT reproduced: trace hash ${traceHash}, expected ${wrongHash}`]);
+    expect(r.stderr).toBe('');
+    const short = entry.trial.expected.traceHash.slice(0, 16);
+    expect(linesOf(r.stdout).at(-1)).toMatch(new RegExp(`^check +NOT reproduced: outcome silent-corruption, recorded masked; trace hash ${short}, recorded ${'0'.repeat(16)}$`));
   });
 });
 
@@ -62,7 +85,7 @@ describe('curios replay ID: the seeds a campaign stored', { tags: ['slow'] }, ()
   let reported = new Map<string, string>();
 
   beforeAll(async () => {
-    const r = await runCli(['campaign', '--seed', '1', '--servers', 'prng', '--faults', 'bitflip,hang', '--modes', 'none,curios', '--trials', '2', '--clients', '2', '--ops', '6', '--workers', '1', '--format', 'json', '--out', 'campaign.json', '--db', db], dir);
+    const r = await runCli(['campaign', '--seed', '1', '--servers', 'prng', '--faults', 'bitflip,hang', '--modes', 'none,curios', '--trials', '2', '--clients', '2', '--ops', '6', '--workers', '1', '--format', 'json', '--out', 'campaign.json', '--db', db, '--verbose'], dir);
     expect(r.code).toBe(0);
     reported = reportedSeeds(linesOf(r.stderr));
   });
@@ -73,13 +96,13 @@ describe('curios replay ID: the seeds a campaign stored', { tags: ['slow'] }, ()
     return id;
   };
 
-  it('replays a seed by id: exit 0, its stored trace on stdout', async () => {
+  it('replays a seed by id with --trace: exit 0, its stored trace on stdout', async () => {
     const id = seedOf('silent-corruption');
-    const r = await runCli(['replay', id, '--db', db], dir);
+    const r = await runCli(['replay', id, '--db', db, '--trace'], dir);
     expect(r.code).toBe(0);
     const stored = readFileSync(join(dir, 'store', 'traces', `${id}.jsonl`), 'utf8');
     expect(linesOf(r.stdout)).toEqual(linesOf(stored).map((l) => JSON.parse(l) as string));
-    expect(linesOf(r.stderr)).toEqual([expect.stringMatching(/^outcome silent-corruption, trace [0-9a-f]{64}, \d+ events$/), 'reproduced: same outcome, same trace hash']);
+    expect(linesOf(r.stderr)).toEqual([expect.stringMatching(/^outcome silent-corruption, trace [0-9a-f]{16}, \d+ events; reproduced: same outcome, same trace hash$/)]);
   });
 
   it('shares a seed as a file: seeds export, then replay --trial where there is no store', async () => {
@@ -111,8 +134,9 @@ describe('curios replay ID: the seeds a campaign stored', { tags: ['slow'] }, ()
     lines[3] = 'a line this build never prints';
     writeFileSync(join(storeDir, 'traces', `${id}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
-    const r = await runCli(['replay', id, '--db', join(storeDir, 'db.json'), '--quiet'], dir);
+    const r = await runCli(['replay', id, '--db', join(storeDir, 'db.json')], dir);
     expect(r.code).toBe(EXIT_MISMATCH);
-    expect(linesOf(r.stderr).slice(1)).toEqual([`NOT reproduced: trace hash ${realHash}, expected ${'f'.repeat(64)}`, 'traces part at event 3:', '  expected a line this build never prints', `  got      ${real}`]);
+    expect(linesOf(r.stdout).at(-1)).toMatch(new RegExp(`^check +NOT reproduced: trace hash ${realHash.slice(0, 16)}, recorded ${'f'.repeat(16)}$`));
+    expect(linesOf(r.stderr)).toEqual(['traces part at event 3:', '  recorded a line this build never prints', `  got      ${real}`]);
   });
 });

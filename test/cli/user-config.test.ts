@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linesOf, makeWorkDir, reportedSeeds, runCli } from '../helpers/cli.ts';
+import { linesOf, makeWorkDir, runCli } from '../helpers/cli.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_MISMATCH = 3;
@@ -106,16 +106,18 @@ describe('a user config: found, run in workers, stamped in seeds', { tags: ['slo
     // Mode none leaves a crashed server down: every activated crash is a failed trial, kept as a seed.
     const c = await runCli(['campaign', '--servers', 'tally', '--faults', 'crash', '--modes', 'none', '--trials', '3', '--workers', '1', '--db', 'db.json'], dir);
     expect(c.code, c.stderr).toBe(0);
-    const [id] = [...reportedSeeds(linesOf(c.stderr)).keys()];
-    expect(id).toBeDefined();
-    const same = await runCli(['replay', id, '--db', 'db.json', '--quiet'], dir);
+    const listed = await runCli(['seeds', 'list', '--db', 'db.json', '--json'], dir);
+    const [seed] = JSON.parse(listed.stdout) as { id: string; config: { target: string } }[];
+    expect(seed?.config.target).toBe('tally');
+    const { id } = seed;
+    const same = await runCli(['replay', id, '--db', 'db.json'], dir);
     expect(same.code, same.stderr).toBe(0);
     appendFileSync(join(dir, 'server.ts'), '// a change\n');
-    const changed = await runCli(['replay', id, '--db', 'db.json', '--quiet'], dir);
+    const changed = await runCli(['replay', id, '--db', 'db.json'], dir);
     expect(changed.code).toBe(EXIT_MISMATCH);
     expect(linesOf(changed.stderr)).toHaveLength(1);
     expect(changed.stderr).toMatch(/^NOT replayed: the module that defines server tally changed since the seed was stored \(.*server\.ts: sha256 [0-9a-f]{12}, the seed's [0-9a-f]{12}\)/);
-    const elsewhere = await runCli(['replay', id, '--db', join(dir, 'db.json'), '--quiet'], root);
+    const elsewhere = await runCli(['replay', id, '--db', join(dir, 'db.json')], root);
     expect(elsewhere.code).toBe(EXIT_USAGE);
     expect(elsewhere.stderr).toMatch(/server tally \(defined in .*server\.ts\) is in no config here: pass the config that defines it with --config/);
   });

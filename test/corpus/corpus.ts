@@ -1,11 +1,11 @@
 // The regression corpus: trials kept as data, each replayed by the test suite, which fails when
 // one no longer gives its recorded outcome and trace hash. An entry is NAME.json, exactly what
 // `curios seeds export ID` prints ({"config", "plan", "expected": {"outcome", "traceHash"}}), and
-// NAME.trace, the trace lines `curios replay --trial NAME.json` prints on stdout, so that a change
+// NAME.trace, the trace lines `curios replay --trial NAME.json --trace` prints on stdout, so that a change
 // names the first event where the traces part. To add a seed:
 //
 //   curios seeds export ID > test/corpus/NAME.json
-//   curios replay --trial test/corpus/NAME.json > test/corpus/NAME.trace
+//   curios replay --trial test/corpus/NAME.json --trace > test/corpus/NAME.trace
 //
 // A campaign stores only silent-corruption and failed trials; the entries of the other classes
 // are trials of a small campaign (seed 1, 2 clients, 6 operations each), written the same way.
@@ -34,7 +34,7 @@ function readEntry(name: string): CorpusEntry {
   const trial = parseTrialData(JSON.parse(readFileSync(path, 'utf8')));
   if (trial.expected === undefined) throw new Error(`${file}: a corpus entry needs "expected": {"outcome", "traceHash"} (as curios seeds export prints it)`);
   const tracePath = path.replace(/\.json$/, '.trace');
-  if (!existsSync(tracePath)) throw new Error(`${file}: no ${relative(REPO_ROOT, tracePath)} beside it; write it with curios replay --trial ${file} > ${relative(REPO_ROOT, tracePath)}`);
+  if (!existsSync(tracePath)) throw new Error(`${file}: no ${relative(REPO_ROOT, tracePath)} beside it; write it with curios replay --trial ${file} --trace > ${relative(REPO_ROOT, tracePath)}`);
   const traceLines = readFileSync(tracePath, 'utf8').split('\n').filter((line) => line.length > 0);
   return { file, path, trial: { ...trial, expected: trial.expected }, traceLines };
 }
@@ -56,6 +56,6 @@ export function describeDifference(file: string, diff: Difference): string {
     lines.push(`  the traces part at event ${event}:`, `    expected ${expected ?? '(end of trace)'}`, `    got      ${got ?? '(end of trace)'}`);
   }
   const trace = file.replace(/\.json$/, '.trace');
-  lines.push(`  if the change is intended, record the entry again: "expected" as curios replay --trial ${file} --json prints it, and curios replay --trial ${file} > ${trace}`);
+  lines.push(`  if the change is intended, record the entry again: "expected" as curios replay --trial ${file} --json prints it, and curios replay --trial ${file} --trace > ${trace}`);
   return lines.join('\n');
 }

@@ -62,4 +62,28 @@ describe('physical memory', () => {
     expect(m.bytes[10]).toBe(0);
     expect(m.bytes.every((b) => b === 0)).toBe(true);
   });
+
+  it("a released machine's bytes come back zeroed to the next memory of that size, however they were dirtied", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.nat({ max: 8 * 256 - 1 }), fc.nat({ max: 7 })), { maxLength: 20 }), (allocs, flips) => {
+        const m = new PhysicalMemory(256, 8);
+        for (let i = 0; i < allocs; i++) {
+          const f = m.allocFrame();
+          if (f === null) throw new Error('no frame');
+          m.bytes.fill(0xcd, m.frameBase(f), m.frameBase(f) + 256);
+        }
+        // A bit flip may land on a frame never handed out (it acts on the physical frame).
+        for (const [addr, bit] of flips) m.flipBit(addr, bit);
+        const dirtied = m.bytes;
+        m.release();
+        expect(() => m.release()).toThrow(/released twice/);
+        const next = new PhysicalMemory(256, 8);
+        expect(next.bytes.buffer).toBe(dirtied.buffer);
+        expect(next.bytes.every((b) => b === 0)).toBe(true);
+        expect(next.frames_free).toBe(8);
+        next.release();
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -20,7 +20,7 @@ function mmu(tagged: boolean, entries = 64): { mmu: Mmu; clock: Clock } {
 
 function table(asid: number, pages: number, frame_base: number): PageTable {
   const t = new PageTable(asid);
-  for (let vpn = 0; vpn < pages; vpn++) t.entries.set(vpn, { frame: frameNumber(frame_base + vpn), writable: vpn % 2 === 0 });
+  for (let vpn = 0; vpn < pages; vpn++) t.set(vpn, frameNumber(frame_base + vpn), vpn % 2 === 0);
   return t;
 }
 
@@ -43,7 +43,7 @@ describe('MMU translation', () => {
     const t = table(1, 2, 0);
     m.switchTo(t);
     expect(m.translate(t, 0x0000, false)).toBe(0);
-    t.entries.delete(0);
+    t.delete(0);
     expect(m.translate(t, 0x0000, false)).toBe(XLATE_UNMAPPED);
   });
 

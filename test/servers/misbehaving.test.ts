@@ -1,6 +1,7 @@
-// The misbehaving server handlers of issue 12, as a table over the four recovery modes. A server
-// handler may throw anything, overflow its stack, yield garbage, or answer something the kernel
-// refuses; none of it may hang or crash the host, and none may leave its caller waiting forever.
+// Misbehaving server handlers — issue 12's 22 behaviours but the two that exhaust the host, and
+// two more — as a table over the four recovery modes. A server handler may throw anything,
+// overflow its stack, yield garbage, or answer something the kernel refuses; none of it may hang
+// or crash the host, and none may leave its caller waiting forever.
 // What stops the server thread is a fault the supervisor handles like any other: the caller gets
 // its mode's answer from the modes table (none: EABORTED, then EDEAD; restart: EABORTED, then
 // served; persist and curios with shadow commit: retried by the next incarnation and answered),
@@ -97,6 +98,8 @@ const BEHAVIOURS: Behaviour[] = [
   { name: 'answers a cyclic object as words', handle: answers(() => ({ status: 'OK', words: cyclic() })), fault: REFUSED },
   { name: 'answers 100 words', handle: answers(() => ({ status: 'OK', words: Array.from({ length: 100 }, () => 1) })), fault: REFUSED },
   { name: 'answers a function', handle: answers(() => () => OK_REPLY), fault: REFUSED },
+  { name: 'answers more data than its reply buffer holds', handle: answers(() => ({ status: 'OK', data: new Uint8Array(64 * 1024) })), fault: /page-write|page fault|EMSGSIZE/ },
+  { name: 'answers a string as its data', handle: answers(() => ({ status: 'OK', data: 'bytes' })), fault: /TypeError/ },
 ];
 
 /**

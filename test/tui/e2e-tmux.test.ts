@@ -88,11 +88,14 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));
   });
 
-  it.runIf(HAVE_TMUX)('a terminal smaller than the layout gets a clear message', async () => {
+  it.runIf(HAVE_TMUX)('an 80×24 terminal gets the compact dashboard, a smaller one a clear message', async () => {
     const s = 'small';
     start(s, 'node bin/curios.mjs dashboard');
-    tmux('resize-window', '-t', s, '-x', '80', '-y', '20');
-    await waitFor(s, 'the too-small message', (f) => /terminal too small: 80×20, the dashboard needs 100×\d+/.test(f));
+    tmux('resize-window', '-t', s, '-x', '80', '-y', '24');
+    const frame = await waitFor(s, 'the compact dashboard', (f) => f.includes('compact view: clients, SSRs and recovery at 100×'));
+    expect(frame).toContain('events (virtual time)');
+    tmux('resize-window', '-t', s, '-x', '50', '-y', '20');
+    await waitFor(s, 'the too-small message', (f) => /terminal too small: 50×20, the dashboard needs 60×\d+/.test(f));
     keys(s, 'q');
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));
   });

@@ -12,7 +12,7 @@ import { EventsPanel } from '../../tui/view/events-panel.tsx';
 import { FooterBar } from '../../tui/view/footer-bar.tsx';
 import { HeaderBar } from '../../tui/view/header-bar.tsx';
 import { HelpPanel } from '../../tui/view/help-panel.tsx';
-import { layoutOf, LiveScreen } from '../../tui/view/live-screen.tsx';
+import { compactLayoutOf, layoutOf, LiveScreen } from '../../tui/view/live-screen.tsx';
 import { ServersPanel } from '../../tui/view/servers-panel.tsx';
 import { SsrPanel } from '../../tui/view/ssr-panel.tsx';
 import { StatsPanel } from '../../tui/view/stats-panel.tsx';
@@ -178,15 +178,32 @@ describe('LiveScreen', () => {
     expect(frame).not.toContain('events (virtual time)');
   });
 
-  it('tells a terminal too small what it needs, instead of a garbled screen', () => {
+  it('lays out the full dashboard from what layoutOf needs (100×31 and up), the compact one below it', () => {
     const v = view();
     const needs = layoutOf(v, { columns: 100, rows: 40 }).needs;
-    const narrow = render(<LiveScreen view={v} size={{ columns: 80, rows: 40 }} />).lastFrame() ?? '';
-    expect(narrow).toContain(`terminal too small: 80×40, the dashboard needs ${needs.columns}×${needs.rows}`);
-    const short = render(<LiveScreen view={v} size={{ columns: 100, rows: needs.rows - 1 }} />).lastFrame() ?? '';
+    expect(needs.columns).toBe(100);
+    expect(needs.rows).toBeLessThanOrEqual(31);
+    const full = render(<LiveScreen view={v} size={needs} />).lastFrame() ?? '';
+    expect(full).toContain('clients');
+    expect(full).not.toContain('compact view');
+    expect(full.split('\n').length).toBeLessThan(needs.rows);
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 99, rows: 40 }, { columns: 100, rows: needs.rows - 1 }]) {
+      const frame = render(<LiveScreen view={v} size={size} />).lastFrame() ?? '';
+      expect(frame).toContain('servers');
+      expect(frame).toContain('events (virtual time)');
+      expect(frame).toContain(`compact view: clients, SSRs and recovery at ${needs.columns}×${needs.rows} or more`);
+      expect(frame.split('\n').length).toBeLessThan(size.rows);
+      expect(Math.max(...frame.split('\n').map((l) => l.length))).toBeLessThanOrEqual(size.columns);
+    }
+  });
+
+  it('tells a terminal too small even for the compact layout what it needs, and a command that runs', () => {
+    const v = view();
+    const needs = compactLayoutOf(v, { columns: 80, rows: 24 }).needs;
+    const narrow = render(<LiveScreen view={v} size={{ columns: needs.columns - 1, rows: 24 }} />).lastFrame() ?? '';
+    expect(narrow).toContain(`terminal too small: ${needs.columns - 1}×24, the dashboard needs ${needs.columns}×${needs.rows}`);
+    expect(narrow).toContain('npx curios dashboard --cycles 5000000 | less');
+    const short = render(<LiveScreen view={v} size={{ columns: 80, rows: needs.rows - 1 }} />).lastFrame() ?? '';
     expect(short).toContain('terminal too small');
-    const fits = render(<LiveScreen view={v} size={{ columns: 100, rows: needs.rows }} />).lastFrame() ?? '';
-    expect(fits).not.toContain('terminal too small');
-    expect(fits.split('\n').length).toBeLessThan(needs.rows);
   });
 });

@@ -55,7 +55,7 @@ describe('the live run without a terminal', () => {
     expect(kinds.filter((k) => k === 'server')).toHaveLength(7);
     expect(lines.filter((l) => /^ *\d+  client    -         client \d: ops \d+, errors \d+ \(stale \d+\), wrong \d+, other \d+, unjudged \d+$/.test(l))).toHaveLength(3);
     expect(lines.at(-2)).toMatch(/recovery  -         faults fired \d+, failures \d+, restarted \d+ \(.*\), down \d+, given up (yes|no), MTTR /);
-    expect(lines.at(-1)).toMatch(/end       -         trace [0-9a-f]{64}$/);
+    expect(lines.at(-1)).toMatch(/end       -         trace [0-9a-f]{16}$/);
     expect(last_t).toBeGreaterThanOrEqual(2_000_000);
   });
 
@@ -79,7 +79,7 @@ describe('the live run without a terminal', () => {
     }
     // The same events as the plain lines, in the same order.
     expect(objects.length).toBe(text.length - 1);
-    expect(objects.at(-1)?.trace_hash).toBe(/trace ([0-9a-f]{64})$/.exec(text.at(-1) ?? '')?.[1]);
+    expect(objects.at(-1)?.trace_hash).toBe(/trace ([0-9a-f]{16})$/.exec(text.at(-1) ?? '')?.[1]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('the curios command, piped', { tags: ['slow'] }, () => {
     expect(dash.code).toBe(0);
     const lines = linesOf(dash.stdout);
     expect(lines[0]).toMatch(/^# curios dashboard \(not a terminal\): mode curios, seed 2/);
-    expect(lines.at(-1)).toMatch(/end\s+-\s+trace [0-9a-f]{64}$/);
+    expect(lines.at(-1)).toMatch(/end\s+-\s+trace [0-9a-f]{16}$/);
     // No terminal control sequences: ink was never mounted.
     expect(dash.stdout).not.toMatch(/\u001b\[/);
     const bare = await runCli([], cwd);

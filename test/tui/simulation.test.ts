@@ -8,8 +8,6 @@ import type { StreamEvent } from '../../tui/live/stream-event.ts';
 
 const config = (over: Partial<LiveConfig> = {}): LiveConfig => ({ seed: 7, mode: 'curios', commit: 'shadow', fault_rate: 2, clients: 3, ...over });
 
-/** Events whose timestamp is the run's own (client events are stamped when collected). */
-const simulated = (events: StreamEvent[]) => events.filter((e) => e.kind !== 'client');
 
 describe('LiveSimulation', () => {
   it('is the same run however it is sliced', () => {
@@ -20,10 +18,26 @@ describe('LiveSimulation', () => {
     for (let i = 1; sliced.now < 3_000_000; i++) sliced_events.push(...sliced.advance(Math.min(3_000_000, sliced.now + 17_000 * i)));
     for (let i = 0; i < 25; i++) sliced_events.push(...sliced.step());
     sliced_events.push(...sliced.advance(whole.now));
-    expect(simulated(whole_events).length).toBeGreaterThan(3);
-    // The steps went past whole.now by a little at most: compare what both saw up to it.
-    const upTo = (events: StreamEvent[]) => simulated(events).filter((e) => e.t <= whole.now - 100_000);
+    expect(whole_events.length).toBeGreaterThan(3);
+    expect(whole_events.some((e) => e.kind === 'client')).toBe(true);
+    // The steps went past whole.now by a little at most: compare what both saw up to it — client
+    // events included, stamped with the cycle the client saw the difference at.
+    const upTo = (events: StreamEvent[]) => events.filter((e) => e.t <= whole.now - 100_000).sort((a, b) => a.t - b.t || a.detail.localeCompare(b.detail));
     expect(upTo(sliced_events)).toEqual(upTo(whole_events));
+  });
+
+  it('reports every client difference it counts, however the run is sliced (the golden twin ahead or behind)', () => {
+    for (const slice of [7_000, 300_000]) {
+      const sim = new LiveSimulation(config({ seed: 3, mode: 'restart', fault_rate: 6 }));
+      const events: StreamEvent[] = [];
+      while (sim.now < 1_500_000) events.push(...sim.advance(sim.now + slice));
+      const counted = sim.judge.tallies.filter((t) => t.errors + t.wrong + t.other > 0);
+      expect(counted.length).toBeGreaterThan(0);
+      for (const t of counted) {
+        expect(t.last, `client ${t.client}, slices of ${slice} cycles`).not.toBeNull();
+        expect(events.some((e) => e.kind === 'client' && e.detail.startsWith(`client ${t.client}: `)), `client ${t.client}, slices of ${slice} cycles`).toBe(true);
+      }
+    }
   });
 
   it('gives the same trace hash for the same seed, and another for another seed', () => {

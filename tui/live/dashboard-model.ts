@@ -3,6 +3,7 @@
 // simulation for this frame's share of virtual time) and `key()`; the ink components only draw
 // `view()`. It reads the wall clock (given, so tests can fake it) only to pace the run and to
 // measure cycles per second, never to decide anything inside the simulation.
+import { shortHash } from '../../src/campaign/report/columns.ts';
 import type { Cycles } from '../../src/hw/types.ts';
 import { formatTraceLine } from '../../src/kernel/trace.ts';
 import { MODES } from '../../src/ssr/modes.ts';
@@ -256,7 +257,7 @@ export class DashboardModel {
     this.paused = true;
     const hash = this.sim.system.traceHash();
     const same = hash === r.trace_hash;
-    this.note(`replay reached cycle ${this.sim.now}: trace hash ${hash.slice(0, 12)} ${same ? 'matches the original run' : `DIFFERS from the original ${r.trace_hash.slice(0, 12)}`}`);
+    this.note(`replay reached cycle ${this.sim.now}: trace hash ${shortHash(hash)} ${same ? 'matches the original run' : `DIFFERS from the original ${shortHash(r.trace_hash)}`}`);
     this.message = `replay paused just before ${r.what}; trace ${same ? 'identical ✓' : 'differs ✗'} — space resumes, s steps`;
   }
 

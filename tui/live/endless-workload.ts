@@ -11,6 +11,7 @@
 // handles left open by one round would fill the server's per-client tables and every later round
 // would see only EMFILE.
 import { deriveSeed } from '../../src/hw/seed.ts';
+import type { Cycles } from '../../src/hw/types.ts';
 import type { ClientProgram } from '../../src/servers/framework/client-task.ts';
 import type { ClientOp, Observation, ServerModule } from '../../src/servers/framework/module.ts';
 import { makeWorkload, workloadProgram, type Workload } from '../../src/servers/workload.ts';
@@ -66,6 +67,18 @@ export class ClientSink {
   readonly observations: Observation[] = [];
   taken = 0;
   private readonly round_starts: { round: number; first: number }[] = [];
+  /** the simulated cycle of each recent observation: index i of the client's history at i mod the length */
+  private readonly stamps = new Float64Array(DASHBOARD_LIMITS.judge_queue_max);
+  private stamped = 0;
+
+  /** `clock`: the simulated time of the system the client runs in (read, never a system call). */
+  constructor(private readonly clock: () => Cycles = () => 0) {}
+
+  /** Records an observation, stamped with the simulated time it was made at. */
+  push(observation: Observation): number {
+    this.stamps[this.stamped++ % this.stamps.length] = this.clock();
+    return this.observations.push(observation);
+  }
 
   startRound(round: number): void {
     this.round_starts.push({ round, first: this.taken + this.observations.length });
@@ -77,6 +90,12 @@ export class ClientSink {
     const out = this.observations.splice(0);
     this.taken += out.length;
     return out;
+  }
+
+  /** The cycle the client's index-th observation was made at, if still known: a function of the run, not of when it was read. */
+  stampOf(index: number): Cycles | null {
+    if (index < 0 || index >= this.stamped || index < this.stamped - this.stamps.length) return null;
+    return this.stamps[index % this.stamps.length];
   }
 
   /** The round and position in it of the client's index-th observation, if still known. */
@@ -94,7 +113,7 @@ export function endlessProgram(source: RoundSource, modules: ReadonlyMap<string,
   return function* (env) {
     for (let round = 0; ; round++) {
       sink.startRound(round);
-      yield* workloadProgram(modules, source.ops(client, round), sink.observations)(env);
+      yield* workloadProgram(modules, source.ops(client, round), sink)(env);
     }
   };
 }

@@ -2,6 +2,7 @@
 // event (or, with --json, one JSON object a line), then one line per server, per client, the
 // recovery figures and the trace hash. It runs a bounded number of cycles and ends by itself.
 // Nothing here reads the clock: the same options print the same lines, byte for byte.
+import { shortHash } from '../../src/campaign/report/columns.ts';
 import type { Cycles } from '../../src/hw/types.ts';
 import { compactCycles, groupedCycles, percentOf } from '../format.ts';
 import { clientRows, serverRows } from './live-view.ts';
@@ -44,5 +45,5 @@ export function runPlain(o: PlainRunOptions): void {
   const mttr = r.mttr_cycles === null ? '-' : `${compactCycles(r.mttr_cycles)} cycles`;
   emit({ t, kind: 'recovery', server: '-', detail: `faults fired ${r.faults_fired}, failures ${r.failures}, restarted ${r.restarted} (${percentOf(r.restarted, r.failures)}), down ${r.down}, given up ${r.given_up ? 'yes' : 'no'}, MTTR ${mttr}` }, { stats: r });
   const hash = sim.system.traceHash();
-  emit({ t, kind: 'end', server: '-', detail: `trace ${hash}` }, { trace_hash: hash, panic: sim.system.kernel.panic_reason });
+  emit({ t, kind: 'end', server: '-', detail: `trace ${shortHash(hash)}` }, { trace_hash: hash, panic: sim.system.kernel.panic_reason });
 }

@@ -71,7 +71,9 @@ export class LiveSimulation {
     const rounds = (this.rounds = new RoundSource(config.seed, config.clients, profile.modules));
     this.servers = profile.servers;
     const build = (sinks: ClientSink[]) => new System({ mode: config.mode, commit: config.commit, servers: profile.servers, clients: sinks.map((sink, c) => endlessProgram(rounds, modules, c, sink)) });
-    this.sinks = Array.from({ length: config.clients }, () => new ClientSink());
+    // The faulty run's observations are stamped with its own clock: a client event's time is where
+    // the client saw the difference, whatever the wall-clock slicing that collected it.
+    this.sinks = Array.from({ length: config.clients }, () => new ClientSink(() => this.system.now));
     this.golden_sinks = Array.from({ length: config.clients }, () => new ClientSink());
     this.system = build(this.sinks);
     this.golden = build(this.golden_sinks);
@@ -173,7 +175,10 @@ export class LiveSimulation {
   }
 
   private collectClients(): void {
-    this.sinks.forEach((sink, c) => this.judge.add(c, sink.drain(), []));
+    // A faulty observation whose golden twin is already in is judged here, at once: keep the verdict.
+    this.sinks.forEach((sink, c) => {
+      for (const j of this.judge.add(c, sink.drain(), [])) this.noteDifference(j);
+    });
     const behind = () => this.golden_sinks.some((g, c) => this.judge.goldenHave(c) + g.observations.length < this.judge.goldenNeeded(c));
     // The golden run may fall behind by what the faulty run did since, plus a bounded catch-up.
     const budget_cycles = Math.max(0, this.now - this.collected_at) + DASHBOARD_LIMITS.golden_catchup_cycles_max;
@@ -195,7 +200,7 @@ export class LiveSimulation {
     const key = `${j.client}/${server}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.out.push({ t: this.now, kind: 'client', server, detail: `client ${j.client}: ${text}${VERDICT_NOTES[j.verdict]}` });
+    this.out.push({ t: this.sinks[j.client].stampOf(j.index) ?? this.now, kind: 'client', server, detail: `client ${j.client}: ${text}${VERDICT_NOTES[j.verdict]}` });
   }
 
   /** The operation behind a client's index-th observation, while its round is still known. */

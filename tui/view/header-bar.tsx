@@ -23,7 +23,7 @@ export function HeaderBar({ header: h }: { header: RunHeader }) {
   const eps = h.trace_events_per_s === null ? '-' : compactCycles(h.trace_events_per_s);
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         <Text bold>curios</Text> · mode{' '}
         <Text bold color="cyan">
           {h.mode}
@@ -33,7 +33,7 @@ export function HeaderBar({ header: h }: { header: RunHeader }) {
           {state.text}
         </Text>
       </Text>
-      <Text dimColor>
+      <Text dimColor wrap="truncate-end">
         {usesCommitPolicy(h.mode) ? `${h.commit} commit · ` : ''}simulated {cps} cycles/s · {eps} kernel events/s · speed {h.speed}
       </Text>
     </Box>

@@ -9,7 +9,7 @@ export function TooSmall({ size, needs }: { size: TerminalSize; needs: TerminalS
         terminal too small: {size.columns}×{size.rows}, the dashboard needs {needs.columns}×{needs.rows}
       </Text>
       <Text>enlarge the window (the run goes on; q quits), or pipe the output for plain lines:</Text>
-      <Text dimColor>curios dashboard --cycles 5000000 | less</Text>
+      <Text dimColor>npx curios dashboard --cycles 5000000 | less</Text>
     </Box>
   );
 }

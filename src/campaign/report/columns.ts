@@ -61,15 +61,54 @@ export const COLUMNS: readonly Column[] = [
   { header: 'overhead cycles/call', align: 'right', cell: (row) => fixedOrMissing(row.overheadCyclesPerCall, 1) },
 ];
 
-/** One line naming the campaign: what two runs must share to be the same campaign. */
-export function describeCampaign(summary: CampaignSummary): string {
+/** A column of COLUMNS under a shorter header. */
+function abbreviated(header: string, short: string): Column {
+  const column = COLUMNS.find((c) => c.header === header);
+  if (column === undefined) throw new Error(`no report column "${header}"`);
+  return { ...column, header: short };
+}
+
+/**
+ * The text table on a terminal: what fits 100 columns — counts under short headers, `n` for the
+ * manifested trials, rates as whole percentages with their interval. `--wide` prints COLUMNS.
+ */
+export const COMPACT_COLUMNS: readonly Column[] = [
+  abbreviated('server', 'server'),
+  abbreviated('fault', 'fault'),
+  abbreviated('mode', 'mode'),
+  abbreviated('manifested', 'n'),
+  abbreviated('masked', 'mask'),
+  abbreviated('recovered', 'recov'),
+  abbreviated('degraded', 'degr'),
+  abbreviated('collateral', 'coll'),
+  abbreviated('silent', 'silent'),
+  abbreviated('failed', 'fail'),
+  abbreviated('host-limit', 'host'),
+  { header: 'strict [95% CI]', align: 'right', cell: (row) => compactRateCell(row.recoveryStrict, row.ci95Strict) },
+  { header: 'lenient', align: 'right', cell: (row) => (row.recoveryLenient === null ? MISSING : wholePercent(row.recoveryLenient)) },
+];
+
+/** What the compact table's short headers stand for, printed under it. */
+export const COMPACT_LEGEND = 'n: trials whose fault fired; strict = (mask + recov) / n; lenient adds degr; --wide: all columns';
+
+/** One line naming the campaign: what two runs must share to be the same campaign (the digest shortened in text). */
+export function describeCampaign(summary: CampaignSummary, digest: (hash: string) => string = (hash) => hash): string {
   const host = summary.hostLimited === undefined ? '' : ` (${summary.hostLimited} ${summary.hostLimited === 1 ? 'trial' : 'trials'} stopped by a host limit: this digest depends on the host)`;
-  return `seed ${summary.seed}, ${summary.trials} trials, digest ${summary.digest}${host}`;
+  return `seed ${summary.seed}, ${summary.trials} trials, digest ${digest(summary.digest)}${host}`;
 }
 
 /** A share in [0, 1] as a percentage with one decimal, e.g. 0.8712 → "87.1". */
 export function percent(share: number): string {
   return (share * 100).toFixed(1);
+}
+
+function wholePercent(share: number): string {
+  return (share * 100).toFixed(0);
+}
+
+function compactRateCell(rate: number | null, ci: [number, number] | null): string {
+  if (rate === null || ci === null) return MISSING;
+  return `${wholePercent(rate)} [${wholePercent(ci[0])}-${wholePercent(ci[1])}]`;
 }
 
 function rateCell(rate: number | null, ci: [number, number] | null): string {
@@ -79,4 +118,12 @@ function rateCell(rate: number | null, ci: [number, number] | null): string {
 
 function fixedOrMissing(value: number | null, digits: number): string {
   return value === null ? MISSING : value.toFixed(digits);
+}
+
+/** Hex characters of a digest or trace hash shown in text (JSON carries the whole hash). */
+export const HASH_TEXT_CHARS = 16;
+
+/** A digest or trace hash as text shows it: its first HASH_TEXT_CHARS characters. */
+export function shortHash(hash: string): string {
+  return hash.slice(0, HASH_TEXT_CHARS);
 }

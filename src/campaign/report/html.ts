@@ -1,12 +1,14 @@
-// The campaign as one self-contained HTML page: a stacked bar chart of outcome shares per
-// server × mode (inline SVG) above the full table. Nothing is fetched — no scripts, fonts,
-// style sheets or images from anywhere — so the file opens offline and can be archived or
-// mailed as it is. Every string that reaches the page goes through escapeHtml.
-import { OUTCOMES, type CampaignSummary, type Outcome, type Row } from '../result-types.ts';
+// The campaign as one self-contained HTML page: a legend that defines every outcome class and the
+// two recovery rates, one stacked bar chart of outcome shares per fault kind (a bar per server ×
+// mode, inline SVG), then the full table. Nothing is fetched — no scripts, fonts, style sheets or
+// images from anywhere — so the file opens offline and can be archived or mailed as it is. The
+// page fits 1,280 px, and holds no wall-clock figure: the same campaign gives the same bytes.
+// Every string that reaches the page goes through escapeHtml.
+import { OUTCOME_MEANING, OUTCOMES, RATE_MEANING, type CampaignSummary, type Outcome, type Row } from '../result-types.ts';
 import { MODES, type Mode } from '../../ssr/modes.ts';
-import { COLUMNS, describeCampaign, percent } from './columns.ts';
+import { COLUMNS, describeCampaign, percent, shortHash } from './columns.ts';
 
-const OUTCOME_COLOURS: Record<Outcome, string> = {
+export const OUTCOME_COLOURS: Record<Outcome, string> = {
   'not-activated': '#c8c8c8',
   masked: '#9ecae1',
   recovered: '#31a354',
@@ -18,19 +20,15 @@ const OUTCOME_COLOURS: Record<Outcome, string> = {
 };
 
 // Chart geometry, in SVG user units (pixels). Labels use a monospace font so that their width
-// can be known from their length without measuring text.
+// can be known from their length without measuring text. Two charts sit side by side in 1,280 px.
 const CHART = {
-  margin_px: 10,
+  margin_px: 8,
   font_px: 12,
   char_px: 7.3, // advance of one monospace character at font_px
-  bar_width_px: 480,
-  bar_height_px: 18,
-  bar_gap_px: 6,
-  legend_per_row: 4,
-  legend_slot_px: 170,
-  legend_row_px: 20,
-  swatch_px: 12,
-  axis_px: 24,
+  bar_width_px: 400,
+  bar_height_px: 14,
+  bar_gap_px: 4,
+  axis_px: 22,
 } as const;
 
 interface Bar {
@@ -40,43 +38,65 @@ interface Bar {
 }
 
 const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
-h1 { font-size: 1.4rem; }
-h2 { font-size: 1.1rem; margin-top: 2rem; }
-.campaign { font-family: ui-monospace, monospace; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; white-space: nowrap; }
-th { text-align: left; background: #f4f4f4; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; max-width: 1232px; }
+h1 { font-size: 1.4rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.1rem; margin-top: 1.6rem; }
+h3 { font-size: 0.95rem; margin: 0.4rem 0; }
+.campaign, code { font-family: ui-monospace, monospace; }
+.legend { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0.2rem 1.5rem; font-size: 0.85rem; margin: 0; }
+.legend div { display: flex; gap: 0.5rem; align-items: baseline; }
+.swatch { display: inline-block; width: 0.8rem; height: 0.8rem; flex: none; }
+.rates { font-size: 0.85rem; margin: 0.6rem 0 0; padding-left: 1.2rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; }
+table { border-collapse: collapse; font-size: 0.8rem; }
+th, td { padding: 0.2rem 0.45rem; border-bottom: 1px solid #ddd; white-space: nowrap; }
+th { text-align: left; background: #f4f4f4; white-space: normal; vertical-align: bottom; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.bad { color: #b00020; font-weight: bold; }
 td.warn { color: #a35200; font-weight: bold; }
 svg text { font-family: ui-monospace, monospace; }
 `;
 
-export function formatHtml(summary: CampaignSummary): string {
-  const campaign = describeCampaign(summary);
+/** A self-contained page: title, one line naming what it shows, then the body. */
+export function htmlPage(title: string, campaign: string, digest: string, body: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>curios campaign: ${escapeHtml(campaign)}</title>`,
+    `<title>${escapeHtml(`${title}: ${campaign}`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    '<h1>curios fault campaign</h1>',
-    `<p class="campaign">${escapeHtml(campaign)}, ${escapeHtml(summary.trialsPerSecond.toFixed(1))} trials/s</p>`,
-    '<h2>Outcome shares per server × mode</h2>',
-    chart(bars(summary.rows)),
-    '<h2>Recovery per server × fault × mode</h2>',
-    table(summary.rows),
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="campaign" title="digest ${escapeHtml(digest)}">${escapeHtml(campaign)}</p>`,
+    ...body,
     '</body>',
     '</html>',
   ].join('\n') + '\n';
 }
 
-/** One bar per server × mode, summing over fault kinds; servers in code-unit order, modes in MODES order. */
+/** What every outcome class and each recovery rate means, with the chart colours. */
+export function legendHtml(): string[] {
+  const classes = OUTCOMES.map((outcome) => `<div><span class="swatch" style="background:${OUTCOME_COLOURS[outcome]}"></span><span><b>${escapeHtml(outcome)}</b>: ${escapeHtml(OUTCOME_MEANING[outcome])}</span></div>`);
+  return ['<h2>What the classes and rates mean</h2>', '<div class="legend">', ...classes, '</div>', '<ul class="rates">', `<li>${escapeHtml(RATE_MEANING.strict)}</li>`, `<li>${escapeHtml(RATE_MEANING.lenient)}</li>`, '<li>Each rate comes with its Wilson 95% confidence interval; MTTR is the mean time from detection to the server serving again, in simulated cycles.</li>', '</ul>'];
+}
+
+export function formatHtml(summary: CampaignSummary): string {
+  const faults = [...new Set(summary.rows.map((row) => row.fault))];
+  return htmlPage('curios fault campaign', describeCampaign(summary, shortHash), summary.digest, [
+    ...legendHtml(),
+    '<h2>Outcome shares per fault kind, server × mode</h2>',
+    '<div class="charts">',
+    ...faults.map((fault) => `<figure style="margin:0"><h3>${escapeHtml(fault)}</h3>\n${chart(fault, bars(summary.rows.filter((row) => row.fault === fault)))}</figure>`),
+    '</div>',
+    '<h2>Recovery per server × fault × mode</h2>',
+    table(summary.rows),
+  ]);
+}
+
+/** One bar per server × mode; servers in code-unit order, modes in MODES order. */
 function bars(rows: readonly Row[]): Bar[] {
   const servers = [...new Set(rows.map((row) => row.server))].sort();
   return servers.flatMap((server) =>
@@ -95,42 +115,25 @@ function barOf(server: string, mode: Mode, rows: readonly Row[]): Bar {
   return { label: `${server} · ${mode}`, total, counts };
 }
 
-function chart(chartBars: readonly Bar[]): string {
-  const legendRows = Math.ceil(OUTCOMES.length / CHART.legend_per_row);
+function chart(fault: string, chartBars: readonly Bar[]): string {
   const labelWidth = Math.max(0, ...chartBars.map((bar) => bar.label.length)) * CHART.char_px + CHART.margin_px;
   const barsX = CHART.margin_px + labelWidth;
-  const barsY = CHART.margin_px + legendRows * CHART.legend_row_px + CHART.margin_px;
+  const barsY = CHART.margin_px;
   const pitch = CHART.bar_height_px + CHART.bar_gap_px;
   const axisY = barsY + chartBars.length * pitch;
-  const width = Math.max(
-    barsX + CHART.bar_width_px + 2 * CHART.margin_px,
-    2 * CHART.margin_px + CHART.legend_per_row * CHART.legend_slot_px,
-  );
+  const width = barsX + CHART.bar_width_px + 2 * CHART.margin_px;
   const height = axisY + CHART.axis_px + CHART.margin_px;
   return [
     `<svg width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" font-size="${CHART.font_px}">`,
-    '<title>Outcome shares per server × mode</title>',
-    ...legend(),
+    `<title>${escapeHtml(`Outcome shares of ${fault} faults per server × mode`)}</title>`,
     ...chartBars.flatMap((bar, i) => barShapes(bar, barsX, barsY + i * pitch)),
     ...axis(barsX, axisY),
     '</svg>',
   ].join('\n');
 }
 
-function legend(): string[] {
-  return OUTCOMES.map((outcome, i) => {
-    const x = CHART.margin_px + (i % CHART.legend_per_row) * CHART.legend_slot_px;
-    const y = CHART.margin_px + Math.floor(i / CHART.legend_per_row) * CHART.legend_row_px;
-    const textX = x + CHART.swatch_px + 6;
-    return (
-      `<rect x="${px(x)}" y="${px(y)}" width="${CHART.swatch_px}" height="${CHART.swatch_px}" fill="${OUTCOME_COLOURS[outcome]}"/>` +
-      `<text x="${px(textX)}" y="${px(y + CHART.swatch_px - 2)}">${escapeHtml(outcome)}</text>`
-    );
-  });
-}
-
 function barShapes(bar: Bar, x: number, y: number): string[] {
-  const label = `<text x="${px(CHART.margin_px)}" y="${px(y + CHART.bar_height_px - 5)}">${escapeHtml(bar.label)}</text>`;
+  const label = `<text x="${px(CHART.margin_px)}" y="${px(y + CHART.bar_height_px - 3)}">${escapeHtml(bar.label)}</text>`;
   let before = 0;
   const segments = OUTCOMES.flatMap((outcome) => {
     const count = bar.counts[outcome];
@@ -177,6 +180,6 @@ function px(value: number): string {
   return String(Number(value.toFixed(2)));
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

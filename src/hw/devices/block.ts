@@ -1,5 +1,6 @@
 // The block device: the disk. Its blocks are hardware, so they survive every server restart; a
 // file server that crashes finds its on-disk state as it last wrote it.
+import { giveBack, takeZeroed } from '../buffer-pool.ts';
 import { LIMITS } from '../limits.ts';
 
 export class BlockDevice {
@@ -11,7 +12,13 @@ export class BlockDevice {
     readonly block_bytes: number = LIMITS.block_bytes,
     readonly block_count: number = LIMITS.blocks_default,
   ) {
-    this.data = new Uint8Array(block_bytes * block_count);
+    this.data = takeZeroed(block_bytes * block_count);
+  }
+
+  /** Hands the bytes back for the next machine of this thread; the disk must not be used afterwards. */
+  release(): void {
+    // All of it: the disk is small, and anything may have written to it (a fault on the medium).
+    giveBack(this.data, this.data.length);
   }
 
   isValidBlock(block: number): boolean {
