@@ -18,6 +18,9 @@ function codeLines(text: string): string[] {
   return [...fenced, ...inline];
 }
 
+/** The program's options that take a value and may come before the command. */
+const GLOBAL_WITH_VALUE = ['--config'];
+
 interface Mention {
   where: string;
   words: string[];
@@ -30,12 +33,15 @@ function mentions(file: string, text: string = readFileSync(join(ROOT, file), 'u
   for (const line of codeLines(text)) {
     for (const m of line.matchAll(/(?:^|[\s(`$'"])curios((?: +[^\s|;&#`)'"]+)*)/g)) {
       const tokens = m[1].trim().split(/ +/).filter((t) => t.length > 0);
+      // A global option before the command (`curios --config FILE campaign …`) is the program's.
+      const global: string[] = [];
+      while (GLOBAL_WITH_VALUE.includes(tokens[0] ?? '')) global.push(...tokens.splice(0, 2).slice(0, 1));
       const words: string[] = [];
       for (const token of tokens) {
         if (!/^[a-z][a-z-]*$/.test(token)) break;
         words.push(token);
       }
-      const flags = tokens.filter((t) => /^--[a-z]/.test(t)).map((t) => t.replace(/=.*$/, ''));
+      const flags = [...global, ...tokens.filter((t) => /^--[a-z]/.test(t)).map((t) => t.replace(/=.*$/, ''))];
       out.push({ where: `${file}: ${line.trim()}`, words, flags });
     }
   }
