@@ -79,7 +79,7 @@ describe('the commands and flags the docs show', { tags: ['slow'] }, () => {
     expect(problems(all, helps)).toEqual([]);
     // The check can fail: a flag or a command that does not exist is named.
     const made_up = mentions('made-up.md', '`npx curios campaign --no-such-flag`\n```sh\nnpx curios seeds frob --db x\ncurios replay 1803 --trace\n```\n');
-    expect(problems(made_up, helps)).toEqual(['made-up.md: npx curios campaign --no-such-flag: curios campaign has no --no-such-flag', 'made-up.md: npx curios seeds frob --db x: curios seeds has no --db']);
+    expect(problems(made_up, helps).sort()).toEqual(['made-up.md: npx curios campaign --no-such-flag: curios campaign has no --no-such-flag', 'made-up.md: npx curios seeds frob --db x: curios seeds has no --db']);
   });
 });
 
