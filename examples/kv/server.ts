@@ -1,6 +1,8 @@
 // kv: a key/value server. Each client has its own table (its client state — an SSR under
 // `curios`); the heap holds one global figure, the number of keys stored by all clients together,
-// which a restarted server rebuilds from every client's table in `recover`.
+// which a restarted server rebuilds from every client's table in `recover`. The heap also keeps
+// each client's share of that count, so that what one client's keys add to it can be taken back
+// out when that client's table alone is lost (it is reset after failing its check).
 import { defineServer, type Mem, type ServerReply } from 'curios';
 
 /** The operations, in op-code order: `put` reaches `handle` as req.op === 1. */
@@ -11,8 +13,9 @@ export const KEYS_MAX = 16;
 // Client state: +0 u32 entries in use, then KEYS_MAX entries of { key u32 (0: free), value u32 }.
 const ENTRY_BYTES = 8;
 const STATE_BYTES = 4 + KEYS_MAX * ENTRY_BYTES;
-// Heap: +0 u32 keys stored by every client together.
+// Heap: +0 u32 keys stored by every client together; +4 + 4c u32 the keys of client c.
 const COUNT = 0;
+const share = (heap: number, client: number) => heap + 4 + client * 4;
 
 const entry = (state: number, i: number) => state + 4 + i * ENTRY_BYTES;
 
@@ -22,8 +25,9 @@ function find(mem: Mem, state: number, key: number): number {
   return -1;
 }
 
-function addCount(mem: Mem, heap: number, delta: number): void {
+function addCount(mem: Mem, heap: number, client: number, delta: number): void {
   mem.store32(heap + COUNT, (mem.load32(heap + COUNT) + delta) >>> 0);
+  mem.store32(share(heap, client), (mem.load32(share(heap, client)) + delta) >>> 0);
 }
 
 export const kvServer = defineServer({
@@ -33,11 +37,16 @@ export const kvServer = defineServer({
   heap_pages: 1,
   *init(env) {
     env.mem.store32(env.heap + COUNT, 0);
+    for (const client of env.clients()) env.mem.store32(share(env.heap, client), 0);
   },
   // After a restart (persist, curios): every client's table survived; the global count did not.
   *recover(env) {
     let keys = 0;
-    for (const client of env.clients()) keys += env.mem.load32(env.stateOf(client));
+    for (const client of env.clients()) {
+      const used = env.mem.load32(env.stateOf(client));
+      env.mem.store32(share(env.heap, client), used);
+      keys += used;
+    }
     env.mem.store32(env.heap + COUNT, keys);
   },
   *handle(env, req): Generator<never, ServerReply, never> {
@@ -56,7 +65,7 @@ export const kvServer = defineServer({
         mem.store32(entry(req.state, free), key);
         mem.store32(entry(req.state, free) + 4, req.words[1] ?? 0);
         mem.store32(req.state, mem.load32(req.state) + 1);
-        addCount(mem, env.heap, 1);
+        addCount(mem, env.heap, req.client, 1);
         return { status: 'OK' };
       }
       case 'get': {
@@ -68,7 +77,7 @@ export const kvServer = defineServer({
         if (at < 0) return { status: 'ENOENT' };
         mem.store32(entry(req.state, at), 0);
         mem.store32(req.state, mem.load32(req.state) - 1);
-        addCount(mem, env.heap, -1);
+        addCount(mem, env.heap, req.client, -1);
         return { status: 'OK' };
       }
       case 'count':

@@ -71,14 +71,14 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
   if (withModes) cmd.option('--modes <list>', `recovery modes (${MODES.join(', ')})`, MODES.join(','));
   return cmd
     .option('--trials <n>', 'trials per server × fault kind (each runs under every mode)', '100')
-    .option('--seed <n>', 'the campaign seed', '1')
+    .option('--seed <n>', 'the seed every workload and fault derives from', '1')
     .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
     .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--trial-budget <ms>', `wall-clock budget of one trial, past which its worker is stopped and the trial recorded as host-limit (default: ${HOST_LIMITS.budget_factor} × the mean trial time, at least ${HOST_LIMITS.budget_floor_ms})`)
     .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (1/4 … 4/4); merge the shard files with curios merge')
-    .option('--clients <n>', 'clients per trial', String(CAMPAIGN_DEFAULTS.clients))
+    .option('--clients <n>', 'clients (of each trial, in a campaign)', String(CAMPAIGN_DEFAULTS.clients))
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
     .addOption(new Option('--keep <policy>', 'which failing trials are shrunk and stored as crash seeds: broken (those that break what their mode promises) or all').choices([...KEEP_POLICIES]).default('broken'))

@@ -18,6 +18,9 @@ function codeLines(text: string): string[] {
   return [...fenced, ...inline];
 }
 
+/** The program's options that take a value and may come before the command. */
+const GLOBAL_WITH_VALUE = ['--config'];
+
 interface Mention {
   where: string;
   words: string[];
@@ -25,17 +28,20 @@ interface Mention {
 }
 
 /** Each `curios WORDS --flags …` in code, up to the end of its shell command. */
-function mentions(file: string): Mention[] {
+function mentions(file: string, text: string = readFileSync(join(ROOT, file), 'utf8')): Mention[] {
   const out: Mention[] = [];
-  for (const line of codeLines(readFileSync(join(ROOT, file), 'utf8'))) {
+  for (const line of codeLines(text)) {
     for (const m of line.matchAll(/(?:^|[\s(`$'"])curios((?: +[^\s|;&#`)'"]+)*)/g)) {
       const tokens = m[1].trim().split(/ +/).filter((t) => t.length > 0);
+      // A global option before the command (`curios --config FILE campaign …`) is the program's.
+      const global: string[] = [];
+      while (GLOBAL_WITH_VALUE.includes(tokens[0] ?? '')) global.push(...tokens.splice(0, 2).slice(0, 1));
       const words: string[] = [];
       for (const token of tokens) {
         if (!/^[a-z][a-z-]*$/.test(token)) break;
         words.push(token);
       }
-      const flags = tokens.filter((t) => /^--[a-z]/.test(t)).map((t) => t.replace(/=.*$/, ''));
+      const flags = [...global, ...tokens.filter((t) => /^--[a-z]/.test(t)).map((t) => t.replace(/=.*$/, ''))];
       out.push({ where: `${file}: ${line.trim()}`, words, flags });
     }
   }
@@ -68,20 +74,28 @@ describe('the commands and flags the docs show', { tags: ['slow'] }, () => {
     await Promise.all(paths.map(async (p) => helps.set(p.join(' '), await help(p))));
     helps.set('dashboard', `${helps.get('dashboard') ?? ''}\n${await help(['dashboard', '--campaign'])}`);
 
-    const all = DOCS.flatMap(mentions);
+    const all = DOCS.flatMap((file) => mentions(file));
     expect(all.length).toBeGreaterThan(20);
-    const wrong: string[] = [];
-    for (const m of all) {
-      // The longest command path the words start with; a first word that is no command is prose or output.
-      const path = [m.words.slice(0, 2).join(' '), m.words.slice(0, 1).join(' '), ''].find((p) => helps.has(p) && (p === '' || m.words.join(' ').startsWith(p))) ?? '';
-      if (path === '' && m.words.length > 0) {
-        // A first word that is no command is output or prose (`curios compare: …`) unless flags follow it.
-        if (m.flags.length > 0) wrong.push(`${m.where}: no command "${m.words[0]}"`);
-        continue;
-      }
-      const text = helps.get(path) ?? '';
-      for (const flag of m.flags) if (!new RegExp(`(^|[\\s,])${flag}\\b`, 'm').test(text)) wrong.push(`${m.where}: curios ${path} has no ${flag}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(problems(all, helps)).toEqual([]);
+    // The check can fail: a flag or a command that does not exist is named.
+    const made_up = mentions('made-up.md', '`npx curios campaign --no-such-flag`\n```sh\nnpx curios seeds frob --db x\ncurios replay 1803 --trace\n```\n');
+    expect(problems(made_up, helps).sort()).toEqual(['made-up.md: npx curios campaign --no-such-flag: curios campaign has no --no-such-flag', 'made-up.md: npx curios seeds frob --db x: curios seeds has no --db']);
   });
 });
+
+/** What the docs name that --help does not have. */
+function problems(all: readonly Mention[], helps: ReadonlyMap<string, string>): string[] {
+  const wrong: string[] = [];
+  for (const m of all) {
+    // The longest command path the words start with; a first word that is no command is prose or output.
+    const path = [m.words.slice(0, 2).join(' '), m.words.slice(0, 1).join(' '), ''].find((p) => helps.has(p) && (p === '' || m.words.join(' ').startsWith(p))) ?? '';
+    if (path === '' && m.words.length > 0) {
+      // A first word that is no command is output or prose (`curios compare: …`) unless flags follow it.
+      if (m.flags.length > 0) wrong.push(`${m.where}: no command "${m.words[0]}"`);
+      continue;
+    }
+    const text = helps.get(path) ?? '';
+    for (const flag of m.flags) if (!new RegExp(`(^|[\\s,])${flag}\\b`, 'm').test(text)) wrong.push(`${m.where}: curios ${path} has no ${flag}`);
+  }
+  return wrong;
+}
