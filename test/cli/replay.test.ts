@@ -85,7 +85,7 @@ describe('curios replay ID: the seeds a campaign stored', { tags: ['slow'] }, ()
   let reported = new Map<string, string>();
 
   beforeAll(async () => {
-    const r = await runCli(['campaign', '--seed', '1', '--servers', 'prng', '--faults', 'bitflip,hang', '--modes', 'none,curios', '--trials', '2', '--clients', '2', '--ops', '6', '--workers', '1', '--format', 'json', '--out', 'campaign.json', '--db', db, '--verbose'], dir);
+    const r = await runCli(['campaign', '--seed', '1', '--servers', 'prng', '--faults', 'bitflip,hang', '--modes', 'none,curios', '--trials', '2', '--clients', '2', '--ops', '6', '--workers', '1', '--format', 'json', '--out', 'campaign.json', '--db', db, '--keep', 'all', '--verbose'], dir);
     expect(r.code).toBe(0);
     reported = reportedSeeds(linesOf(r.stderr));
   });
