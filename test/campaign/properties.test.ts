@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { cellsOf, digestOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { runCells } from '../../src/campaign/pool.ts';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
-import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
-import { faultArb } from '../../src/faults/arbitraries.ts';
+import { runOnce, shapeOf, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
+import { placedFaultArb } from '../../src/faults/arbitraries.ts';
 import type { Fault, FaultKind, FaultPlan } from '../../src/faults/model.ts';
 import { sameObservation } from '../../src/servers/framework/module.ts';
 import { profileFor, targets } from '../../src/servers/catalog.ts';
@@ -49,12 +49,16 @@ function clientsThatDiffer(cfg: TrialConfig, plan: FaultPlan): { differ: number[
 const GLOBAL_NAMESPACE = new Set(['disk', 'fs', 'net']);
 /** A server that keeps no client state: the injector lands a flip at rest of "its SSR" in its heap (global state). */
 const stateless = (server: string) => (profileFor(server).servers.find((d) => d.name === server)?.state_bytes ?? 0) === 0;
-const clientScopedFault = (server: string, kind: FaultKind): fc.Arbitrary<Fault> =>
-  faultArb(server, kind).filter((f) => {
-    if (f.kind === 'bitflip') return f.target !== 'heap' && !(GLOBAL_NAMESPACE.has(server) && f.target === 'msg') && !(stateless(server) && f.trigger.at === 'time');
+const clientScopedFault = (cfg: TrialConfig, kind: FaultKind): fc.Arbitrary<Fault> =>
+  placed(cfg, kind).filter((f) => {
+    const atRest = f.trigger.at === 'time' || f.trigger.at === 'site';
+    if (f.kind === 'bitflip') return f.target !== 'heap' && !(GLOBAL_NAMESPACE.has(cfg.target) && f.target === 'msg') && !(stateless(cfg.target) && atRest);
     if (f.kind === 'wild-write') return f.region !== 'heap';
     return true;
   });
+
+/** Faults of a kind placed over the trial's golden run, as a campaign places them. */
+const placed = (cfg: TrialConfig, kind: FaultKind): fc.Arbitrary<Fault> => placedFaultArb(cfg.target, kind, shapeOf(cfg, runOnce(cfg, null)));
 
 /** Servers with client-scoped faults of a kind: the disk driver keeps no client state, so every wild write it makes lands in global state. */
 const serversFor = (kind: FaultKind): string[] => targets().filter((s) => !(kind === 'wild-write' && s === 'disk'));
@@ -64,9 +68,9 @@ describe('curios mode isolates a failure to the client of the failed request', (
     it(`one ${kind} in any server never changes what the other clients observe`, () => {
       fc.assert(
         fc.property(fc.constantFrom(...serversFor(kind)), fc.integer({ min: 0, max: 2 ** 30 }), fc.context(), (server, seed, ctx) => {
-          const fault = fc.sample(clientScopedFault(server, kind), { seed, numRuns: 1 })[0];
-          const plan: FaultPlan = { version: 1, faults: [fault] };
           const cfg = config(server, 'curios', seed);
+          const fault = fc.sample(clientScopedFault(cfg, kind), { seed, numRuns: 1 })[0];
+          const plan: FaultPlan = { version: 1, faults: [fault] };
           const { differ, hit } = clientsThatDiffer(cfg, plan);
           ctx.log(reproduction(cfg, plan));
           expect(differ.filter((c) => !hit.has(c))).toEqual([]);
@@ -148,7 +152,7 @@ describe('liveness', () => {
   it('after any single recoverable fault, every curios trial finishes its workload within the bound', () => {
     fc.assert(
       fc.property(fc.constantFrom(...targets()), fc.constantFrom('crash', 'hang') as fc.Arbitrary<FaultKind>, fc.integer({ min: 0, max: 2 ** 30 }), (server, kind, seed) => {
-        const plan: FaultPlan = { version: 1, faults: [fc.sample(faultArb(server, kind), { seed, numRuns: 1 })[0]] };
+        const plan: FaultPlan = { version: 1, faults: [fc.sample(placed(config(server, 'curios', seed), kind), { seed, numRuns: 1 })[0]] };
         const run = runOnce(config(server, 'curios', seed), plan);
         expect(run.done).toBe(true);
         expect(run.given_up).toBe(false);
@@ -164,7 +168,7 @@ describe('determinism', () => {
   it('a trial run twice gives the same trace hash', () => {
     fc.assert(
       fc.property(fc.constantFrom(...targets()), fc.constantFrom<Mode>('none', 'restart', 'persist', 'curios'), fc.integer({ min: 0, max: 2 ** 30 }), (server, mode, seed) => {
-        const plan: FaultPlan = { version: 1, faults: [fc.sample(faultArb(server, 'crash'), { seed, numRuns: 1 })[0]] };
+        const plan: FaultPlan = { version: 1, faults: [fc.sample(placed(config(server, mode, seed), 'crash'), { seed, numRuns: 1 })[0]] };
         expect(runOnce(config(server, mode, seed), plan).traceHash).toBe(runOnce(config(server, mode, seed), plan).traceHash);
       }),
       { numRuns: 10 },

@@ -6,12 +6,14 @@
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { KEYS_MAX } from '../../examples/kv/server.ts';
 import { kvModule } from '../../examples/kv/workload.ts';
 import type { Row } from '../../src/campaign/result-types.ts';
 import { runWithFaults } from '../../src/faults/run.ts';
 import type { Observation } from '../../src/servers/framework/module.ts';
 import { System } from '../../src/servers/system.ts';
 import { makeWorkload, modelObservations, workloadProgram } from '../../src/servers/workload.ts';
+import { HEAP_BASE } from '../../src/ssr/layout.ts';
 import type { Mode } from '../../src/ssr/modes.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -77,5 +79,41 @@ describe('kv: the global count after a restart', () => {
       return JSON.stringify(records) !== JSON.stringify(model);
     });
     expect(differs).toBe(true);
+  });
+});
+
+/** kv's global count and the keys its clients' tables hold, read from outside (the trusted base looking in, at no cost). */
+function kvCounts(system: System): { count: number; keys: number } {
+  const heap = system.readServerMemory('kv', HEAP_BASE, 4);
+  if (heap === null) throw new Error('kv is down');
+  const task = system.serverTask('kv');
+  let keys = 0;
+  for (let c = 0; c < system.clientTasks.length; c++) {
+    const at = system.ssr.statePhysAddr(task, c, 0);
+    if (at === null) continue;
+    const table = new DataView(system.machine.memory.bytes.buffer, system.machine.memory.bytes.byteOffset + at, kvModule.def.state_bytes);
+    for (let i = 0; i < KEYS_MAX; i++) if (table.getUint32(4 + 8 * i, true) !== 0) keys++;
+  }
+  return { count: new DataView(heap.buffer, heap.byteOffset, 4).getUint32(0, true), keys };
+}
+
+/** kv under curios with one flip at rest in the victim's entry count (byte 0 of its table): its checksum fails at its next call, and its SSR is reset. */
+function resetKv(seed: number, at_cycles: number, victim: number): { count: number; keys: number; resets: number } {
+  const workload = makeWorkload({ seed, clients: 3, ops_per_client: 24, modules: [kvModule] });
+  const modules = new Map([['kv', kvModule]]);
+  const system = new System({ mode: 'curios', servers: [kvModule.def], clients: workload.map((ops) => workloadProgram(modules, ops, [])) });
+  const plan = { version: 1 as const, faults: [{ server: 'kv', kind: 'bitflip' as const, trigger: { at: 'time' as const, cycles: at_cycles }, target: 'ssr' as const, offset: victim * kvModule.def.state_bytes, bit: 0 }] };
+  runWithFaults(system, plan, { seed, until_cycles: 20_000_000 });
+  expect(system.clientsDone()).toBe(true);
+  return { ...kvCounts(system), resets: system.ssr.stats.resets };
+}
+
+describe("kv: the global count after one client's SSR is reset", () => {
+  it('curios: a reset table loses its keys, and — until defineServer has onClientReset to mend it — the count still counts them (what the end-state oracle calls latent)', () => {
+    const runs = [0, 1, 2, 3, 4, 5].map((seed) => resetKv(seed, 20_000 + seed * 5_000, seed % 3));
+    expect(runs.filter((r) => r.resets > 0).length).toBeGreaterThan(3);
+    // Never fewer keys counted than held; more exactly where a non-empty table was reset.
+    for (const r of runs) expect(r.count).toBeGreaterThanOrEqual(r.keys);
+    expect(runs.some((r) => r.count > r.keys)).toBe(true);
   });
 });
