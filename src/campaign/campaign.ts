@@ -1,14 +1,17 @@
 // A campaign: many trials, paired — each cell (server × fault kind × trial number) draws one
-// workload seed and one fault plan from the campaign seed, and runs them under every mode asked
-// for — then aggregated per server × fault kind × mode. Cells are the unit of work: a worker runs
-// a whole cell (its golden runs are shared by its modes), and results are put back in cell order,
-// so the result and its digest do not depend on how many workers ran it, nor on sharding.
+// workload seed and one fault plan from the campaign seed, and runs them under every *arm* asked
+// for: each mode, and each mode that keeps client state in SSRs once per commit policy asked for
+// (so `compare` can hold retry constant to measure isolation, and the reverse) — then aggregated
+// per server × fault kind × mode × commit policy. Cells are the unit of work: a worker runs a
+// whole cell (its golden runs are shared by its arms), and results are put back in cell order, so
+// the result and its digest do not depend on how many workers ran it, nor on sharding.
 import { createHash } from 'node:crypto';
 import { deriveSeed } from '../hw/seed.ts';
 import { planArb, samplePlan } from '../faults/arbitraries.ts';
 import type { FaultKind, FaultPlan } from '../faults/model.ts';
-import type { CommitPolicy, Mode } from '../ssr/modes.ts';
-import { classifyOutcome, recoverCycles } from './classify.ts';
+import { DEFAULT_COMMIT, usesCommitPolicy, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
+import { classifyOutcome } from './classify.ts';
+import { recoverCycles } from './recovery-time.ts';
 import type { TrialResult } from './result-types.ts';
 import { runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';
 
@@ -17,9 +20,10 @@ export interface CampaignConfig {
   servers: string[];
   faults: FaultKind[];
   modes: Mode[];
-  /** trials per server × fault kind (each runs under every mode) */
+  /** trials per server × fault kind (each runs under every arm) */
   trials: number;
-  commit: CommitPolicy;
+  /** the commit policies the modes that have one run under, each as an arm of its own */
+  commits: CommitPolicy[];
   clients: number;
   ops_per_client: number;
 }
@@ -37,26 +41,38 @@ export interface TrialSpec {
   plan: FaultPlan;
 }
 
+/** One arm of a paired cell: a mode, with its commit policy (null: the mode has none). */
+export interface Arm {
+  mode: Mode;
+  commit: CommitPolicy | null;
+}
+
+/** The arms of every cell, in order: modes as asked, and within a mode its commit policies as asked. */
+export function armsOf(cfg: Pick<CampaignConfig, 'modes' | 'commits'>): Arm[] {
+  return cfg.modes.flatMap<Arm>((mode) => (usesCommitPolicy(mode) ? cfg.commits.map((commit) => ({ mode, commit })) : [{ mode, commit: null }]));
+}
+
 export function cellsOf(cfg: CampaignConfig): Cell[] {
   const cells: Cell[] = [];
   for (const server of cfg.servers) for (const fault of cfg.faults) for (let trial = 0; trial < cfg.trials; trial++) cells.push({ index: cells.length, server, fault, trial });
   return cells;
 }
 
-/** The cell a trial result belongs to: results are numbered cell by cell, one per mode. */
+/** The cell a trial result belongs to: results are numbered cell by cell, one per arm. */
 export function cellOfResult(cfg: CampaignConfig, r: Pick<TrialResult, 'index' | 'server' | 'fault'>): Cell {
-  const index = Math.floor(r.index / cfg.modes.length);
+  const index = Math.floor(r.index / armsOf(cfg).length);
   return { index, server: r.server, fault: r.fault as FaultKind, trial: index % cfg.trials };
 }
 
-/** The mode whose golden run places a cell's faults (one plan for every mode) and prices calls. */
-const BASELINE_MODE: Mode = 'restart';
+/** The arm whose golden run places a cell's faults (one plan for every arm) and prices the others' mechanisms (no SSRs, no copies). */
+const BASELINE: Arm = { mode: 'restart', commit: null };
 
-function configOf(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialConfig {
+function configOf(cfg: CampaignConfig, cell: Cell, arm: Arm): TrialConfig {
   return {
     target: cell.server,
-    mode,
-    commit: cfg.commit,
+    mode: arm.mode,
+    // A mode without a commit policy ignores it: one value, so its trial is the same whatever the campaign's policies.
+    commit: arm.commit ?? DEFAULT_COMMIT,
     workload_seed: deriveSeed(cfg.seed, `workload/${keyOf(cell)}`),
     clients: cfg.clients,
     ops_per_client: cfg.ops_per_client,
@@ -72,40 +88,43 @@ function configOf(cfg: CampaignConfig, cell: Cell, mode: Mode): TrialConfig {
 const keyOf = (cell: Cell) => `${cell.server}/${cell.fault}/${cell.trial}`;
 
 /**
- * A cell's trial under a mode. Its plan is placed over the cell's baseline golden run (the
- * accesses, requests, length and sites it reached), the same plan under every mode; pass that
+ * A cell's trial under an arm. Its plan is placed over the cell's baseline golden run (the
+ * accesses, requests, length and sites it reached), the same plan under every arm; pass that
  * run when you have it.
  */
-export function trialSpec(cfg: CampaignConfig, cell: Cell, mode: Mode, baseline?: RunRecord): TrialSpec {
-  const config = configOf(cfg, cell, mode);
-  const base = baseline ?? runOnce(configOf(cfg, cell, BASELINE_MODE), null);
+export function trialSpec(cfg: CampaignConfig, cell: Cell, arm: Arm, baseline?: RunRecord): TrialSpec {
+  const config = configOf(cfg, cell, arm);
+  const base = baseline ?? runOnce(configOf(cfg, cell, BASELINE), null);
   return { config, plan: samplePlan(planArb(cell.server, [cell.fault], shapeOf(config, base)), deriveSeed(cfg.seed, `plan/${keyOf(cell)}`)) };
 }
 
-/** Runs one cell under every mode; trial results carry indices in campaign order. */
+/** Runs one cell under every arm; trial results carry indices in campaign order. */
 export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
   return [...cellTrials(cfg, cell, 0)].map((t) => t.result);
 }
 
-/** The index of the trial of `cell` under the mode at position `m` of the campaign's modes. */
-export function trialIndex(cfg: CampaignConfig, cell: Cell, m: number): number {
-  return cell.index * cfg.modes.length + m;
+/** The index of the trial of `cell` under the arm at position `a` of the campaign's arms. */
+export function trialIndex(cfg: CampaignConfig, cell: Cell, a: number): number {
+  return cell.index * armsOf(cfg).length + a;
 }
 
-/** The trials of one cell under its modes from position `from_mode` on, one at a time, in mode order; `starting` is told each trial before it runs. */
-export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
-  const goldens = new Map<Mode, RunRecord>();
+/** The trials of one cell under its arms from position `from_arm` on, one at a time, in arm order; `starting` is told each trial before it runs. */
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
+  const goldens = new Map<string, RunRecord>();
   const golden = (config: TrialConfig): RunRecord => {
-    const hit = goldens.get(config.mode);
+    const key = variantName(config.mode, config.commit);
+    const hit = goldens.get(key);
     if (hit !== undefined) return hit;
     const g = runOnce(config, null);
-    goldens.set(config.mode, g);
+    goldens.set(key, g);
     return g;
   };
-  const baseline = golden(configOf(cfg, cell, BASELINE_MODE));
-  for (let m = from_mode; m < cfg.modes.length; m++) {
-    const index = trialIndex(cfg, cell, m);
-    const spec = trialSpec(cfg, cell, cfg.modes[m], baseline);
+  const baseline = golden(configOf(cfg, cell, BASELINE));
+  const arms = armsOf(cfg);
+  for (let a = from_arm; a < arms.length; a++) {
+    const arm = arms[a];
+    const index = trialIndex(cfg, cell, a);
+    const spec = trialSpec(cfg, cell, arm, baseline);
     starting?.(index, spec);
     const g = golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
@@ -114,12 +133,13 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_mode: number, 
       index,
       server: cell.server,
       fault: cell.fault,
-      mode: cfg.modes[m],
+      mode: arm.mode,
+      commit: arm.commit,
       outcome: c.outcome,
       traceHash: run.traceHash,
       recoverCycles: recoverCycles(run),
-      callCycles: Math.max(0, g.cycles - baseline.cycles),
-      calls: g.calls,
+      overheadCycles: Math.max(0, g.cycles - baseline.cycles),
+      ops: g.ops,
       ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     };
     yield { result, spec, golden: g, run };
@@ -136,5 +156,7 @@ export function digestOf(results: readonly TrialResult[]): string {
 export const CAMPAIGN_DEFAULTS = {
   clients: TRIAL_DEFAULTS.clients,
   ops_per_client: TRIAL_DEFAULTS.ops_per_client,
-  commit: 'shadow' as CommitPolicy,
+  commits: [DEFAULT_COMMIT] as CommitPolicy[],
+  /** compare runs every commit policy, so that it can show the retry effect beside the isolation effect */
+  compare_commits: ['shadow', 'in-place'] as CommitPolicy[],
 };

@@ -52,10 +52,3 @@ export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classifica
   return { outcome: hit.every((c) => faulting.has(c)) ? 'degraded' : 'degraded-collateral', hit };
 }
 
-/** Cycles from the first fault to the first restart after it, or null. */
-export function recoverCycles(trial: RunRecord): number | null {
-  const first = trial.fired[0];
-  if (first === undefined) return null;
-  const e = trial.events.find((x) => x.restarted_at !== null && x.restarted_at >= first.at_cycles);
-  return e?.restarted_at === null || e === undefined ? null : e.restarted_at - first.at_cycles;
-}

@@ -87,7 +87,7 @@ function describe(want: Observation, got: Observation | undefined): string {
 /** In this process: the crash seeds `policy` keeps among a campaign's results (any subset, any order). */
 export function crashSeedsOf(config: CampaignConfig, results: readonly TrialResult[], policy: KeepPolicy = 'broken'): CrashSeed[] {
   return results.flatMap((found) => {
-    const spec = trialSpec(config, cellOfResult(config, found), found.mode);
+    const spec = trialSpec(config, cellOfResult(config, found), { mode: found.mode, commit: found.commit });
     if (!keeps(policy, found.mode, spec.plan, found.outcome)) return [];
     return [found.outcome === 'host-limit' ? seedAsFound(found, spec) : shrunkSeed(found, spec, failureSignature(spec.config, spec.plan, found.outcome))];
   });

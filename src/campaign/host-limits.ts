@@ -5,7 +5,7 @@
 // RangeError, which the kernel already turns into a processor exception of the server.) The trial is then recorded as
 // `host-limit`, with the limit it broke: the one outcome that depends on the host rather than on
 // the simulation (a bigger heap or a slower machine can change it).
-import { trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
+import { armsOf, trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
 import type { TrialResult } from './result-types.ts';
 
 export const HOST_LIMITS = {
@@ -23,8 +23,8 @@ export type HostLimit = (typeof HOST_LIMIT_KINDS)[number];
 
 /** The result of the trial at `index` (of `cell`) that broke `limit`: no trace, no cycles. */
 export function hostLimitResult(cfg: CampaignConfig, cell: Cell, index: number, limit: HostLimit): TrialResult {
-  const m = index - trialIndex(cfg, cell, 0);
-  return { index, server: cell.server, fault: cell.fault, mode: cfg.modes[m], outcome: 'host-limit', traceHash: '', recoverCycles: null, callCycles: 0, calls: 0, hostLimit: limit };
+  const arm = armsOf(cfg)[index - trialIndex(cfg, cell, 0)];
+  return { index, server: cell.server, fault: cell.fault, mode: arm.mode, commit: arm.commit, outcome: 'host-limit', traceHash: '', recoverCycles: null, overheadCycles: 0, ops: 0, hostLimit: limit };
 }
 
 /** The wall-clock budget of one trial, given the mean wall time of the trials so far (null: none yet). */

@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { activeCatalog } from '../servers/catalog.ts';
-import { trialIndex, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { armsOf, trialIndex, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
 import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
 import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
@@ -47,7 +47,7 @@ export interface PoolOptions {
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
 /** A cell from a mode on (`received`: its results so far), or a kept trial to shrink. */
-type Job = { kind: 'cell'; cell: Cell; from_mode: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string };
+type Job = { kind: 'cell'; cell: Cell; from_arm: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string };
 
 interface Slot {
   child: ChildProcess;
@@ -87,11 +87,11 @@ export class TrialPool {
   /** Runs cells; `onResults` sees results as they come in (completion order); the answer is in trial order. */
   run(cells: readonly Cell[], onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
     if (cells.length === 0) return Promise.resolve([]);
-    const modes = this.config.modes.length;
+    const arms = armsOf(this.config).length;
     const keep = this.options.keep ?? null;
-    const queue: Job[] = cells.map((cell) => ({ kind: 'cell', cell, from_mode: 0, received: 0 }));
+    const queue: Job[] = cells.map((cell) => ({ kind: 'cell', cell, from_arm: 0, received: 0 }));
     const results: TrialResult[] = [];
-    const left = new Map<number, number>(cells.map((c) => [c.index, modes]));
+    const left = new Map<number, number>(cells.map((c) => [c.index, arms]));
     let done_cells = 0;
     /** kept trials not yet made into seeds (queued or being shrunk) */
     let shrinking = 0;
@@ -116,7 +116,7 @@ export class TrialPool {
       const take = (r: TrialResult) => {
         results.push(r);
         onResults?.([r]);
-        const cell = Math.floor(r.index / modes);
+        const cell = Math.floor(r.index / arms);
         const n = (left.get(cell) ?? 0) - 1;
         left.set(cell, n);
         if (n === 0) {
@@ -143,7 +143,7 @@ export class TrialPool {
         slot.current = null;
         if (job === null) return;
         slot.since_ms = performance.now();
-        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_mode: job.from_mode, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
+        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
       };
       this.handlers = {
         message: (slot, m) => {
@@ -192,8 +192,8 @@ export class TrialPool {
           }
           // Its shrinking broke a host limit: the trial is kept as it was found.
           if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec, job.signature));
-          const m = current === null ? job.from_mode + job.received : current.index - trialIndex(this.config, job.cell, 0);
-          if (m + 1 < modes) queue.unshift({ kind: 'cell', cell: job.cell, from_mode: m + 1, received: 0 });
+          const m = current === null ? job.from_arm + job.received : current.index - trialIndex(this.config, job.cell, 0);
+          if (m + 1 < arms) queue.unshift({ kind: 'cell', cell: job.cell, from_arm: m + 1, received: 0 });
           const found = hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit);
           // Kept whatever the policy (keep.ts), as it was found.
           if (keep !== null && current !== null) this.options.onSeed?.(seedAsFound(found, current.spec));

@@ -3,7 +3,7 @@
 // CampaignSummary that the report formatters print. Plain data only, so that results cross
 // worker threads and shard files as JSON unchanged.
 import type { Cycles } from '../hw/types.ts';
-import type { Mode } from '../ssr/modes.ts';
+import type { CommitPolicy, Mode } from '../ssr/modes.ts';
 import type { HostLimit } from './host-limits.ts';
 
 /** Every trial outcome, from "the fault never fired" to the worst; reports keep this order. */
@@ -43,24 +43,28 @@ export interface TrialResult {
   server: string;
   fault: string;
   mode: Mode;
+  /** the commit policy the trial ran under; null for a mode that has none (none, restart) */
+  commit: CommitPolicy | null;
   outcome: Outcome;
   traceHash: string;
-  /** Cycles from the fault's detection to the server serving again; null when it never recovered. */
+  /** The trial's time to recover (MTTR's one definition: `timeToRecover` in recovery-time.ts); null when it never recovered. */
   recoverCycles: Cycles | null;
-  /** Cycles spent in client calls to the faulted server, over the whole trial. */
-  callCycles: Cycles;
-  /** Client calls made to the faulted server, over the whole trial. */
-  calls: number;
+  /** Cycles the fault-free run of this arm took beyond restart mode's fault-free run of the same workload: what the arm's mechanisms (SSR maps, copies, checksums) cost, over the whole workload. */
+  overheadCycles: Cycles;
+  /** Client operations in the workload, to every server. */
+  ops: number;
   failedReason?: 'given-up' | 'panic' | 'liveness';
   /** For `host-limit`: the limit the trial broke. */
   hostLimit?: HostLimit;
 }
 
-/** One server × fault kind × mode; rates are over manifested trials and null when none manifested. */
+/** One server × fault kind × mode × commit policy; rates are over manifested trials and null when none manifested. */
 export interface Row {
   server: string;
   fault: string;
   mode: Mode;
+  /** null for a mode that has no commit policy */
+  commit: CommitPolicy | null;
   trials: number;
   /** trials − not-activated − host-limit: a trial stopped by the host has no outcome to rate. */
   manifested: number;
@@ -73,10 +77,10 @@ export interface Row {
   ci95Strict: [number, number] | null;
   /** Wilson score 95% interval of recoveryLenient, [lo, hi]. */
   ci95Lenient: [number, number] | null;
-  /** Mean recoverCycles over the trials that recovered; null when none did. */
+  /** MTTR: the mean recoverCycles over the trials that recovered; null when none did. */
   mttrCycles: Cycles | null;
-  /** Σ callCycles / Σ calls over the row's trials; null when no call was made. */
-  overheadCyclesPerCall: Cycles | null;
+  /** Σ overheadCycles / Σ ops over the row's trials: the arm's cost per client operation, against restart mode; null when no operation was made. */
+  overheadCyclesPerOp: Cycles | null;
 }
 
 export interface CampaignSummary {

@@ -6,7 +6,7 @@
 import { FAULT_KINDS } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
-import { cellOfResult, cellsOf, digestOf, trialIndex, type CampaignConfig } from './campaign.ts';
+import { armsOf, cellOfResult, cellsOf, digestOf, trialIndex, type CampaignConfig } from './campaign.ts';
 import { HOST_LIMIT_KINDS } from './host-limits.ts';
 import { OUTCOMES, type TrialResult } from './result-types.ts';
 import { summaryOf, type CampaignFile } from './run.ts';
@@ -37,7 +37,7 @@ export function checkShardFile(name: string, data: unknown): ShardFile {
   const shard = checkShard(file.shard, problem);
   if (!Array.isArray(file.results)) problem('results', `expected an array of trials, found ${describe(file.results)}`);
   const results = (file.results as unknown[]).map((r, i) => checkTrial(r, `results[${i}]`, config, problem));
-  const wanted = shardCells(cellsOf(config), shard).flatMap((cell) => config.modes.map((_, m) => trialIndex(config, cell, m)));
+  const wanted = shardCells(cellsOf(config), shard).flatMap((cell) => armsOf(config).map((_, a) => trialIndex(config, cell, a)));
   const seen = new Set<number>();
   for (const [i, r] of results.entries()) {
     if (seen.has(r.index)) problem(`results[${i}].index`, `trial ${r.index} is there twice`);
@@ -74,15 +74,13 @@ function checkConfig(c: Json, problem: (where: string, what: string) => never): 
     });
     return items as T[];
   };
-  const commit = c.commit;
-  if (typeof commit !== 'string' || !(COMMIT_POLICIES as readonly string[]).includes(commit)) problem('config.commit', `expected one of ${COMMIT_POLICIES.join(', ')}, found ${describe(commit)}`);
   const config: CampaignConfig = {
     seed: int('seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     servers: list('servers', targets()),
     faults: list('faults', FAULT_KINDS),
     modes: list('modes', MODES),
     trials: int('trials', 1, 10_000_000),
-    commit: commit as CampaignConfig['commit'],
+    commits: list('commits', COMMIT_POLICIES),
     clients: int('clients', 1, 16),
     ops_per_client: int('ops_per_client', 1, 500),
   };
@@ -109,22 +107,24 @@ function checkTrial(raw: unknown, where: string, config: CampaignConfig, problem
   };
   count('index');
   const index = t.index as number;
-  const total = config.servers.length * config.faults.length * config.trials * config.modes.length;
+  const arms = armsOf(config);
+  const total = config.servers.length * config.faults.length * config.trials * arms.length;
   if (index >= total) problem(`${where}.index`, `trial ${index} is past the campaign's ${total}`);
   const cell = cellOfResult(config, { index, server: '', fault: '' });
   const server = config.servers[Math.floor(cell.index / (config.faults.length * config.trials))];
   const fault = config.faults[Math.floor(cell.index / config.trials) % config.faults.length];
-  const mode = config.modes[index % config.modes.length];
+  const { mode, commit } = arms[index % arms.length];
   if (t.server !== server) problem(`${where}.server`, `trial ${index} is a trial of ${server}, found ${describe(t.server)}`);
   if (t.fault !== fault) problem(`${where}.fault`, `trial ${index} is a ${fault} trial, found ${describe(t.fault)}`);
   if (t.mode !== mode) problem(`${where}.mode`, `trial ${index} runs under ${mode}, found ${describe(t.mode)}`);
+  if (t.commit !== commit) problem(`${where}.commit`, `trial ${index} runs under commit policy ${JSON.stringify(commit)}, found ${describe(t.commit)}`);
   const outcome = t.outcome;
   if (typeof outcome !== 'string' || !(OUTCOMES as readonly string[]).includes(outcome)) problem(`${where}.outcome`, `expected one of ${OUTCOMES.join(', ')}, found ${describe(outcome)}`);
   const hostLimited = outcome === 'host-limit';
   if (typeof t.traceHash !== 'string' || (hostLimited ? t.traceHash !== '' : !TRACE_HASH.test(t.traceHash))) problem(`${where}.traceHash`, hostLimited ? 'a host-limit trial has no trace hash ("")' : `expected a hex trace hash, found ${describe(t.traceHash)}`);
   count('recoverCycles', true);
-  count('callCycles');
-  count('calls');
+  count('overheadCycles');
+  count('ops');
   if (t.failedReason !== undefined && (outcome !== 'failed' || !(FAILED_REASONS as readonly unknown[]).includes(t.failedReason))) problem(`${where}.failedReason`, `only a failed trial has one (${FAILED_REASONS.join(', ')}), found ${describe(t.failedReason)}`);
   if (hostLimited ? !(HOST_LIMIT_KINDS as readonly unknown[]).includes(t.hostLimit) : t.hostLimit !== undefined) problem(`${where}.hostLimit`, `a host-limit trial, and only one, names its limit (${HOST_LIMIT_KINDS.join(', ')}), found ${describe(t.hostLimit)}`);
   const extra = Object.keys(t).find((k) => !TRIAL_KEYS.includes(k));
@@ -132,7 +132,7 @@ function checkTrial(raw: unknown, where: string, config: CampaignConfig, problem
   return t as unknown as TrialResult;
 }
 
-const TRIAL_KEYS: readonly string[] = ['index', 'server', 'fault', 'mode', 'outcome', 'traceHash', 'recoverCycles', 'callCycles', 'calls', 'failedReason', 'hostLimit'] satisfies (keyof TrialResult)[];
+const TRIAL_KEYS: readonly string[] = ['index', 'server', 'fault', 'mode', 'commit', 'outcome', 'traceHash', 'recoverCycles', 'overheadCycles', 'ops', 'failedReason', 'hostLimit'] satisfies (keyof TrialResult)[];
 
 function object(value: unknown, where: string, problem: (where: string, what: string) => never): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) problem(where, `expected an object, found ${describe(value)}`);

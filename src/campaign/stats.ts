@@ -1,5 +1,7 @@
-// Campaign statistics: folds trial results into one row per server × fault kind × mode, with
-// recovery rates, their Wilson score intervals, mean time to recover and per-call overhead.
+// Campaign statistics: folds trial results into one row per server × fault kind × mode × commit
+// policy, with recovery rates, their Wilson score intervals, mean time to recover and overhead per
+// client operation; and the effect of one mechanism (the difference of two arms' rates) with
+// Newcombe's interval.
 //
 // Rates are over *manifested* trials (the fault fired), as in the CuriOS paper's "manifested
 // errors". A `host-limit` trial (stopped by the host, see host-limits.ts) has no outcome to rate
@@ -17,7 +19,7 @@
 // order in which trials arrive (worker pools and shard merges deliver them in any order).
 import type { Cycles } from '../hw/types.ts';
 import { OUTCOMES, type Outcome, type Row, type TrialResult } from './result-types.ts';
-import { MODES } from '../ssr/modes.ts';
+import { COMMIT_POLICIES, MODES, type CommitPolicy } from '../ssr/modes.ts';
 
 /** The two-sided 95% quantile of the standard normal distribution. */
 export const Z_95 = 1.959963984540054;
@@ -44,12 +46,30 @@ export function wilson(successes: number, n: number, z: number = Z_95): [number,
   return [lo, hi];
 }
 
-/** One row per server × fault × mode, sorted by server, fault, then mode in MODES order. */
+/**
+ * The 95% interval [lo, hi] of the difference p1 − p2 of two independent proportions (x1 of n1,
+ * x2 of n2) by Newcombe's hybrid score method (method 10 of Newcombe 1998, "Interval estimation
+ * for the difference between independent proportions: comparison of eleven methods"): each
+ * proportion's Wilson interval, combined as the square root of the sum of squared distances. It
+ * stays inside [−1, 1] and keeps its coverage near 0 and 1, where the Wald interval fails.
+ */
+export function newcombe(x1: number, n1: number, x2: number, n2: number, z: number = Z_95): [number, number] {
+  const [l1, u1] = wilson(x1, n1, z);
+  const [l2, u2] = wilson(x2, n2, z);
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const d = p1 - p2;
+  const lo = d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2);
+  const hi = d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2);
+  return [Math.max(-1, lo), Math.min(1, hi)];
+}
+
+/** One row per server × fault × mode × commit policy, sorted by server, fault, mode in MODES order, then commit policy. */
 export function aggregate(trials: readonly TrialResult[]): Row[] {
   const groups = new Map<string, TrialResult[]>();
   for (const trial of trials) {
     assertTrial(trial);
-    const key = JSON.stringify([trial.server, trial.fault, trial.mode]);
+    const key = JSON.stringify([trial.server, trial.fault, trial.mode, trial.commit]);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [trial]);
     else group.push(trial);
@@ -58,26 +78,32 @@ export function aggregate(trials: readonly TrialResult[]): Row[] {
 }
 
 function rowOf(group: readonly TrialResult[]): Row {
-  const { server, fault, mode } = group[0];
+  const { server, fault, mode, commit } = group[0];
   const outcomes = countOutcomes(group);
   const manifested = group.length - outcomes['not-activated'] - outcomes['host-limit'];
-  const strictSuccesses = outcomes.masked + outcomes.recovered;
-  const lenientSuccesses = strictSuccesses + outcomes.degraded;
+  const strict = strictSuccesses({ outcomes });
+  const lenient = strict + outcomes.degraded;
   const rated = manifested > 0;
   return {
     server,
     fault,
     mode,
+    commit,
     trials: group.length,
     manifested,
     outcomes,
-    recoveryStrict: rated ? strictSuccesses / manifested : null,
-    recoveryLenient: rated ? lenientSuccesses / manifested : null,
-    ci95Strict: rated ? wilson(strictSuccesses, manifested) : null,
-    ci95Lenient: rated ? wilson(lenientSuccesses, manifested) : null,
+    recoveryStrict: rated ? strict / manifested : null,
+    recoveryLenient: rated ? lenient / manifested : null,
+    ci95Strict: rated ? wilson(strict, manifested) : null,
+    ci95Lenient: rated ? wilson(lenient, manifested) : null,
     mttrCycles: meanRecoverCycles(group),
-    overheadCyclesPerCall: overheadPerCall(group),
+    overheadCyclesPerOp: overheadPerOp(group),
   };
+}
+
+/** The strict rate's successes: masked + recovered. */
+export function strictSuccesses(row: Pick<Row, 'outcomes'>): number {
+  return row.outcomes.masked + row.outcomes.recovered;
 }
 
 function countOutcomes(group: readonly TrialResult[]): Record<Outcome, number> {
@@ -97,22 +123,27 @@ function meanRecoverCycles(group: readonly TrialResult[]): Cycles | null {
   return recoveries === 0 ? null : sum_cycles / recoveries;
 }
 
-function overheadPerCall(group: readonly TrialResult[]): Cycles | null {
+function overheadPerOp(group: readonly TrialResult[]): Cycles | null {
   let sum_cycles = 0;
-  let calls = 0;
+  let ops = 0;
   for (const trial of group) {
-    sum_cycles += trial.callCycles;
-    calls += trial.calls;
+    sum_cycles += trial.overheadCycles;
+    ops += trial.ops;
   }
-  return calls === 0 ? null : sum_cycles / calls;
+  return ops === 0 ? null : sum_cycles / ops;
 }
 
 function compareRows(a: Row, b: Row): number {
   return (
     compareCodeUnits(a.server, b.server) ||
     compareCodeUnits(a.fault, b.fault) ||
-    MODES.indexOf(a.mode) - MODES.indexOf(b.mode)
+    MODES.indexOf(a.mode) - MODES.indexOf(b.mode) ||
+    commitOrder(a.commit) - commitOrder(b.commit)
   );
+}
+
+function commitOrder(commit: CommitPolicy | null): number {
+  return commit === null ? -1 : COMMIT_POLICIES.indexOf(commit);
 }
 
 // Not localeCompare: the order must not depend on the host's locale.
@@ -131,8 +162,11 @@ function assertTrial(trial: TrialResult): void {
   if (!(MODES as readonly string[]).includes(trial.mode)) {
     throw new Error(`${at}: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(trial.mode)}`);
   }
-  assertCount(trial.calls, `${at}: calls`);
-  assertCount(trial.callCycles, `${at}: callCycles`);
+  if (trial.commit !== null && !(COMMIT_POLICIES as readonly string[]).includes(trial.commit)) {
+    throw new Error(`${at}: commit must be null or one of ${COMMIT_POLICIES.join(', ')}, got ${JSON.stringify(trial.commit)}`);
+  }
+  assertCount(trial.ops, `${at}: ops`);
+  assertCount(trial.overheadCycles, `${at}: overheadCycles`);
   if (trial.recoverCycles !== null) assertCount(trial.recoverCycles, `${at}: recoverCycles`);
 }
 

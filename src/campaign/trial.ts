@@ -39,7 +39,8 @@ export interface RunRecord {
   traceHash: string;
   /** the clock when the clients finished (or the run stopped) */
   cycles: Cycles;
-  calls: number;
+  /** client operations in the workload, to every server */
+  ops: number;
   done: boolean;
   panic: string | null;
   given_up: boolean;
@@ -70,7 +71,7 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
     records,
     traceHash: system.traceHash(),
     cycles: system.now,
-    calls: workload.reduce((n, ops) => n + ops.length, 0),
+    ops: workload.reduce((n, ops) => n + ops.length, 0),
     done: system.clientsDone(),
     panic: system.kernel.panic_reason,
     given_up: system.supervisor.given_up,

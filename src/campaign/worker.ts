@@ -15,7 +15,7 @@ import { replayWithStory } from './story.ts';
 import type { TrialResult } from './result-types.ts';
 
 export type ToWorker =
-  | { kind: 'cell'; config: CampaignConfig; cell: Cell; from_mode: number; keep: KeepPolicy | null }
+  | { kind: 'cell'; config: CampaignConfig; cell: Cell; from_arm: number; keep: KeepPolicy | null }
   | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string }
   | { kind: 'replay'; trial: TrialData };
 
@@ -43,7 +43,7 @@ function run(job: ToWorker): void {
       return post({ kind: 'job-done' });
     case 'cell': {
       const { keep } = job;
-      for (const { result, spec, golden, run } of cellTrials(job.config, job.cell, job.from_mode, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
+      for (const { result, spec, golden, run } of cellTrials(job.config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
         const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
         post({ kind: 'trial', result, signature: kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null });
       }

@@ -27,7 +27,7 @@ import { seedSink } from './seeds.ts';
 export interface DashboardOpts {
   seed: string;
   clients: string;
-  commit: string;
+  commit?: string;
   mode: string;
   faultRate: string;
   cycles?: string;
@@ -65,7 +65,8 @@ export async function dashboardCommand(o: DashboardOpts, given: (option: string)
   const config: LiveConfig = {
     seed: parseSeed(o.seed),
     mode: parseOne(o.mode, '--mode', MODES),
-    commit: parseOne(o.commit, '--commit', COMMIT_POLICIES),
+    // A live run is one arm: one commit policy.
+    commit: parseOne(o.commit ?? LIVE_DEFAULTS.commit, '--commit', COMMIT_POLICIES),
     fault_rate: parseRate(o.faultRate),
     clients: parseCount(o.clients, '--clients', 1, 16),
   };

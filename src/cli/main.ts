@@ -2,7 +2,7 @@
 // code 2 (see errors.ts). This is the only layer (with src/store and the worker pool) that may
 // read the clock, the environment and the terminal.
 import { Command, CommanderError, Help, Option } from 'commander';
-import { CAMPAIGN_DEFAULTS, type CampaignConfig } from '../campaign/campaign.ts';
+import { armsOf, CAMPAIGN_DEFAULTS, type CampaignConfig } from '../campaign/campaign.ts';
 import { REPORT_FORMATS } from '../campaign/report/index.ts';
 import { FAULT_KINDS, TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
@@ -36,7 +36,7 @@ interface CampaignOpts {
   trials: string;
   seed: string;
   workers?: string;
-  commit: string;
+  commit?: string;
   format: string;
   out?: string;
   shard?: string;
@@ -58,7 +58,7 @@ function campaignConfig(o: CampaignOpts, allModes: boolean): CampaignConfig {
     faults: parseList(o.faults === 'all' ? FAULT_KINDS.join(',') : o.faults, '--faults', FAULT_KINDS),
     modes: allModes ? [...MODES] : parseList(o.modes ?? MODES.join(','), '--modes', MODES),
     trials: parseCount(o.trials, '--trials'),
-    commit: parseOne(o.commit, '--commit', COMMIT_POLICIES),
+    commits: parseList(o.commit ?? (allModes ? CAMPAIGN_DEFAULTS.compare_commits : CAMPAIGN_DEFAULTS.commits).join(','), '--commit', COMMIT_POLICIES),
     clients: parseCount(o.clients, '--clients', 1, 16),
     ops_per_client: parseCount(o.ops, '--ops', 1, 500),
   };
@@ -73,7 +73,7 @@ function campaignOptions(cmd: Command, withModes: boolean): Command {
     .option('--trials <n>', 'trials per server × fault kind (each runs under every mode)', '100')
     .option('--seed <n>', 'the seed every workload and fault derives from', '1')
     .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
-    .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
+    .option('--commit <list>', `SSR commit policies of persist and curios, comma-separated (${COMMIT_POLICIES.join(', ')}); each is an arm of its own (default: ${withModes ? CAMPAIGN_DEFAULTS.commits.join(',') : CAMPAIGN_DEFAULTS.compare_commits.join(',')})`)
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--trial-budget <ms>', `wall-clock budget of one trial, past which its worker is stopped and the trial recorded as host-limit (default: ${HOST_LIMITS.budget_factor} × the mean trial time, at least ${HOST_LIMITS.budget_floor_ms})`)
@@ -100,7 +100,7 @@ async function campaignAction(o: CampaignOpts, compare: boolean): Promise<void> 
     const sink = store === null || db === null ? {} : seedSink(store, db, log, seeds);
     const { file } = await runWithProgress(config, setup, (p) => progress.update(p.done_cells, p.total_cells), sink);
     progress.finish();
-    const text = compare ? formatComparison(comparisonOf(file, config.modes), o.format) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
+    const text = compare ? formatComparison(comparisonOf(file, armsOf(config)), o.format) : report(file, o.format, { color: color() && o.out === undefined, wide: o.wide === true });
     writeOut(o.out, text, out);
     if (store !== null) recordCampaign(store, file, shard, seeds, startedAt);
     process.stderr.write(`${campaignFootnote(file, store === null ? null : seeds)}\n`);

@@ -18,7 +18,7 @@ const CONFIG = fileURLToPath(new URL('../fixtures/hostile/curios.config.ts', imp
 /** Short enough for a test, long enough for a trial of this server on a loaded machine. */
 const BUDGET_MS = 8_000;
 
-const config: CampaignConfig = { seed: 1, servers: ['hostile'], faults: ['regflip', 'bitflip'], modes: ['restart', 'curios'], trials: 10, commit: 'shadow', clients: 2, ops_per_client: 6 };
+const config: CampaignConfig = { seed: 1, servers: ['hostile'], faults: ['regflip', 'bitflip'], modes: ['restart', 'curios'], trials: 10, commits: ['shadow'], clients: 2, ops_per_client: 6 };
 
 describe('a campaign over a server that allocates without bound or loops forever', { tags: ['slow'] }, () => {
   let file: CampaignFile;

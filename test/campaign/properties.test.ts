@@ -176,7 +176,7 @@ describe('determinism', () => {
   });
 
   it('a campaign gives the same digest with 1 and with 2 workers', async () => {
-    const cfg: CampaignConfig = { seed: 11, servers: ['prng', 'fs'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 5, commit: 'shadow', clients: 2, ops_per_client: 8 };
+    const cfg: CampaignConfig = { seed: 11, servers: ['prng', 'fs'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 5, commits: ['shadow'], clients: 2, ops_per_client: 8 };
     const one = await runCells(cfg, cellsOf(cfg), 1);
     const two = await runCells(cfg, cellsOf(cfg), 2);
     expect(one.length).toBe(cellsOf(cfg).length * 2);

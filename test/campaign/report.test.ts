@@ -10,10 +10,10 @@ import {
   REPORT_FORMATS,
 } from '../../src/campaign/report/index.ts';
 import { OUTCOME_MEANING, OUTCOMES, type CampaignSummary, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
-import { MODES, type Mode } from '../../src/ssr/modes.ts';
+import { MODES, usesCommitPolicy, type Mode } from '../../src/ssr/modes.ts';
 import { aggregate } from '../../src/campaign/stats.ts';
 
-const CSV_COLUMN_COUNT = 5 + OUTCOMES.length + 8;
+const CSV_COLUMN_COUNT = 6 + OUTCOMES.length + 8;
 
 function summaryOf(trials: TrialResult[]): CampaignSummary {
   return { seed: 42, trials: trials.length, digest: 'c0ffee', trialsPerSecond: 1234.5, rows: aggregate(trials) };
@@ -28,8 +28,9 @@ function trialsFor(server: string, fault: string, mode: Mode, outcomes: Outcome[
     outcome,
     traceHash: String(index),
     recoverCycles: outcome === 'recovered' ? 500 + index : null,
-    callCycles: 1000 + index,
-    calls: 3,
+    commit: usesCommitPolicy(mode) ? ('shadow' as const) : null,
+    overheadCycles: 1000 + index,
+    ops: 3,
   }));
 }
 
@@ -97,6 +98,7 @@ describe('formatJson', () => {
         'server',
         'fault',
         'mode',
+        'commit',
         'trials',
         'manifested',
         'outcomes',
@@ -105,7 +107,7 @@ describe('formatJson', () => {
         'ci95Strict',
         'ci95Lenient',
         'mttrCycles',
-        'overheadCyclesPerCall',
+        'overheadCyclesPerOp',
       ]);
       expect(Object.keys(row.outcomes)).toEqual([...OUTCOMES]);
     }
@@ -128,7 +130,7 @@ describe('formatCsv', () => {
     const records = parseCsv(formatCsv(SAMPLE));
     expect(records).toHaveLength(SAMPLE.rows.length + 1);
     for (const record of records) expect(record).toHaveLength(CSV_COLUMN_COUNT);
-    expect(records[0].slice(0, 5)).toEqual(['server', 'fault', 'mode', 'trials', 'manifested']);
+    expect(records[0].slice(0, 6)).toEqual(['server', 'fault', 'mode', 'commit', 'trials', 'manifested']);
     expect(records.slice(1).map((record) => record[0])).toEqual(SAMPLE.rows.map((row) => row.server));
   });
 
@@ -163,9 +165,9 @@ describe('formatMarkdown', () => {
     const lines = tableLines(formatMarkdown(SAMPLE));
     expect(lines).toHaveLength(SAMPLE.rows.length + 2);
     const columns = cellCount(lines[0]);
-    expect(columns).toBe(16);
+    expect(columns).toBe(17);
     for (const line of lines) expect(cellCount(line)).toBe(columns);
-    expect(lines[1]).toMatch(/^\| :--- \| :--- \| :--- \| ---: \|/);
+    expect(lines[1]).toMatch(/^\| :--- \| :--- \| :--- \| :--- \| ---: \|/);
   });
 
   it('escapes a pipe, a line break and markup in a name', () => {

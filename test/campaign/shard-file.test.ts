@@ -4,13 +4,13 @@
 // with exit 2) or merges to the true result. Never another exception, never a wrong answer.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cellsOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
+import { armsOf, cellsOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { mergeShards, ShardFileError } from '../../src/campaign/merge.ts';
 import { campaignFile, runCampaign, type CampaignFile } from '../../src/campaign/run.ts';
 import { shardCells } from '../../src/campaign/shard.ts';
 import { identity } from '../helpers/campaign-file.ts';
 
-const config: CampaignConfig = { seed: 9, servers: ['prng', 'timer'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 2, commit: 'shadow', clients: 2, ops_per_client: 5 };
+const config: CampaignConfig = { seed: 9, servers: ['prng', 'timer'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 2, commits: ['shadow'], clients: 2, ops_per_client: 5 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   for (const index of [1, 2]) {
     const shard = { index, count: 2 };
     const cells = new Set(shardCells(cellsOf(config), shard).map((c) => c.index));
-    const results = run.results.filter((r) => cells.has(Math.floor(r.index / config.modes.length)));
+    const results = run.results.filter((r) => cells.has(Math.floor(r.index / armsOf(config).length)));
     shards.push(JSON.parse(JSON.stringify(campaignFile(config, results, 1, shard))) as Json);
   }
 });

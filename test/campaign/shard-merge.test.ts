@@ -4,13 +4,13 @@
 // with a shard missing, given twice, or of another campaign is refused, naming the file.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellsOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
+import { armsOf, cellsOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { mergeShards, ShardFileError, type ShardInput } from '../../src/campaign/merge.ts';
 import { campaignFile, runCampaign, type CampaignFile } from '../../src/campaign/run.ts';
 import { shardCells, shardProblem } from '../../src/campaign/shard.ts';
 import { identity } from '../helpers/campaign-file.ts';
 
-const config: CampaignConfig = { seed: 5, servers: ['prng', 'timer'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 3, commit: 'shadow', clients: 2, ops_per_client: 6 };
+const config: CampaignConfig = { seed: 5, servers: ['prng', 'timer'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 3, commits: ['shadow'], clients: 2, ops_per_client: 6 };
 
 const run = async (shard: { index: number; count: number } | null): Promise<CampaignFile> => (await runCampaign(config, { workers: 1, shard, clock_ms: () => 0 })).file;
 
@@ -41,7 +41,7 @@ describe('mergeShards', () => {
   const shardFile = async (index: number, count: number): Promise<ShardInput> => {
     const shard = { index, count };
     const cells = new Set(shardCells(cellsOf(config), shard).map((c) => c.index));
-    const results = ((await unsharded()).results ?? []).filter((r) => cells.has(Math.floor(r.index / config.modes.length)));
+    const results = ((await unsharded()).results ?? []).filter((r) => cells.has(Math.floor(r.index / armsOf(config).length)));
     return { name: `shard-${index}-of-${count}.json`, data: JSON.parse(JSON.stringify(campaignFile(config, results, 0, shard))) };
   };
 

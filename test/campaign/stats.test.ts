@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES, type Outcome, type TrialResult } from '../../src/campaign/result-types.ts';
-import { MODES } from '../../src/ssr/modes.ts';
+import { COMMIT_POLICIES, MODES } from '../../src/ssr/modes.ts';
 import { aggregate, wilson, Z_95 } from '../../src/campaign/stats.ts';
 
 const TOLERANCE = 1e-6;
@@ -12,10 +12,11 @@ function trial(partial: Partial<TrialResult> & Pick<TrialResult, 'outcome'>): Tr
     server: 'fs',
     fault: 'crash',
     mode: 'curios',
+    commit: 'shadow',
     traceHash: '0',
     recoverCycles: null,
-    callCycles: 0,
-    calls: 0,
+    overheadCycles: 0,
+    ops: 0,
     ...partial,
   };
 }
@@ -25,11 +26,12 @@ const trialArb: fc.Arbitrary<TrialResult> = fc.record({
   server: fc.constantFrom('fs', 'net', 'timer'),
   fault: fc.constantFrom('crash', 'hang', 'bitflip'),
   mode: fc.constantFrom(...MODES),
+  commit: fc.constantFrom(null, ...COMMIT_POLICIES),
   outcome: fc.constantFrom(...OUTCOMES),
   traceHash: fc.string(),
   recoverCycles: fc.option(fc.nat({ max: 1_000_000_000 }), { nil: null }),
-  callCycles: fc.nat({ max: 1_000_000_000 }),
-  calls: fc.nat({ max: 10_000 }),
+  overheadCycles: fc.nat({ max: 1_000_000_000 }),
+  ops: fc.nat({ max: 10_000 }),
 });
 
 const width = ([lo, hi]: [number, number]): number => hi - lo;
@@ -133,8 +135,8 @@ describe('aggregate', () => {
         index,
         outcome,
         recoverCycles: outcome === 'recovered' || outcome === 'degraded' ? 1000 * (index + 1) : null,
-        callCycles: 300,
-        calls: 2,
+        overheadCycles: 300,
+        ops: 2,
       }),
     );
     const [row, ...rest] = aggregate(trials);
@@ -143,6 +145,7 @@ describe('aggregate', () => {
       server: 'fs',
       fault: 'crash',
       mode: 'curios',
+      commit: 'shadow',
       trials: 11,
       manifested: 8,
       outcomes: {
@@ -160,7 +163,7 @@ describe('aggregate', () => {
       ci95Strict: wilson(3, 8),
       ci95Lenient: wilson(4, 8),
       mttrCycles: (4000 + 5000 + 6000) / 3,
-      overheadCyclesPerCall: 3000 / 20,
+      overheadCyclesPerOp: 3000 / 20,
     });
   });
 
@@ -172,7 +175,7 @@ describe('aggregate', () => {
     expect(row.ci95Strict).toBeNull();
     expect(row.ci95Lenient).toBeNull();
     expect(row.mttrCycles).toBeNull();
-    expect(row.overheadCyclesPerCall).toBeNull();
+    expect(row.overheadCyclesPerOp).toBeNull();
   });
 
   it('returns no rows for no trials', () => {
@@ -212,8 +215,8 @@ describe('aggregate', () => {
     expect(() => aggregate([unknownOutcome])).toThrow(/trial 7: outcome must be one of not-activated, masked/);
     const unknownMode = { ...trial({ outcome: 'masked' }), mode: 'reboot' } as unknown as TrialResult;
     expect(() => aggregate([unknownMode])).toThrow(/mode must be one of none, restart, persist, curios/);
-    expect(() => aggregate([trial({ outcome: 'masked', calls: -1 })])).toThrow(/calls must be a safe integer ≥ 0/);
-    expect(() => aggregate([trial({ outcome: 'masked', callCycles: 0.5 })])).toThrow(/callCycles must be a safe integer/);
+    expect(() => aggregate([trial({ outcome: 'masked', ops: -1 })])).toThrow(/ops must be a safe integer ≥ 0/);
+    expect(() => aggregate([trial({ outcome: 'masked', overheadCycles: 0.5 })])).toThrow(/overheadCycles must be a safe integer/);
     expect(() => aggregate([trial({ outcome: 'recovered', recoverCycles: Number.NaN })])).toThrow(/recoverCycles/);
   });
 

@@ -23,7 +23,7 @@ afterAll(() => {
 
 describe('the crash seeds a campaign saves', () => {
   // Mode none leaves a crashed server down (failed); net under restart corrupts silently.
-  const config: CampaignConfig = { seed: 7, servers: ['prng', 'net'], faults: ['crash', 'hang'], modes: ['none', 'restart', 'curios'], trials: 2, commit: 'shadow', clients: 2, ops_per_client: 6 };
+  const config: CampaignConfig = { seed: 7, servers: ['prng', 'net'], faults: ['crash', 'hang'], modes: ['none', 'restart', 'curios'], trials: 2, commits: ['shadow'], clients: 2, ops_per_client: 6 };
   const log: string[] = [];
   let failing = 0;
   let ids: string[] = [];

@@ -11,7 +11,7 @@ import { CAMPAIGN_COLUMNS, campaignTable } from '../../tui/campaign/campaign-tab
 import { CampaignApp } from '../../tui/view/campaign-app.tsx';
 import { bar, CampaignScreen } from '../../tui/view/campaign-screen.tsx';
 
-const config: CampaignConfig = { seed: 3, servers: ['prng', 'fs'], faults: ['crash'], modes: ['none', 'restart', 'persist', 'curios'], trials: 2, commit: 'shadow', clients: 2, ops_per_client: 8 };
+const config: CampaignConfig = { seed: 3, servers: ['prng', 'fs'], faults: ['crash'], modes: ['none', 'restart', 'persist', 'curios'], trials: 2, commits: ['shadow'], clients: 2, ops_per_client: 8 };
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs cells in this thread, as the pool does with one worker. */
@@ -92,14 +92,14 @@ describe('CampaignScreen and CampaignApp', () => {
     const progress = new CampaignProgress(config, cellsOf(config), 1, () => 0);
     const empty = render(<CampaignScreen progress={progress} size={{ columns: 100, rows: 30 }} scroll={0} />).lastFrame() ?? '';
     expect(empty).toMatch(/0\/4 cells · 0 trials/);
-    expect(empty).toMatch(/curios\s+░+\s+-/);
+    expect(empty).toMatch(/curios\/shadow\s+░+\s+-/);
     await progress.run(() => undefined, inThread);
     const full = render(<CampaignScreen progress={progress} size={{ columns: 100, rows: 30 }} scroll={0} />).lastFrame() ?? '';
     expect(full).toMatch(/4\/4 cells · 16 trials/);
     expect(full).toMatch(/done: 16 trials — q quits and prints the full report/);
     expect(full).toMatch(/fs\s+crash\s+curios/);
     const curios = progress.perMode().find((m) => m.mode === 'curios');
-    if (curios?.share !== null && curios !== undefined) expect(full).toContain(`curios   ${bar(curios.share, 40)}`);
+    if (curios?.share !== null && curios !== undefined) expect(full).toContain(`curios/shadow    ${bar(curios.share, 40)}`);
     const small = render(<CampaignScreen progress={progress} size={{ columns: 60, rows: 30 }} scroll={0} />).lastFrame() ?? '';
     expect(small).toMatch(/terminal too small: 60×30/);
   });
@@ -108,7 +108,7 @@ describe('CampaignScreen and CampaignApp', () => {
     const big: CampaignConfig = { ...config, servers: ['prng', 'fs', 'console', 'sched'], faults: ['crash', 'hang'] };
     const progress = new CampaignProgress(big, cellsOf(big), 1, () => 0);
     // Rows, without running trials: one result per cell × mode is enough for the table.
-    const results = cellsOf(big).flatMap((cell) => big.modes.map((mode, m) => ({ index: cell.index * 4 + m, server: cell.server, fault: cell.fault, mode, outcome: 'recovered' as const, traceHash: 'x', recoverCycles: 100, callCycles: 0, calls: 1 })));
+    const results = cellsOf(big).flatMap((cell) => big.modes.map((mode, m) => ({ index: cell.index * 4 + m, server: cell.server, fault: cell.fault, mode, commit: null, outcome: 'recovered' as const, traceHash: 'x', recoverCycles: 100, overheadCycles: 0, ops: 1 })));
     let started = false;
     const app = render(<CampaignApp progress={progress} start={() => (started = true)} />);
     await progress.run(() => undefined, async (_c, cells) => results.filter((r) => cells.some((c) => Math.floor(r.index / 4) === c.index)));

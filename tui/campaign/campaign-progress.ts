@@ -1,18 +1,20 @@
 // A campaign watched as it runs: its cells go to the worker pool in chunks, and after each chunk
-// the outcome table and the recovery per mode are computed again from every result so far. The
+// the outcome table and the recovery per mode (and commit policy) are computed again from every result so far. The
 // chunking changes only how often the table is redrawn: results are put back in cell order, so
 // the summary and its digest are those of `curios campaign` with the same flags.
-import type { Cell, CampaignConfig } from '../../src/campaign/campaign.ts';
+import { armsOf, type Arm, type Cell, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { TrialPool, type PoolOptions } from '../../src/campaign/pool.ts';
 import { type Row, type TrialResult } from '../../src/campaign/result-types.ts';
-import { MODES, type Mode } from '../../src/ssr/modes.ts';
-import { aggregate } from '../../src/campaign/stats.ts';
+import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
+import { aggregate, strictSuccesses } from '../../src/campaign/stats.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 
 export type CellRunner = (config: CampaignConfig, cells: Cell[], workers: number) => Promise<TrialResult[]>;
 
 export interface ModeRecovery {
   mode: Mode;
+  /** the arm's commit policy; null for a mode that has none */
+  commit: CommitPolicy | null;
   manifested: number;
   /** masked + recovered: the strict successes */
   recovered: number;
@@ -20,13 +22,13 @@ export interface ModeRecovery {
   share: number | null;
 }
 
-/** Per mode, strict recovery over every server and fault kind so far. */
-export function recoveryPerMode(rows: readonly Row[], modes: readonly Mode[]): ModeRecovery[] {
-  return MODES.filter((m) => modes.includes(m)).map((mode) => {
-    const mine = rows.filter((r) => r.mode === mode);
+/** Per arm (a mode, with its commit policy), strict recovery over every server and fault kind so far. */
+export function recoveryPerMode(rows: readonly Row[], arms: readonly Arm[]): ModeRecovery[] {
+  return arms.map(({ mode, commit }) => {
+    const mine = rows.filter((r) => r.mode === mode && r.commit === commit);
     const manifested = mine.reduce((n, r) => n + r.manifested, 0);
-    const recovered = mine.reduce((n, r) => n + r.outcomes.masked + r.outcomes.recovered, 0);
-    return { mode, manifested, recovered, share: manifested === 0 ? null : recovered / manifested };
+    const recovered = mine.reduce((n, r) => n + strictSuccesses(r), 0);
+    return { mode, commit, manifested, recovered, share: manifested === 0 ? null : recovered / manifested };
   });
 }
 
@@ -70,7 +72,7 @@ export class CampaignProgress {
   }
 
   perMode(): ModeRecovery[] {
-    return recoveryPerMode(this.rows, this.config.modes);
+    return recoveryPerMode(this.rows, armsOf(this.config));
   }
 
   /**

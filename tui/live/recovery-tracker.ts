@@ -1,9 +1,10 @@
 // Recovery statistics of a live run: faults fired, failures the supervisor detected (by cause),
-// how many it restarted, and how long recovery took — from the fault that caused a failure to the
-// server serving again (the campaigns' recoverCycles), and from that fault to its detection.
+// how many it restarted, and how long recovery took — MTTR as campaigns define it
+// (src/campaign/recovery-time.ts) — and from the fault behind a failure to its detection.
 import type { FiredFault } from '../../src/faults/injector.ts';
 import type { Cycles } from '../../src/hw/types.ts';
 import type { RecoveryEvent } from '../../src/servers/supervisor/supervisor.ts';
+import { timeToRecover } from '../../src/campaign/recovery-time.ts';
 
 export interface RecoveryStats {
   faults_fired: number;
@@ -13,7 +14,7 @@ export interface RecoveryStats {
   down: number;
   ignored: number;
   given_up: boolean;
-  /** mean cycles from the fault to the restart, over restarted failures (null: none yet) */
+  /** MTTR: mean time to recover over restarted failures a fault caused (null: none yet) */
   mttr_cycles: number | null;
   /** mean cycles from the fault to its detection (null: none yet) */
   detect_cycles: number | null;
@@ -24,7 +25,8 @@ const FAULT_TIMES_KEPT = 8;
 
 export class RecoveryTracker {
   private readonly fault_times = new Map<string, Cycles[]>();
-  private readonly cause_at = new Map<RecoveryEvent, Cycles>();
+  /** per failure awaiting its restart, the fault times on its server when it was detected */
+  private readonly faults_behind = new Map<RecoveryEvent, Cycles[]>();
   private faults_fired = 0;
   private failures = 0;
   private readonly by_cause: Record<string, number> = {};
@@ -33,6 +35,7 @@ export class RecoveryTracker {
   private ignored = 0;
   private given_up = false;
   private recover_sum = 0;
+  private recovered_with_fault = 0;
   private detect_sum = 0;
   private detected_with_fault = 0;
 
@@ -49,13 +52,13 @@ export class RecoveryTracker {
     this.failures++;
     this.by_cause[e.cause] = (this.by_cause[e.cause] ?? 0) + 1;
     // The fault behind it: the latest fired on that server before it was detected.
-    const at = (this.fault_times.get(e.server) ?? []).filter((t) => t <= e.detected_at).at(-1);
-    const origin = at ?? e.detected_at;
+    const times = (this.fault_times.get(e.server) ?? []).slice();
+    const at = times.filter((t) => t <= e.detected_at).at(-1);
     if (at !== undefined) {
       this.detect_sum += e.detected_at - at;
       this.detected_with_fault++;
     }
-    this.cause_at.set(e, origin);
+    this.faults_behind.set(e, times);
     if (e.outcome === 'down') this.down++;
     if (e.outcome === 'ignored') this.ignored++;
     if (e.outcome === 'given-up') this.given_up = true;
@@ -65,13 +68,17 @@ export class RecoveryTracker {
   restartedAt(e: RecoveryEvent): void {
     if (e.restarted_at === null) throw new Error('invariant: restartedAt called before the restart');
     this.restarted++;
-    this.recover_sum += e.restarted_at - (this.cause_at.get(e) ?? e.detected_at);
-    this.cause_at.delete(e);
+    const t = timeToRecover(this.faults_behind.get(e) ?? [], e);
+    if (t !== null) {
+      this.recover_sum += t;
+      this.recovered_with_fault++;
+    }
+    this.faults_behind.delete(e);
   }
 
   /** Forgets failures that will never restart (the supervisor gave up or shut them down). */
   settled(e: RecoveryEvent): void {
-    this.cause_at.delete(e);
+    this.faults_behind.delete(e);
   }
 
   stats(): RecoveryStats {
@@ -83,7 +90,7 @@ export class RecoveryTracker {
       down: this.down,
       ignored: this.ignored,
       given_up: this.given_up,
-      mttr_cycles: this.restarted === 0 ? null : this.recover_sum / this.restarted,
+      mttr_cycles: this.recovered_with_fault === 0 ? null : this.recover_sum / this.recovered_with_fault,
       detect_cycles: this.detected_with_fault === 0 ? null : this.detect_sum / this.detected_with_fault,
     };
   }

@@ -1,8 +1,9 @@
-// A campaign as it runs: progress, a bar of strict recovery per mode, and the outcome table
+// A campaign as it runs: progress, a bar of strict recovery per mode (and commit policy), and the outcome table
 // filling in (scrolled with the arrow keys when it is taller than the terminal).
 import { Box, Text } from 'ink';
 import type { CampaignProgress, ModeRecovery } from '../campaign/campaign-progress.ts';
 import { campaignTable } from '../campaign/campaign-table.ts';
+import { variantName } from '../../src/ssr/modes.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 import { Panel, PANEL_CHROME_LINES } from './panel.tsx';
 import type { TerminalSize } from './terminal-size.ts';
@@ -17,7 +18,7 @@ export function bar(share: number, columns: number): string {
 
 function modeBarLine(m: ModeRecovery): string {
   const pct = m.share === null ? '    -' : `${(m.share * 100).toFixed(1).padStart(5)}%`;
-  return `${m.mode.padEnd(8)} ${bar(m.share ?? 0, BAR_COLUMNS)} ${pct}  ${m.recovered}/${m.manifested} manifested`;
+  return `${variantName(m.mode, m.commit).padEnd(16)} ${bar(m.share ?? 0, BAR_COLUMNS)} ${pct}  ${m.recovered}/${m.manifested} manifested`;
 }
 
 function campaignStatus(p: CampaignProgress): string {
@@ -44,7 +45,7 @@ export function CampaignScreen({ progress: p, size, scroll }: { progress: Campai
   return (
     <Box flexDirection="column" width={size.columns}>
       <Text>
-        <Text bold>curios campaign</Text> · seed {c.seed} · {c.servers.length} servers × {c.faults.length} fault kinds × {c.trials} trials × {c.modes.length} modes · commit {c.commit}
+        <Text bold>curios campaign</Text> · seed {c.seed} · {c.servers.length} servers × {c.faults.length} fault kinds × {c.trials} trials × {c.modes.length} modes · commit {c.commits.join(', ')}
       </Text>
       <Text>
         [{bar(p.total_cells === 0 ? 1 : p.done_cells / p.total_cells, BAR_COLUMNS)}] {p.done_cells}/{p.total_cells} cells · {p.results.length} trials

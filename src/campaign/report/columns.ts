@@ -2,6 +2,7 @@
 // terminal (text), pasted into a paper (md) or opened in a browser (html). Each format only
 // decides how to lay the cells out and escape them. Numbers are formatted with toFixed, never
 // toLocaleString, so a report does not depend on the host's locale.
+import { DEFAULT_COMMIT, variantName } from '../../ssr/modes.ts';
 import type { CampaignSummary, Row } from '../result-types.ts';
 
 /** How a cell asks to be highlighted: a bad outcome happened, or a worrying one. */
@@ -26,6 +27,7 @@ export const COLUMNS: readonly Column[] = [
   { header: 'server', align: 'left', cell: (row) => row.server },
   { header: 'fault', align: 'left', cell: (row) => row.fault },
   { header: 'mode', align: 'left', cell: (row) => row.mode },
+  { header: 'commit', align: 'left', cell: (row) => row.commit ?? MISSING },
   { header: 'trials', align: 'right', cell: (row) => String(row.trials) },
   { header: 'manifested', align: 'right', cell: (row) => String(row.manifested) },
   { header: 'masked', align: 'right', cell: (row) => String(row.outcomes.masked) },
@@ -58,7 +60,7 @@ export const COLUMNS: readonly Column[] = [
   { header: 'strict % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryStrict, row.ci95Strict) },
   { header: 'lenient % [95% CI]', align: 'right', cell: (row) => rateCell(row.recoveryLenient, row.ci95Lenient) },
   { header: 'MTTR cycles', align: 'right', cell: (row) => fixedOrMissing(row.mttrCycles, 0) },
-  { header: 'overhead cycles/call', align: 'right', cell: (row) => fixedOrMissing(row.overheadCyclesPerCall, 1) },
+  { header: 'overhead cycles/op', align: 'right', cell: (row) => fixedOrMissing(row.overheadCyclesPerOp, 1) },
 ];
 
 /** A column of COLUMNS under a shorter header. */
@@ -75,7 +77,8 @@ function abbreviated(header: string, short: string): Column {
 export const COMPACT_COLUMNS: readonly Column[] = [
   abbreviated('server', 'server'),
   abbreviated('fault', 'fault'),
-  abbreviated('mode', 'mode'),
+  // The commit policy only where it is not the default: a campaign's usual table stays as narrow.
+  { header: 'mode', align: 'left', cell: (row) => variantName(row.mode, row.commit === DEFAULT_COMMIT ? null : row.commit) },
   abbreviated('manifested', 'n'),
   abbreviated('masked', 'mask'),
   abbreviated('recovered', 'recov'),
@@ -89,7 +92,7 @@ export const COMPACT_COLUMNS: readonly Column[] = [
 ];
 
 /** What the compact table's short headers stand for, printed under it. */
-export const COMPACT_LEGEND = 'n: trials whose fault fired; strict = (mask + recov) / n; lenient adds degr; --wide: all columns';
+export const COMPACT_LEGEND = 'mode/in-place: the in-place commit policy (persist and curios are shadow otherwise)\nn: trials whose fault fired; strict = (mask + recov) / n; lenient adds degr; --wide: all columns';
 
 /** One line naming the campaign: what two runs must share to be the same campaign (the digest shortened in text). */
 export function describeCampaign(summary: CampaignSummary, digest: (hash: string) => string = (hash) => hash): string {

@@ -13,6 +13,7 @@ const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'server', field: (row) => row.server },
   { header: 'fault', field: (row) => row.fault },
   { header: 'mode', field: (row) => row.mode },
+  { header: 'commit', field: (row) => row.commit },
   { header: 'trials', field: (row) => row.trials },
   { header: 'manifested', field: (row) => row.manifested },
   ...OUTCOMES.map((outcome): CsvColumn => ({ header: outcome, field: (row) => row.outcomes[outcome] })),
@@ -23,7 +24,7 @@ const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'ci95LenientLo', field: (row) => row.ci95Lenient?.[0] ?? null },
   { header: 'ci95LenientHi', field: (row) => row.ci95Lenient?.[1] ?? null },
   { header: 'mttrCycles', field: (row) => row.mttrCycles },
-  { header: 'overheadCyclesPerCall', field: (row) => row.overheadCyclesPerCall },
+  { header: 'overheadCyclesPerOp', field: (row) => row.overheadCyclesPerOp },
 ];
 
 const CRLF = '\r\n';

@@ -5,7 +5,7 @@
 // page fits 1,280 px, and holds no wall-clock figure: the same campaign gives the same bytes.
 // Every string that reaches the page goes through escapeHtml.
 import { OUTCOME_MEANING, OUTCOMES, RATE_MEANING, type CampaignSummary, type Outcome, type Row } from '../result-types.ts';
-import { MODES, type Mode } from '../../ssr/modes.ts';
+import { MODES, variantName, type Mode } from '../../ssr/modes.ts';
 import { COLUMNS, describeCampaign, percent, shortHash } from './columns.ts';
 
 export const OUTCOME_COLOURS: Record<Outcome, string> = {
@@ -99,20 +99,21 @@ export function formatHtml(summary: CampaignSummary): string {
 /** One bar per server × mode; servers in code-unit order, modes in MODES order. */
 function bars(rows: readonly Row[]): Bar[] {
   const servers = [...new Set(rows.map((row) => row.server))].sort();
+  const variants = [...new Set(rows.map((row) => variantName(row.mode, row.commit)))];
   return servers.flatMap((server) =>
-    MODES.flatMap((mode) => {
-      const matching = rows.filter((row) => row.server === server && row.mode === mode);
-      return matching.length === 0 ? [] : [barOf(server, mode, matching)];
+    variants.flatMap((variant) => {
+      const matching = rows.filter((row) => row.server === server && variantName(row.mode, row.commit) === variant);
+      return matching.length === 0 ? [] : [barOf(server, variant, matching)];
     }),
   );
 }
 
-function barOf(server: string, mode: Mode, rows: readonly Row[]): Bar {
+function barOf(server: string, variant: string, rows: readonly Row[]): Bar {
   const counts = Object.fromEntries(
     OUTCOMES.map((outcome) => [outcome, rows.reduce((sum, row) => sum + row.outcomes[outcome], 0)]),
   ) as Record<Outcome, number>;
   const total = rows.reduce((sum, row) => sum + row.trials, 0);
-  return { label: `${server} · ${mode}`, total, counts };
+  return { label: `${server} · ${variant}`, total, counts };
 }
 
 function chart(fault: string, chartBars: readonly Bar[]): string {

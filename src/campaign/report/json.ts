@@ -19,6 +19,7 @@ function rowDocument(row: Row): Row {
     server: row.server,
     fault: row.fault,
     mode: row.mode,
+    commit: row.commit,
     trials: row.trials,
     manifested: row.manifested,
     outcomes: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, row.outcomes[outcome]])) as Record<Outcome, number>,
@@ -27,6 +28,6 @@ function rowDocument(row: Row): Row {
     ci95Strict: row.ci95Strict === null ? null : [row.ci95Strict[0], row.ci95Strict[1]],
     ci95Lenient: row.ci95Lenient === null ? null : [row.ci95Lenient[0], row.ci95Lenient[1]],
     mttrCycles: row.mttrCycles,
-    overheadCyclesPerCall: row.overheadCyclesPerCall,
+    overheadCyclesPerOp: row.overheadCyclesPerOp,
   };
 }
