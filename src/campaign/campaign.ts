@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { deriveSeed } from '../hw/seed.ts';
 import { planArb, samplePlan } from '../faults/arbitraries.ts';
 import type { FaultKind, FaultPlan } from '../faults/model.ts';
-import { DEFAULT_COMMIT, usesCommitPolicy, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
+import { COMPARE_COMMITS, DEFAULT_COMMIT, usesCommitPolicy, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { classifyOutcome } from './classify.ts';
 import { recoverCycles } from './recovery-time.ts';
 import type { TrialResult } from './result-types.ts';
@@ -158,5 +158,5 @@ export const CAMPAIGN_DEFAULTS = {
   ops_per_client: TRIAL_DEFAULTS.ops_per_client,
   commits: [DEFAULT_COMMIT] as CommitPolicy[],
   /** compare runs every commit policy, so that it can show the retry effect beside the isolation effect */
-  compare_commits: ['shadow', 'in-place'] as CommitPolicy[],
+  compare_commits: [...COMPARE_COMMITS],
 };

@@ -1,6 +1,7 @@
 // The demo scenario: a few clients with sessions open on the stateful servers (files, sockets,
 // alarms, generators); each stateful server is crashed in turn mid-workload, and the same
-// workload and crashes run under each of the four modes. What each client saw is compared with
+// workload and crashes run under each mode — and each commit policy of the modes that have one,
+// so that retry (shadow) and isolation (curios) show apart. What each client saw is compared with
 // the golden run of its mode: errors, stale handles, wrong results.
 import { drawInt, streamFor } from '../hw/seed.ts';
 import type { FaultPlan } from '../faults/model.ts';
@@ -9,8 +10,9 @@ import type { ClientOp, Observation } from '../servers/framework/module.ts';
 import { isError, judge } from './verdict.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
-import { MODES, type Mode } from '../ssr/modes.ts';
+import { COMPARE_COMMITS, MODES, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { runWithFaults } from '../faults/run.ts';
+import { armsOf } from './campaign.ts';
 
 export interface DemoClient {
   id: number;
@@ -21,6 +23,9 @@ export interface DemoClient {
 }
 
 export interface DemoMode {
+  mode: Mode;
+  /** the arm's commit policy; null for a mode that has none */
+  commit: CommitPolicy | null;
   clients: DemoClient[];
   restarts: number;
   traceHash: string;
@@ -31,7 +36,8 @@ export interface DemoMode {
 export interface DemoResult {
   seed: number;
   crashes: { server: string; request: number }[];
-  modes: Record<Mode, DemoMode>;
+  /** per arm, by its name (`none`, `restart`, `persist/shadow`, …), in MODES order */
+  modes: Record<string, DemoMode>;
 }
 
 const CLIENTS = 3;
@@ -57,20 +63,20 @@ export function runDemo(seed: number): DemoResult {
   const crashes = stateful.filter((s) => (perServer.get(s) ?? 0) >= 4).map((server) => ({ server, request: drawInt(rng, 2, Math.max(2, Math.floor((perServer.get(server) ?? 4) / 2))) }));
   const plan: FaultPlan = { version: 1, faults: crashes.map((c) => ({ server: c.server, kind: 'crash', trigger: { at: 'request', n: c.request } })) };
 
-  const run = (mode: Mode, withFaults: boolean) => {
+  const run = (mode: Mode, commit: CommitPolicy | null, withFaults: boolean) => {
     const records: Observation[][] = workload.map(() => []);
-    const system = new System({ mode, commit: 'shadow', servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
+    const system = new System({ mode, ...(commit === null ? {} : { commit }), servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
     if (withFaults) runWithFaults(system, plan, { seed, until_cycles: DEMO_CYCLES_MAX });
     else system.runClients(DEMO_CYCLES_MAX);
     return { records, system };
   };
-  const modes = {} as Record<Mode, DemoMode>;
-  for (const mode of MODES) {
-    const golden = run(mode, false);
-    const trial = run(mode, true);
+  const modes: Record<string, DemoMode> = {};
+  for (const { mode, commit } of armsOf({ modes: [...MODES], commits: [...COMPARE_COMMITS] })) {
+    const golden = run(mode, commit, false);
+    const trial = run(mode, commit, true);
     const notes: string[] = [];
     const clients = workload.map((ops, c) => summarize(c, ops, golden.records[c], trial.records[c], notes));
-    modes[mode] = { clients, restarts: trial.system.supervisor.servers.reduce((n, s) => n + s.restarts, 0), traceHash: trial.system.traceHash(), notes };
+    modes[variantName(mode, commit)] = { mode, commit, clients, restarts: trial.system.supervisor.servers.reduce((n, s) => n + s.restarts, 0), traceHash: trial.system.traceHash(), notes };
   }
   return { seed, crashes, modes };
 }

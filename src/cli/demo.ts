@@ -1,7 +1,7 @@
-// `curios demo`: the crash scenario under the four modes, printed as a table and notes, or as JSON.
+// `curios demo`: the crash scenario under every mode (and commit policy), printed as a table and notes, or as JSON.
 import { shortHash } from '../campaign/report/columns.ts';
 import { runDemo, type DemoResult } from '../campaign/demo.ts';
-import { MODES } from '../ssr/modes.ts';
+import { MODE_SPECS, settleInFlight, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 
 export function demoCommand(opts: { seed: number; json: boolean }, out: (s: string) => void): void {
   const result = runDemo(opts.seed);
@@ -16,34 +16,33 @@ export function demoJson(r: DemoResult): unknown {
   return {
     seed: r.seed,
     crashes: r.crashes,
-    modes: Object.fromEntries(MODES.map((m) => [m, { clients: r.modes[m].clients, restarts: r.modes[m].restarts, traceHash: r.modes[m].traceHash, notes: r.modes[m].notes }])),
+    modes: Object.fromEntries(Object.entries(r.modes).map(([name, m]) => [name, { mode: m.mode, commit: m.commit, clients: m.clients, restarts: m.restarts, traceHash: m.traceHash, notes: m.notes }])),
   };
 }
 
-const MODE_STORY: Record<string, string> = {
-  none: 'no recovery: the crashed server stays down; calls to it fail',
-  restart: 'MINIX 3 restart: a fresh server that has forgotten every client (stale handles)',
-  persist: 'persisted state, not isolated: state survives; the in-flight call fails',
-  curios: 'SSRs (shadow commit): state survives, the in-flight call is retried',
-};
+/** What an arm does, from the modes table: its summary, and what becomes of a crashed stateful server's in-flight call. */
+function story(mode: Mode, commit: CommitPolicy | null): string {
+  const spec = MODE_SPECS[mode];
+  const inFlight = !spec.restarts ? 'fails, and so does every later call' : settleInFlight(mode, commit ?? 'in-place', false) === 'requeue' ? 'is retried' : 'fails';
+  return `${spec.summary}; the in-flight call ${inFlight}`;
+}
 
 export function formatDemo(r: DemoResult): string {
   const lines: string[] = [];
   const crashes = r.crashes.map((c) => `${c.server} at its request #${c.request}`).join(', then ');
   lines.push(`curios demo — seed ${r.seed}: each stateful server is crashed in turn: ${crashes}`);
   lines.push('');
-  lines.push('mode      restarts  client  ops  errors  stale  wrong   trace');
-  for (const m of MODES) {
-    const mode = r.modes[m];
+  lines.push('mode              restarts  client  ops  errors  stale  wrong   trace');
+  for (const [m, mode] of Object.entries(r.modes)) {
     mode.clients.forEach((c, i) => {
-      const head = i === 0 ? `${m.padEnd(8)}  ${String(mode.restarts).padStart(8)}` : ' '.repeat(18);
+      const head = i === 0 ? `${m.padEnd(16)}  ${String(mode.restarts).padStart(8)}` : ' '.repeat(26);
       lines.push(`${head}  ${String(c.id).padStart(6)}  ${String(c.ops).padStart(3)}  ${String(c.errors).padStart(6)}  ${String(c.staleHandles).padStart(5)}  ${String(c.wrongResults).padStart(5)}   ${i === 0 ? shortHash(mode.traceHash) : ''}`);
     });
   }
-  for (const m of MODES) {
+  for (const [m, mode] of Object.entries(r.modes)) {
     lines.push('');
-    lines.push(`${m}: ${MODE_STORY[m]}`);
-    const notes = r.modes[m].notes;
+    lines.push(`${m}: ${story(mode.mode, mode.commit)}`);
+    const notes = mode.notes;
     if (notes.length === 0) lines.push('  every client saw exactly what it sees without the crashes');
     for (const n of notes.slice(0, 8)) lines.push(`  ${n}`);
     if (notes.length > 8) lines.push(`  … and ${notes.length - 8} more`);

@@ -80,7 +80,7 @@ export class System {
         k.scheduler_endpoint = ep;
         clientTasks.forEach((ct, c) => (ct.sched_badge = badge(badgeOfClient(c))));
       }
-      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults, recovered: () => this.ssr.recoveryDone(task) });
+      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults, recovered: () => this.ssr.recoveryDone(task), resets: () => this.ssr.takeResets(task) });
       k.setFaultHandler(task, supEp, faultBadgeOf(index));
       this.serverTasks.set(def.name, task);
       if (def.state_bytes > 0) {

@@ -64,9 +64,13 @@ interface ServerEntry {
   ssrs: Map<number, Ssr>;
   /** the SSR mapped for the request in progress */
   current: Ssr | null;
+  /** clients whose SSR was reset while the server ran (not at recovery), until the server takes them */
+  resets: number[];
   /** after a restart where SSRs are mapped per request, every SSR is mapped for the recovery routine until it returns */
   recovering: boolean;
 }
+
+const NO_RESETS: readonly number[] = Object.freeze([]);
 
 export class SsrManager implements IpcHooks {
   readonly task: Task;
@@ -92,7 +96,7 @@ export class SsrManager implements IpcHooks {
 
   registerServer(spec: SsrServerSpec): void {
     if (spec.state_bytes < 0 || spec.state_bytes > this.page_bytes - SSR_HEADER_BYTES) throw new RangeError(`server ${spec.task.name}: state of ${spec.state_bytes} bytes does not fit an SSR page`);
-    this.servers.set(spec.task, { spec, index: this.servers.size, ssrs: new Map(), current: null, recovering: false });
+    this.servers.set(spec.task, { spec, index: this.servers.size, ssrs: new Map(), current: null, recovering: false, resets: [] });
   }
 
   isRegistered(server: Task): boolean {
@@ -135,6 +139,17 @@ export class SsrManager implements IpcHooks {
     return [...this.entry(server).ssrs.values()].sort((a, b) => a.client - b.client);
   }
 
+  /**
+   * The clients whose SSR was reset while the server ran, since it last asked: the server's
+   * `onClientReset` hook mends what it derived from them. (Resets at recovery are not listed: the
+   * recovery routine reads every SSR after them.)
+   */
+  takeResets(server: Task): readonly number[] {
+    const entry = this.servers.get(server);
+    if (entry === undefined || entry.resets.length === 0) return NO_RESETS;
+    return entry.resets.splice(0);
+  }
+
   /** The SSR mapped into a server right now (for the dashboard), or null. */
   mappedNow(server: Task): Ssr | null {
     return this.servers.get(server)?.current ?? null;
@@ -164,7 +179,10 @@ export class SsrManager implements IpcHooks {
     const ssr = entry.ssrs.get(clientOfBadge(badge));
     if (ssr === undefined) return null;
     if (this.spec.ssr_checked && (ssr.stale || !this.verify(ssr))) {
-      if (!ssr.stale) this.reset(entry, ssr, 'checksum failed before use');
+      if (!ssr.stale) {
+        this.reset(entry, ssr, 'checksum failed before use');
+        entry.resets.push(ssr.client);
+      }
       ssr.stale = false;
       return entry.spec.stale_reply();
     }
@@ -210,6 +228,8 @@ export class SsrManager implements IpcHooks {
     const entry = this.servers.get(task);
     if (entry === undefined) return;
     entry.current = null;
+    // The recovery routine reads every SSR, so resets not yet taken need no hook.
+    entry.resets.length = 0;
     if (this.spec.ssr_checked) for (const ssr of this.enumerate(task)) this.judge(entry, ssr);
     for (const ssr of this.enumerate(task)) this.mapInto(entry, ssr, ssr.home);
     // Mapped for the recovery routine only, where SSRs are otherwise mapped per request.

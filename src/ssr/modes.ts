@@ -19,6 +19,8 @@ export type Mode = (typeof MODES)[number];
 export const COMMIT_POLICIES = ['in-place', 'shadow'] as const;
 export type CommitPolicy = (typeof COMMIT_POLICIES)[number];
 export const DEFAULT_COMMIT: CommitPolicy = 'shadow';
+/** Both policies, the default first: what compare and the demo run, to show retry apart from isolation. */
+export const COMPARE_COMMITS: readonly CommitPolicy[] = ['shadow', 'in-place'];
 
 /** What a client may be promised about a fault: the system stays live, no other client is hit, no client gets a wrong result without an error. */
 export const GUARANTEES = ['live', 'no-collateral', 'no-silent-corruption'] as const;

@@ -10,6 +10,12 @@
 // - `interrupt(env, bits)`: a notification from a device the server is bound to.
 // - `validate(state)`: optional, a pure check of one client's state, used at recovery on the state
 //   the failed request was holding (the paper's heuristic consistency check).
+// - `onClientReset(env, client)`: optional, after one client's state failed its check while the
+//   server ran and was reset (zeroed; the client is told ESTALE): bring global state derived from
+//   that client back in line (its ports, alarms, run-queue entry, its share of a count). The old
+//   state is gone, so what the hook undoes must be findable from global state (keyed by client).
+//   It runs in the server's thread before the next message it handles. Resets found at recovery
+//   need no hook: `recover` reads every client's state after them.
 //
 // Every byte a server keeps is in simulated memory, reached through `env.mem`: never in JS objects,
 // which would survive a restart that real memory would not.
@@ -92,6 +98,7 @@ export interface ServerDef {
   sites?: readonly string[];
   init(env: ServerEnv): Sys<void>;
   recover?(env: ServerEnv): Sys<void>;
+  onClientReset?(env: ServerEnv, client: number): Sys<void>;
   handle(env: ServerEnv, req: ServerRequest): Sys<ServerReply>;
   interrupt?(env: ServerEnv, bits: number): Sys<void>;
   validate?(state: DataView): boolean;

@@ -25,6 +25,8 @@ export interface ServerWiring {
   tasks: Map<number, CapSlot>;
   clients: readonly number[];
   faults: () => FaultPort;
+  /** the clients whose state the SSR manager reset while the server ran, since it last asked (drained) */
+  resets: () => readonly number[];
   /** a restarted server has finished its recovery (its `init` and `recover`) */
   recovered: () => void;
 }
@@ -74,6 +76,9 @@ function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
       r = yield* sys.recv(w.endpoint, recvOpts);
       continue;
     }
+    // Global state derived from a client whose state was reset meanwhile is brought back in line first.
+    const resets = w.resets();
+    if (w.def.onClientReset !== undefined) for (const c of resets) yield* w.def.onClientReset(env, c);
     if (r.kind === 'notify') {
       if ((r.value & HEARTBEAT_BIT) !== 0) yield* sys.notify(w.pong);
       const devices = (r.value & ~HEARTBEAT_BIT) >>> 0;

@@ -2,7 +2,8 @@
 // holds which port) needs every client's state. Each client's sockets, with their bound ports
 // and receive queues, are its client state (an SSR under `curios`); the port table in the heap
 // is derived from them, so after a restart `recover` rebuilds it by reading every client's
-// sockets. Datagrams wait in the NIC until their client's next request (see delivery.ts), so a
+// sockets; after one client's sockets failed their check and were reset, `onClientReset` frees
+// the ports the table still gives it. Datagrams wait in the NIC until their client's next request (see delivery.ts), so a
 // restart loses none.
 import { LIMITS } from '../../hw/limits.ts';
 import type { VirtAddr } from '../../hw/types.ts';
@@ -19,11 +20,13 @@ import {
   NO_SOCKET,
   NET_SITES,
   PAYLOAD_BYTES_MAX,
+  PORT_MAX,
   PORT_TABLE_BYTES,
   QUEUE_MAX,
   SOCK,
   SOCKETS_MAX,
   SOCKET_IN_USE,
+  decodePortEntry,
   STATE_BYTES,
   isValidPort,
   portEntry,
@@ -43,6 +46,9 @@ export const netServer = defineServer({
   },
   *recover(env) {
     for (const c of env.clients()) claimPorts(env, c, env.stateOf(c));
+  },
+  *onClientReset(env, client) {
+    releasePorts(env, client);
   },
   *handle(env, req): sys.Sys<ServerReply> {
     if (req.state === 0) return { status: 'EINVAL' };
@@ -81,6 +87,13 @@ function claimPorts(env: ServerEnv, client: number, state: VirtAddr): void {
     const port = mem.load32(sock + SOCK.port);
     if (!isValidPort(port) || mem.load32(env.heap + port * 4) !== 0) continue;
     mem.store32(env.heap + port * 4, portEntry(client, s));
+  }
+}
+
+/** A client's sockets were reset: the ports the table gives it are free again. */
+function releasePorts(env: ServerEnv, client: number): void {
+  for (let port = 1; port <= PORT_MAX; port++) {
+    if (decodePortEntry(env.mem.load32(env.heap + port * 4))?.client === client) env.mem.store32(env.heap + port * 4, 0);
   }
 }
 

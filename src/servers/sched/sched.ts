@@ -18,7 +18,9 @@
 // A process is managed from its first request or report on; the run queue (heap) lists the
 // managed processes in run order. It is rebuilt by `recover` from every process's record, and
 // the kernel is told each process's priority again, since a failed request may have applied a
-// setting its record never kept. While the server is down the kernel queues one report per task
+// setting its record never kept. After one process's record failed its check and was reset,
+// `onClientReset` takes it out of the run queue and tells the kernel the defaults (an unmanaged
+// process), which is what its reset record says. While the server is down the kernel queues one report per task
 // and goes on with the priorities it has.
 import type { VirtAddr } from '../../hw/types.ts';
 import { CLIENTS_MAX } from '../../ssr/layout.ts';
@@ -27,7 +29,9 @@ import { defineServer, type ServerEnv, type ServerReply } from '../framework/def
 import {
   BALANCE_EXPIRIES,
   PRIORITY_MAX,
+  PRIORITY_DEFAULT,
   PRIORITY_MIN,
+  QUANTUM_DEFAULT_CYCLES,
   QUANTUM_MAX_CYCLES,
   QUANTUM_MIN_CYCLES,
   SCHED_OPS,
@@ -65,6 +69,10 @@ export const schedServer = defineServer({
     writeGlobalExpiries(env.mem, env.heap, global);
     writeQueue(env.mem, env.heap, queue);
     for (const e of queue) yield* apply(env, e);
+  },
+  *onClientReset(env, client) {
+    writeQueue(env.mem, env.heap, readQueue(env.mem, env.heap, CLIENTS_MAX).filter((e) => e.client !== client));
+    yield* apply(env, { client, priority: PRIORITY_DEFAULT, base: PRIORITY_DEFAULT, quantum_cycles: QUANTUM_DEFAULT_CYCLES });
   },
   *handle(env, req): sys.Sys<ServerReply> {
     if (req.state === 0) return { status: 'EINVAL' };

@@ -69,6 +69,20 @@ export function queueRemove(env: ServerEnv, client: number, id: number): boolean
   return false;
 }
 
+/** Removes every alarm of a client from the queue (its state was reset). */
+export function queueRemoveClient(env: ServerEnv, client: number): void {
+  let len = queueLength(env);
+  for (let i = 0; i < len; ) {
+    if (env.mem.load32(env.heap + entryOffset(i) + ENTRY.client) !== client) {
+      i++;
+      continue;
+    }
+    shiftEntries(env, i + 1, len, -1);
+    len--;
+    env.mem.store32(env.heap + GLOBAL.queue_len, len);
+  }
+}
+
 /** Programs the hardware with the earliest deadline after now (or cancels it), if that changed. */
 export function* reprogram(env: ServerEnv): sys.Sys<void> {
   const now = yield* sys.now();

@@ -2,7 +2,8 @@
 // state needs every client's state. Each client's pending alarms (id, absolute deadline) are its
 // client state (an SSR under `curios`); the ordered queue of all alarms and the hardware deadline
 // in the heap are derived from them, so after a restart `recover` rebuilds the queue by reading
-// every client's alarms and programs the hardware again (see queue.ts).
+// every client's alarms and programs the hardware again (see queue.ts); after one client's alarms
+// failed their check and were reset, `onClientReset` drops its alarms from the queue.
 //
 // A client learns that an alarm is due by asking (`remaining`, `collect`); its `wait` operation
 // (module.ts) asks, sleeps the cycles left, and collects. The interrupt only moves the hardware
@@ -11,7 +12,7 @@ import * as sys from '../../kernel/sys.ts';
 import type { VirtAddr } from '../../hw/types.ts';
 import { defineServer, type ServerEnv, type ServerReply, type ServerRequest } from '../framework/define.ts';
 import { ALARM, ALARMS_MAX, ALARM_IN_USE, DEADLINE_HI_MAX, HEAP_BYTES_USED, HEAP_PAGES, STATE_BYTES, TIMER_OPS, TIMER_SITES, alarmOffset, joinCycles, splitCycles } from './layout.ts';
-import { queueInsert, queueRemove, reprogram, resetHardware } from './queue.ts';
+import { queueInsert, queueRemove, queueRemoveClient, reprogram, resetHardware } from './queue.ts';
 
 export const timerServer = defineServer({
   name: 'timer',
@@ -26,6 +27,10 @@ export const timerServer = defineServer({
   },
   *recover(env) {
     for (const c of env.clients()) enqueueClient(env, c, env.stateOf(c));
+    yield* reprogram(env);
+  },
+  *onClientReset(env, client) {
+    queueRemoveClient(env, client);
     yield* reprogram(env);
   },
   *handle(env, req): sys.Sys<ServerReply> {
