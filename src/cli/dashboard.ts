@@ -62,6 +62,7 @@ export async function dashboardCommand(o: DashboardOpts, given: (option: string)
   const misplaced = (o.campaign === true ? LIVE_ONLY : CAMPAIGN_ONLY).find(given);
   if (misplaced !== undefined) fail(`--${kebab(misplaced)} ${o.campaign === true ? 'is for a live run, not for --campaign' : 'goes with --campaign'}`);
   if (o.campaign === true) return campaignDashboard(campaignConfig(), o, io);
+  if (o.commit?.includes(',') === true) fail(`--commit: a live run takes one commit policy (${COMMIT_POLICIES.join(' or ')}), got "${o.commit}"`);
   const config: LiveConfig = {
     seed: parseSeed(o.seed),
     mode: parseOne(o.mode, '--mode', MODES),

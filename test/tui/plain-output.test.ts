@@ -94,6 +94,10 @@ describe('curios dashboard flags', () => {
     await expect(dashboardCommand({ ...opts, campaign: true }, (o) => o === 'faultRate', never, pipe().io)).rejects.toThrow(new CliError('--fault-rate is for a live run, not for --campaign'));
   });
 
+  it('takes one commit policy for a live run (a campaign takes a list)', async () => {
+    await expect(dashboardCommand({ ...opts, commit: 'shadow,in-place' }, () => false, never, pipe().io)).rejects.toThrow(new CliError('--commit: a live run takes one commit policy (in-place or shadow), got "shadow,in-place"'));
+  });
+
   it('refuses a bad mode, rate or bound with one line naming the flag', async () => {
     await expect(dashboardCommand({ ...opts, mode: 'fast' }, () => false, never, pipe().io)).rejects.toThrow(/--mode: unknown "fast"/);
     await expect(dashboardCommand({ ...opts, faultRate: '-1' }, () => false, never, pipe().io)).rejects.toThrow(/--fault-rate must be a number ≥ 0/);
