@@ -103,8 +103,9 @@ describe('a user config: found, run in workers, stamped in seeds', { tags: ['slo
 
   it('a seed replays while its server module is unchanged, and says in one line (exit 3) when it changed', async () => {
     const dir = project({ 'server.ts': serverSource(), 'curios.config.ts': CONFIG });
-    // Mode none leaves a crashed server down: every activated crash is a failed trial, kept as a seed.
-    const c = await runCli(['campaign', '--servers', 'tally', '--faults', 'crash', '--modes', 'none', '--trials', '3', '--workers', '1', '--db', 'db.json'], dir);
+    // Mode none leaves a crashed server down: every activated crash is a failed trial (mode none
+    // promises nothing, so --keep all keeps it as a seed).
+    const c = await runCli(['campaign', '--servers', 'tally', '--faults', 'crash', '--modes', 'none', '--trials', '3', '--workers', '1', '--keep', 'all', '--db', 'db.json'], dir);
     expect(c.code, c.stderr).toBe(0);
     const listed = await runCli(['seeds', 'list', '--db', 'db.json', '--json'], dir);
     const [seed] = JSON.parse(listed.stdout) as { id: string; config: { target: string } }[];
