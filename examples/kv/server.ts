@@ -1,8 +1,8 @@
 // kv: a key/value server. Each client has its own table (its client state — an SSR under
 // `curios`); the heap holds one global figure, the number of keys stored by all clients together,
 // which a restarted server rebuilds from every client's table in `recover`. The heap also keeps
-// each client's share of that count, so that what one client's keys add to it can be taken back
-// out when that client's table alone is lost (it is reset after failing its check).
+// each client's share of that count, so that when one client's table alone is lost (reset after
+// failing its check) `onClientReset` takes exactly that share back out.
 import { defineServer, type Mem, type ServerReply } from 'curios';
 
 /** The operations, in op-code order: `put` reaches `handle` as req.op === 1. */
@@ -48,6 +48,12 @@ export const kvServer = defineServer({
       keys += used;
     }
     env.mem.store32(env.heap + COUNT, keys);
+  },
+  // One client's table failed its check while the server ran and was reset: its keys are gone.
+  *onClientReset(env, client) {
+    const lost = env.mem.load32(share(env.heap, client));
+    env.mem.store32(env.heap + COUNT, (env.mem.load32(env.heap + COUNT) - lost) >>> 0);
+    env.mem.store32(share(env.heap, client), 0);
   },
   *handle(env, req): Generator<never, ServerReply, never> {
     const { mem } = env;

@@ -109,11 +109,17 @@ function resetKv(seed: number, at_cycles: number, victim: number): { count: numb
 }
 
 describe("kv: the global count after one client's SSR is reset", () => {
-  it('curios: a reset table loses its keys, and — until defineServer has onClientReset to mend it — the count still counts them (what the end-state oracle calls latent)', () => {
-    const runs = [0, 1, 2, 3, 4, 5].map((seed) => resetKv(seed, 20_000 + seed * 5_000, seed % 3));
-    expect(runs.filter((r) => r.resets > 0).length).toBeGreaterThan(3);
-    // Never fewer keys counted than held; more exactly where a non-empty table was reset.
-    for (const r of runs) expect(r.count).toBeGreaterThanOrEqual(r.keys);
-    expect(runs.some((r) => r.count > r.keys)).toBe(true);
+  it("curios: onClientReset takes the reset client's keys out of the global count, which agrees with the tables at the end", () => {
+    let resets = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 20_000, max: 60_000 }), fc.nat({ max: 2 }), (seed, at_cycles, victim) => {
+        const r = resetKv(seed, at_cycles, victim);
+        resets += r.resets;
+        expect(r.count).toBe(r.keys);
+      }),
+      { numRuns: 25 },
+    );
+    // The property is about resets: most runs must have had one.
+    expect(resets).toBeGreaterThan(10);
   });
 });

@@ -124,7 +124,7 @@ export function isServerDefinitionError(e: unknown): e is Error {
 
 const KINDS: readonly ServerKind[] = ['stateless', 'per-client', 'needs-all'];
 const DEVICES = ['timer', 'disk', 'console', 'nic'] as const;
-const ROUTINES = ['init', 'handle', 'recover', 'interrupt'] as const;
+const ROUTINES = ['init', 'handle', 'recover', 'onClientReset', 'interrupt'] as const;
 /**
  * Where a definition's module is kept, on the definition itself: a config is loaded in a module
  * namespace of its own (src/campaign/config-file.ts), so its copy of this file is not this one.
