@@ -41,6 +41,11 @@ export class PhysicalMemory {
     if (frame === undefined) {
       if (this.high_water === this.frame_count) return null;
       frame = frameNumber(this.high_water++);
+      // A frame never handed out is still as the pool gave it, zero — unless a bit flip reached it.
+      if (frame >= this.dirty_extent) {
+        this.in_use[frame] = 1;
+        return frame;
+      }
     }
     this.in_use[frame] = 1;
     this.bytes.fill(0, frame * this.frame_bytes, (frame + 1) * this.frame_bytes);

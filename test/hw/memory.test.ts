@@ -54,6 +54,22 @@ describe('physical memory', () => {
     expect(() => new PhysicalMemory(256, 1.5)).toThrow(RangeError);
   });
 
+  it('hands out a frame zeroed even when a bit flip reached it before it was ever used', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 4 * 256 - 1 }), fc.nat({ max: 7 }), (addr, bit) => {
+        const m = new PhysicalMemory(256, 4);
+        m.flipBit(addr, bit);
+        for (let i = 0; i < 4; i++) {
+          const f = m.allocFrame();
+          if (f === null) throw new Error('no frame');
+          expect(m.bytes.subarray(m.frameBase(f), m.frameBase(f) + 256).every((b) => b === 0)).toBe(true);
+        }
+        m.release();
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('flips exactly one bit', () => {
     const m = new PhysicalMemory(256, 1);
     m.flipBit(10, 3);
