@@ -40,9 +40,12 @@ function campaign(trials: number, workers: number, db: string | null): { trials:
   return { trials: file.trials, trials_per_s: file.trialsPerSecond, seconds: run.seconds, digest: file.digest };
 }
 
-export function campaignTargets(trials: number): Target[] {
+export function campaignTargets(trials: number, emit: (t: Target) => void): void {
   const one = campaign(trials, 1, null);
+  emit({ name: `campaign --no-store, 1 worker (${one.trials} trials), trials/s`, measured: one.trials_per_s, target: null });
   const two = campaign(trials, 2, null);
+  emit({ name: 'campaign --no-store, 2 workers, trials/s', measured: two.trials_per_s, target: { at_least: 560 } });
+  emit({ name: 'speed-up, 2 workers ÷ 1', measured: two.trials_per_s / one.trials_per_s, target: { at_least: 1.8 } });
   if (one.digest !== two.digest) throw new Error(`the campaign's digest depends on the worker count: ${one.digest} vs ${two.digest}`);
   const dir = mkdtempSync(join(tmpdir(), 'curios-bench-'));
   try {
@@ -50,24 +53,16 @@ export function campaignTargets(trials: number): Target[] {
     const stored = campaign(trials, 2, db);
     if (stored.digest !== two.digest) throw new Error('the stored campaign has another digest');
     const seeds = JSON.parse(curios(['seeds', 'list', '--db', db, '--json']).value) as { id: string }[];
-    const startup = curios(['--version']).seconds;
-    const replay = seeds.length === 0 ? null : curios(['replay', seeds[0].id, '--db', db, '--quiet']).seconds;
-    const label = `${one.trials} trials`;
-    return [
-      { name: `campaign --no-store, 1 worker (${label}), trials/s`, measured: one.trials_per_s, target: null },
-      { name: 'campaign --no-store, 2 workers, trials/s', measured: two.trials_per_s, target: { at_least: 560 } },
-      { name: 'speed-up, 2 workers ÷ 1', measured: two.trials_per_s / one.trials_per_s, target: { at_least: 1.8 } },
-      { name: `storing seeds (${seeds.length}) ÷ --no-store, wall time`, measured: stored.seconds / two.seconds, target: { at_most: 1.1 } },
-      { name: 'curios --version (start-up alone), s', measured: startup, target: null },
-      ...(replay === null ? [] : [{ name: 'curios replay ID of a stored seed, s', measured: replay, target: { at_most: 0.5 } }]),
-    ];
+    emit({ name: `storing seeds (${seeds.length}) ÷ --no-store, wall time`, measured: stored.seconds / two.seconds, target: { at_most: 1.1 } });
+    emit({ name: 'curios --version (start-up alone), s', measured: curios(['--version']).seconds, target: null });
+    if (seeds.length > 0) emit({ name: 'curios replay ID of a stored seed, s', measured: curios(['replay', seeds[0].id, '--db', db, '--quiet']).seconds, target: { at_most: 0.5 } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The resident set after 10,000 and after 100,000 trials run one cell after another in this thread. */
-export function memoryTargets(): Target[] {
+export function memoryTargets(emit: (t: Target) => void): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const config: CampaignConfig = { seed: SEED, servers: targets(), faults: FAULT_KINDS, modes: [...MODES], trials: 600, ...CAMPAIGN_DEFAULTS };
@@ -81,9 +76,7 @@ export function memoryTargets(): Target[] {
     return process.memoryUsage().rss;
   };
   const rss_10k = runUntil(10_000);
+  emit({ name: 'RSS after 10,000 trials, MiB', measured: rss_10k / 2 ** 20, target: null });
   const rss_100k = runUntil(100_000);
-  return [
-    { name: 'RSS after 10,000 trials, MiB', measured: rss_10k / 2 ** 20, target: null },
-    { name: 'RSS after 100,000 ÷ after 10,000', measured: rss_100k / rss_10k, target: { at_most: 1.1 } },
-  ];
+  emit({ name: 'RSS after 100,000 ÷ after 10,000', measured: rss_100k / rss_10k, target: { at_most: 1.1 } });
 }
