@@ -6,12 +6,16 @@
 // - silent-corruption: some client got a wrong result with no error — a result that differs from
 //   the golden run before that client had seen any error from the system. (After a client was
 //   told of an error, later differences are the consequence it was warned of.)
-// - masked / recovered: every client saw exactly the golden results; recovered when a failure
-//   was detected (a restart, or an SSR that failed its check), masked when nothing was.
+// - latent-corruption: every client saw exactly the golden results, but the end state differs
+//   from the golden run's (oracle.ts): damage nobody has read yet.
+// - masked / recovered: every client saw exactly the golden results and the end state is the
+//   golden one; recovered when a failure was detected (a restart, or an SSR that failed its
+//   check), masked when nothing was.
 // - degraded: some client saw an error and none saw a silent wrong result; `degraded` when only
 //   the client of the faulting request was hit, `degraded-collateral` when any other client was.
 import type { Outcome } from './result-types.ts';
 import type { RunRecord } from './trial.ts';
+import { latentDifferences } from './oracle.ts';
 import { isError, judge } from './verdict.ts';
 
 export type FailedReason = 'given-up' | 'panic' | 'liveness';
@@ -21,6 +25,8 @@ export interface Classification {
   failedReason?: FailedReason;
   /** clients that saw an error */
   hit: number[];
+  /** latent-corruption: where the end state differs from the golden run's */
+  latent?: string[];
 }
 
 export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classification {
@@ -47,7 +53,11 @@ export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classifica
     }
   });
   if (silent) return { outcome: 'silent-corruption', hit };
-  if (hit.length === 0) return { outcome: trial.events.length > 0 || trial.ssr_resets > 0 ? 'recovered' : 'masked', hit };
+  if (hit.length === 0) {
+    const latent = latentDifferences(golden.end_state, trial.end_state);
+    if (latent.length > 0) return { outcome: 'latent-corruption', hit, latent };
+    return { outcome: trial.events.length > 0 || trial.ssr_resets > 0 ? 'recovered' : 'masked', hit };
+  }
   const faulting = new Set(trial.fired.map((f) => f.client).filter((c): c is number => c !== null));
   return { outcome: hit.every((c) => faulting.has(c)) ? 'degraded' : 'degraded-collateral', hit };
 }

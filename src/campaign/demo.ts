@@ -2,11 +2,14 @@
 // alarms, generators); each stateful server is crashed in turn mid-workload, and the same
 // workload and crashes run under each mode — and each commit policy of the modes that have one,
 // so that retry (shadow) and isolation (curios) show apart. What each client saw is compared with
-// the golden run of its mode: errors, stale handles, wrong results.
+// the golden run of its mode: errors, stale handles, wrong results; and the end state too (the
+// end-state oracle), for damage no client has read yet.
 import { drawInt, streamFor } from '../hw/seed.ts';
 import type { FaultPlan } from '../faults/model.ts';
-import { demoProfile, modulesOf } from '../servers/catalog.ts';
+import { demoProfile, inspectorsOf, modulesOf } from '../servers/catalog.ts';
+import { readEndState } from '../servers/end-state.ts';
 import type { ClientOp, Observation } from '../servers/framework/module.ts';
+import { latentDifferences } from './oracle.ts';
 import { isError, judge } from './verdict.ts';
 import { System } from '../servers/system.ts';
 import { makeWorkload, workloadProgram } from '../servers/workload.ts';
@@ -31,6 +34,8 @@ export interface DemoMode {
   traceHash: string;
   /** one line per notable thing a client saw (its first divergence from the golden run per server) */
   notes: string[];
+  /** where the end state differs from the golden run's (the end-state oracle), seen by a client or not */
+  endState: string[];
 }
 
 export interface DemoResult {
@@ -68,7 +73,7 @@ export function runDemo(seed: number): DemoResult {
     const system = new System({ mode, ...(commit === null ? {} : { commit }), servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
     if (withFaults) runWithFaults(system, plan, { seed, until_cycles: DEMO_CYCLES_MAX });
     else system.runClients(DEMO_CYCLES_MAX);
-    return { records, system };
+    return { records, system, endState: readEndState(system, inspectorsOf(profile)) };
   };
   const modes: Record<string, DemoMode> = {};
   for (const { mode, commit } of armsOf({ modes: [...MODES], commits: [...COMPARE_COMMITS] })) {
@@ -76,7 +81,8 @@ export function runDemo(seed: number): DemoResult {
     const trial = run(mode, commit, true);
     const notes: string[] = [];
     const clients = workload.map((ops, c) => summarize(c, ops, golden.records[c], trial.records[c], notes));
-    modes[variantName(mode, commit)] = { mode, commit, clients, restarts: trial.system.supervisor.servers.reduce((n, s) => n + s.restarts, 0), traceHash: trial.system.traceHash(), notes };
+    const endState = latentDifferences(golden.endState, trial.endState);
+    modes[variantName(mode, commit)] = { mode, commit, clients, restarts: trial.system.supervisor.servers.reduce((n, s) => n + s.restarts, 0), traceHash: trial.system.traceHash(), notes, endState };
   }
   return { seed, crashes, modes };
 }

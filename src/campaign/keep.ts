@@ -15,6 +15,8 @@ export type KeepPolicy = (typeof KEEP_POLICIES)[number];
 const BREAKS: Partial<Record<Outcome, Guarantee>> = {
   failed: 'live',
   'degraded-collateral': 'no-collateral',
+  // Corruption no client has read yet is silent corruption waiting for its reader.
+  'latent-corruption': 'no-silent-corruption',
   'silent-corruption': 'no-silent-corruption',
 };
 

@@ -13,6 +13,7 @@ export const OUTCOMES = [
   'recovered',
   'degraded',
   'degraded-collateral',
+  'latent-corruption',
   'silent-corruption',
   'failed',
   // The trial broke a host limit (memory, wall-clock budget) in server code: see host-limits.ts.
@@ -27,6 +28,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   recovered: 'the failure was detected and recovered from, and every client saw the golden results',
   degraded: 'recovered, but the client of the faulting request saw an error (a failed call, a stale handle)',
   'degraded-collateral': 'recovered, but a client other than the faulting request\'s saw an error',
+  'latent-corruption': 'every client saw the golden results, but the end state differs from the golden run\'s: damage no client has read yet',
   'silent-corruption': 'a client got a wrong result with no error before it: the worst outcome',
   failed: 'not recovered: the server was given up (or left down), the kernel panicked, or the workload missed its liveness bound',
   'host-limit': 'the server\'s code broke a limit of the host (heap, wall-clock budget): the one outcome that depends on the host, not on the simulation; not counted in the rates',
@@ -34,7 +36,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
 
 /** The two recovery rates every report gives, over the trials whose fault fired (manifested). */
 export const RATE_MEANING = {
-  strict: 'strict recovery = (masked + recovered) / manifested: every client saw the golden results',
+  strict: 'strict recovery = (masked + recovered) / manifested: every client saw the golden results, and the end state is the golden one',
   lenient: 'lenient recovery = (masked + recovered + degraded) / manifested: also counts a failure that hit only the faulting request\'s client',
 } as const;
 

@@ -10,7 +10,8 @@
 // would make a server that absorbs faults look worse than one that crashes and restarts.
 //   strict  = (masked + recovered) / manifested
 //   lenient = (masked + recovered + degraded) / manifested
-// `degraded-collateral` (a client outside the faulting request was hit) is never a success.
+// `degraded-collateral` (a client outside the faulting request was hit) is never a success, nor
+// is `latent-corruption` (every client saw the golden results, but the end state is damaged).
 //
 // The Wilson interval is used rather than the normal approximation because it stays inside
 // [0, 1] and is honest at rates of 0% and 100%, which recovery modes do reach.

@@ -9,6 +9,7 @@ import type { Observation } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
 import { makeWorkload } from '../servers/workload.ts';
 import { replayRuns, type Replayed, type ReplayedRuns, type TrialData } from './replay.ts';
+import { latentDifferences } from './oracle.ts';
 import { OUTCOME_MEANING, type Outcome } from './result-types.ts';
 import { judge, type Verdict } from './verdict.ts';
 
@@ -42,6 +43,8 @@ export interface TrialStory {
   faults: StoryFault[];
   clients: ClientStory[];
   recovery: RecoveryEvent[];
+  /** where the end state differs from the golden run's (the end-state oracle), read by a client or not */
+  end_state: string[];
   outcome: Outcome;
   failed_reason: string | null;
   meaning: string;
@@ -66,6 +69,7 @@ export function trialStory(data: TrialData, replayed: ReplayedRuns): TrialStory 
     faults,
     clients,
     recovery: replayed.run.events,
+    end_state: latentDifferences(replayed.golden.end_state, replayed.run.end_state),
     outcome: replayed.outcome,
     failed_reason: replayed.failedReason ?? null,
     meaning: OUTCOME_MEANING[replayed.outcome],

@@ -6,7 +6,8 @@ import type { Cycles } from '../hw/types.ts';
 import type { FaultShape } from '../faults/arbitraries.ts';
 import { FaultInjector, type FiredFault, type Reach } from '../faults/injector.ts';
 import type { Fault, FaultPlan } from '../faults/model.ts';
-import { modulesOf, profileFor } from '../servers/catalog.ts';
+import { inspectorsOf, modulesOf, profileFor } from '../servers/catalog.ts';
+import { readEndState, type EndState } from '../servers/end-state.ts';
 import type { Observation } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
 import { System } from '../servers/system.ts';
@@ -51,6 +52,8 @@ export interface RunRecord {
   ssr_resets: number;
   /** what the safety phase reached: where faults can fire (see FaultInjector) */
   reach: Reach;
+  /** every server's state at the end, as the end-state oracle compares it */
+  end_state: EndState;
 }
 
 /** Runs a workload under a plan (null: the golden run). */
@@ -80,6 +83,7 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
     events: system.supervisor.events.slice(),
     ssr_resets: system.ssr.stats.resets,
     reach: injector.reach,
+    end_state: readEndState(system, inspectorsOf(profile)),
   };
   system.release();
   return run;

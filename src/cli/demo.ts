@@ -16,7 +16,7 @@ export function demoJson(r: DemoResult): unknown {
   return {
     seed: r.seed,
     crashes: r.crashes,
-    modes: Object.fromEntries(Object.entries(r.modes).map(([name, m]) => [name, { mode: m.mode, commit: m.commit, clients: m.clients, restarts: m.restarts, traceHash: m.traceHash, notes: m.notes }])),
+    modes: Object.fromEntries(Object.entries(r.modes).map(([name, m]) => [name, { mode: m.mode, commit: m.commit, clients: m.clients, restarts: m.restarts, traceHash: m.traceHash, notes: m.notes, endState: m.endState }])),
   };
 }
 
@@ -46,6 +46,10 @@ export function formatDemo(r: DemoResult): string {
     if (notes.length === 0) lines.push('  every client saw exactly what it sees without the crashes');
     for (const n of notes.slice(0, 8)) lines.push(`  ${n}`);
     if (notes.length > 8) lines.push(`  … and ${notes.length - 8} more`);
+    const end = mode.endState;
+    lines.push(end.length === 0 ? '  end state: the golden run\'s' : `  end state: ${end.length} difference${end.length === 1 ? '' : 's'} from the golden run${notes.length === 0 ? ', none read by any client (latent corruption)' : ''}`);
+    for (const d of end.slice(0, 4)) lines.push(`    ${d}`);
+    if (end.length > 4) lines.push(`    … and ${end.length - 4} more`);
   }
   return lines.join('\n');
 }

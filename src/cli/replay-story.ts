@@ -8,6 +8,8 @@ import type { Observation } from '../servers/framework/module.ts';
 
 /** Recovery events told one by one; the rest are counted. */
 const RECOVERY_LINES_MAX = 3;
+/** End-state differences told one by one; the rest are counted. */
+const END_STATE_LINES_MAX = 3;
 const TEXT_SHOWN_MAX_CHARS = 24;
 const WORDS_SHOWN_MAX = 4;
 
@@ -32,6 +34,9 @@ export function formatStory(story: TrialStory, check: string, traceHint: string)
   if (story.recovery.length === 0) lines.push(`${label('recovery')}none: the supervisor restarted nothing`);
   for (const e of shown) lines.push(`${label('recovery')}${e.server}: ${e.cause} detected at cycle ${e.detected_at}, ${e.restarted_at === null ? e.outcome : `restarted at cycle ${e.restarted_at}`}; ${e.retried} call${e.retried === 1 ? '' : 's'} retried, ${e.aborted} aborted`);
   if (story.recovery.length > shown.length) lines.push(`${label('')}… and ${story.recovery.length - shown.length} more recovery events`);
+  if (story.end_state.length === 0) lines.push(`${label('end')}the golden run's end state`);
+  for (const d of story.end_state.slice(0, END_STATE_LINES_MAX)) lines.push(`${label('end')}${d}`);
+  if (story.end_state.length > END_STATE_LINES_MAX) lines.push(`${label('')}… and ${story.end_state.length - END_STATE_LINES_MAX} more end-state differences`);
   lines.push(`${label('outcome')}${story.outcome}${story.failed_reason === null ? '' : ` (${story.failed_reason})`}: ${story.meaning}`);
   lines.push(`${label('trace')}${shortHash(story.traceHash)}, ${story.events} events (${traceHint})`);
   lines.push(`${label('check')}${check}`);

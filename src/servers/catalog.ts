@@ -12,6 +12,7 @@ import { consoleModule } from './console/console.ts';
 import { defineConfig, isDriver, type CuriosConfig, type ServerEntry } from './config.ts';
 import { diskServer } from './disk/disk.ts';
 import { checkServerDef, ServerDefinitionError, type ServerDef } from './framework/define.ts';
+import type { ServerInspector } from './framework/inspector.ts';
 import type { ServerModule } from './framework/module.ts';
 import { fsModule } from './fs/index.ts';
 import { netModule } from './net/index.ts';
@@ -213,4 +214,9 @@ export function demoProfile(): ServerProfile {
 
 export function modulesOf(profile: ServerProfile): Map<string, ServerModule> {
   return new Map(profile.modules.map((m) => [m.def.name, m]));
+}
+
+/** The inspectors of a profile's servers that have one (the end-state oracle reads the others' client states as bytes). */
+export function inspectorsOf(profile: ServerProfile): Map<string, ServerInspector> {
+  return new Map(profile.modules.flatMap((m) => (m.inspector === undefined ? [] : [[m.def.name, m.inspector] as const])));
 }

@@ -162,13 +162,36 @@ export class SsrManager implements IpcHooks {
     return this.physOf(ssr.home) + SSR_HEADER_BYTES + offset;
   }
 
-  /** Checks one SSR's header against its bytes. */
+  /** Checks one SSR's header against its bytes (the manager's own work: it charges cycles). */
   verify(ssr: Ssr): boolean {
+    return this.matchesSeal(ssr, true);
+  }
+
+  /** Whether a client's SSR still matches its sealed header, or null when it has none; charges nothing (inspection). */
+  sealIntact(server: Task, client: number): boolean | null {
+    const ssr = this.servers.get(server)?.ssrs.get(client);
+    return ssr === undefined ? null : this.matchesSeal(ssr, false);
+  }
+
+  /**
+   * A client's state as its server would be handed it at the client's next request, read without
+   * charging time (inspection: the end-state oracle): its bytes, or null when that request would
+   * be refused — the SSR was reset (ESTALE pending) or, where SSRs are sealed, fails its checksum.
+   */
+  presentedState(server: Task, client: number): DataView | null {
+    const entry = this.servers.get(server);
+    const ssr = entry?.ssrs.get(client);
+    if (entry === undefined || ssr === undefined || ssr.stale) return null;
+    if (this.spec.ssr_checked && !this.matchesSeal(ssr, false)) return null;
+    return this.stateView(ssr.home, entry.spec.state_bytes);
+  }
+
+  private matchesSeal(ssr: Ssr, charge: boolean): boolean {
     const entry = this.entryByName(ssr.server);
     const view = this.pageView(ssr.home);
     if (view.getUint32(0, true) !== SSR_MAGIC || view.getUint32(4, true) !== SSR_VERSION) return false;
     if (view.getUint32(8, true) !== entry.spec.state_bytes) return false;
-    return view.getUint32(12, true) === this.checksum(ssr.home, entry.spec.state_bytes);
+    return view.getUint32(12, true) === this.checksum(ssr.home, entry.spec.state_bytes, charge);
   }
 
   // ---- the kernel's IPC hooks ----
@@ -299,10 +322,10 @@ export class SsrManager implements IpcHooks {
     if (ssr.condition !== 'reset') ssr.condition = 'sealed';
   }
 
-  private checksum(home: VirtAddr, state_bytes: number): number {
+  private checksum(home: VirtAddr, state_bytes: number, charge = true): number {
     const base = this.physOf(home) + SSR_HEADER_BYTES;
     const m = this.kernel.machine;
-    m.clock.charge(m.costs.mem_access * Math.ceil(state_bytes / 4));
+    if (charge) m.clock.charge(m.costs.mem_access * Math.ceil(state_bytes / 4));
     return crc32(m.memory.bytes.subarray(base, base + state_bytes));
   }
 

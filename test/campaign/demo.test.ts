@@ -18,12 +18,13 @@ describe('curios demo', () => {
         };
         const text = print();
         expect(print()).toBe(text);
-        const json = JSON.parse(text) as { seed: number; modes: Record<string, { clients: Record<string, number>[]; restarts: number; traceHash: string }> };
+        const json = JSON.parse(text) as { seed: number; modes: Record<string, { clients: Record<string, number>[]; restarts: number; traceHash: string; endState: string[] }> };
         expect(json.seed).toBe(seed);
         expect(Object.keys(json.modes)).toEqual(['none', 'restart', 'persist/shadow', 'persist/in-place', 'curios/shadow', 'curios/in-place']);
         for (const m of Object.values(json.modes)) {
           expect(m.traceHash).toMatch(/^[0-9a-f]{16}$/);
           expect(Number.isInteger(m.restarts)).toBe(true);
+          expect(m.endState.every((d) => typeof d === 'string')).toBe(true);
           for (const c of m.clients) expect(Object.keys(c).sort()).toEqual(['errors', 'id', 'ops', 'staleHandles', 'wrongResults']);
         }
       }),
@@ -50,7 +51,11 @@ describe('curios demo', () => {
           expect(r.modes[`${mode}/in-place`].restarts).toBe(r.crashes.length);
           expect(totals(r.modes[`${mode}/shadow`])).toEqual({ errors: 0, stale: 0, wrong: 0 });
           expect(totals(r.modes[`${mode}/in-place`]).errors).toBeGreaterThan(0);
+          // the crashes come between requests (no half-done operation): the end state is the golden one
+          expect(r.modes[`${mode}/shadow`].endState).toEqual([]);
         }
+        // restart forgets every client's state: the end state shows it
+        expect(r.modes.restart.endState.some((d) => /client \d+'s state differs/.test(d))).toBe(true);
       }),
       { numRuns: 4 },
     );

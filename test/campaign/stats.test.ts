@@ -116,7 +116,7 @@ describe('wilson', () => {
 });
 
 describe('aggregate', () => {
-  it('counts masked and recovered as strict successes, adds degraded for lenient, never collateral; leaves host-limit out', () => {
+  it('counts masked and recovered as strict successes, adds degraded for lenient, never collateral nor latent; leaves host-limit out', () => {
     const outcomes: Outcome[] = [
       'not-activated',
       'not-activated',
@@ -125,6 +125,7 @@ describe('aggregate', () => {
       'recovered',
       'degraded',
       'degraded-collateral',
+      'latent-corruption',
       'silent-corruption',
       'failed',
       'failed',
@@ -146,24 +147,25 @@ describe('aggregate', () => {
       fault: 'crash',
       mode: 'curios',
       commit: 'shadow',
-      trials: 11,
-      manifested: 8,
+      trials: 12,
+      manifested: 9,
       outcomes: {
         'not-activated': 2,
         masked: 1,
         recovered: 2,
         degraded: 1,
         'degraded-collateral': 1,
+        'latent-corruption': 1,
         'silent-corruption': 1,
         failed: 2,
         'host-limit': 1,
       },
-      recoveryStrict: 3 / 8,
-      recoveryLenient: 4 / 8,
-      ci95Strict: wilson(3, 8),
-      ci95Lenient: wilson(4, 8),
+      recoveryStrict: 3 / 9,
+      recoveryLenient: 4 / 9,
+      ci95Strict: wilson(3, 9),
+      ci95Lenient: wilson(4, 9),
       mttrCycles: (4000 + 5000 + 6000) / 3,
-      overheadCyclesPerOp: 3000 / 20,
+      overheadCyclesPerOp: 3300 / 22,
     });
   });
 

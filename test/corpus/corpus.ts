@@ -7,8 +7,9 @@
 //   curios seeds export ID > test/corpus/NAME.json
 //   curios replay --trial test/corpus/NAME.json --trace > test/corpus/NAME.trace
 //
-// A campaign stores only silent-corruption and failed trials; the entries of the other classes
-// are trials of a small campaign (seed 1, 2 clients, 6 operations each), written the same way.
+// A campaign stores only latent-corruption, silent-corruption and failed trials; the entries of
+// the other classes are trials of a small campaign (seed 1, 2 clients, 6 operations each), written
+// the same way.
 // Names say outcome-server-mode-fault.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -80,7 +80,7 @@ describe('the campaign table', () => {
     const progress = new CampaignProgress(config, cellsOf(config), 1, () => 0);
     await progress.run(() => undefined, inThread);
     const table = campaignTable(progress.rows);
-    expect(CAMPAIGN_COLUMNS.map((c) => c.header)).toEqual(['server', 'fault', 'mode', 'manifested', 'masked', 'recovered', 'degraded', 'collateral', 'silent', 'failed', 'strict']);
+    expect(CAMPAIGN_COLUMNS.map((c) => c.header)).toEqual(['server', 'fault', 'mode', 'n', 'masked', 'recovered', 'degraded', 'collateral', 'latent', 'silent', 'failed', 'strict']);
     expect(table.header.length).toBeLessThanOrEqual(96);
     for (const line of table.lines) expect(line.text.length).toBe(table.header.length);
     expect(table.lines[0].text).toMatch(/^fs\s+crash\s+none\s+\d+/);

@@ -1,15 +1,17 @@
 // The campaign's outcome table, narrowed to fit a 100-column terminal: the report's own columns
-// (same headers, same cells) less the confidence intervals and cycle figures, and the strict
+// (same cells; `n` for manifested) less the confidence intervals and cycle figures, and the strict
 // recovery rate as a bare percentage. The full table is printed when the dashboard ends.
 import type { Row } from '../../src/campaign/result-types.ts';
 import { COLUMNS, percent, type Column } from '../../src/campaign/report/columns.ts';
 import { cell } from '../format.ts';
 
-const KEPT = ['server', 'fault', 'mode', 'manifested', 'masked', 'recovered', 'degraded', 'collateral', 'silent', 'failed'];
+const KEPT = ['server', 'fault', 'mode', 'manifested', 'masked', 'recovered', 'degraded', 'collateral', 'latent', 'silent', 'failed'];
+/** Headers shortened to fit: `n` is the manifested trials, as the bars above the table count them. */
+const SHORT: Readonly<Record<string, string>> = { manifested: 'n' };
 
 const STRICT: Column = { header: 'strict', align: 'right', cell: (row) => (row.recoveryStrict === null ? '-' : percent(row.recoveryStrict)) };
 
-export const CAMPAIGN_COLUMNS: readonly Column[] = [...COLUMNS.filter((c) => KEPT.includes(c.header)), STRICT];
+export const CAMPAIGN_COLUMNS: readonly Column[] = [...COLUMNS.filter((c) => KEPT.includes(c.header)).map((c) => ({ ...c, header: SHORT[c.header] ?? c.header })), STRICT];
 
 /** Minimum widths, so the table does not jump as rows arrive. */
 const MIN_WIDTHS: Readonly<Record<string, number>> = { server: 7, fault: 11, mode: 7 };

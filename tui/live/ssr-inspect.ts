@@ -1,11 +1,8 @@
 // The SSR map as the dashboard shows it: per server, each client's SSR, whether it is mapped into
 // the server right now, and whether its bytes still match the checksum sealed in its header.
 //
-// The check reads physical memory directly instead of calling SsrManager.verify, because verify
-// charges simulated cycles (it is the manager's own work): a dashboard that looked would change
-// the run it is looking at.
-import { crc32 } from 'node:zlib';
-import { SSR_HEADER_BYTES, SSR_MAGIC, SSR_VERSION } from '../../src/ssr/layout.ts';
+// The check is SsrManager.sealIntact, not verify: verify charges simulated cycles (it is the
+// manager's own work), and a dashboard that looked would change the run it is looking at.
 import { MODE_SPECS, type Mode } from '../../src/ssr/modes.ts';
 import type { SsrCondition, SsrStats } from '../../src/ssr/manager.ts';
 import type { System } from '../../src/servers/system.ts';
@@ -49,7 +46,7 @@ export function inspectSsrs(system: System): SsrMap {
         client: s.client,
         condition: s.condition,
         mapped: mapped === s,
-        checksum: checksumState(system, def.name, s.client, def.state_bytes, mapped === s),
+        checksum: checksumState(system, def.name, s.client, mapped === s),
         stale: s.stale,
       }));
       servers.push({ name: def.name, mapped_client: mapped?.client ?? null, cells });
@@ -58,14 +55,9 @@ export function inspectSsrs(system: System): SsrMap {
   return { mode: system.mode, active: ssr.active, servers, stats: { ...ssr.stats } };
 }
 
-function checksumState(system: System, server: string, client: number, state_bytes: number, mapped: boolean): ChecksumState {
+function checksumState(system: System, server: string, client: number, mapped: boolean): ChecksumState {
   if (!MODE_SPECS[system.mode].ssr_checked) return 'unchecked';
   // In-place commit writes the home page during the request; it is sealed again at the reply.
   if (mapped && system.commit === 'in-place') return 'open';
-  const state = system.ssr.statePhysAddr(system.serverTask(server), client, 0);
-  if (state === null) return 'bad';
-  const bytes = system.machine.memory.bytes;
-  const header = new DataView(bytes.buffer, bytes.byteOffset + state - SSR_HEADER_BYTES, SSR_HEADER_BYTES);
-  if (header.getUint32(0, true) !== SSR_MAGIC || header.getUint32(4, true) !== SSR_VERSION || header.getUint32(8, true) !== state_bytes) return 'bad';
-  return header.getUint32(12, true) === crc32(bytes.subarray(state, state + state_bytes)) ? 'ok' : 'bad';
+  return system.ssr.sealIntact(system.serverTask(server), client) === true ? 'ok' : 'bad';
 }

@@ -40,6 +40,12 @@ export const COLUMNS: readonly Column[] = [
     emphasis: whenNonZero('warn', (row) => row.outcomes['degraded-collateral']),
   },
   {
+    header: 'latent',
+    align: 'right',
+    cell: (row) => String(row.outcomes['latent-corruption']),
+    emphasis: whenNonZero('bad', (row) => row.outcomes['latent-corruption']),
+  },
+  {
     header: 'silent',
     align: 'right',
     cell: (row) => String(row.outcomes['silent-corruption']),

@@ -14,6 +14,7 @@ export const OUTCOME_COLOURS: Record<Outcome, string> = {
   recovered: '#31a354',
   degraded: '#fdd049',
   'degraded-collateral': '#fd8d3c',
+  'latent-corruption': '#c51b8a',
   'silent-corruption': '#7a0177',
   failed: '#d62728',
   'host-limit': '#525252',

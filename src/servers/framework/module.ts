@@ -1,7 +1,7 @@
 // A server module: the server itself, its client library (how an operation is encoded into a
 // call and what the client observes from the reply), a workload generator, and the reference
 // model — a plain TypeScript model of what a client should observe, used to check fault-free
-// behaviour and to judge campaign outcomes.
+// behaviour and to judge campaign outcomes — and its inspector, which reads its end state.
 //
 // Operations are data (JSON), so that workloads are stored, replayed and shrunk as data. Handles
 // a client got from the server (file descriptors, sockets, alarms) are named in operations by
@@ -11,6 +11,7 @@ import type { RandomGenerator } from '../../hw/seed.ts';
 import type { Sys } from '../../kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from './client-task.ts';
 import type { ServerDef } from './define.ts';
+import type { ServerInspector } from './inspector.ts';
 import type { CallStatus } from './status.ts';
 
 export interface ClientOp {
@@ -55,6 +56,8 @@ export interface ServerModule<Local = unknown> {
   perform?(env: ClientEnv, op: ClientOp, local: Local): Sys<Observation> | null;
   /** the reference model for `clients` clients: what a fault-free client should observe (optional) */
   model?(clients: number): ReferenceModel;
+  /** how the end-state oracle reads this server's state from outside (default: client states' bytes) */
+  inspector?: ServerInspector;
 }
 
 export interface ReferenceModel {

@@ -3,11 +3,13 @@
 import type { ServerModule } from '../framework/module.ts';
 import { decodeFs, encodeFs, fsScript, newFsLocal, type FsLocal } from './client.ts';
 import { fsServer } from './fs.ts';
+import { fsInspector } from './inspect.ts';
 import { FS_OPS } from './layout.ts';
 import { FsModel } from './model.ts';
 
 export { fsServer } from './fs.ts';
 export { FS_OPS, OPEN_FLAGS } from './layout.ts';
+export { fsck, type FsckReport } from './fsck.ts';
 export type { FsLocal } from './client.ts';
 
 export const fsModule: ServerModule<FsLocal> = {
@@ -18,4 +20,5 @@ export const fsModule: ServerModule<FsLocal> = {
   encode: encodeFs,
   decode: decodeFs,
   model: (clients) => new FsModel(clients),
+  inspector: fsInspector,
 };

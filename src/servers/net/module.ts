@@ -7,6 +7,7 @@ import { observe, textDecoder, textEncoder, type ClientOp, type ServerModule } f
 import { NET_OPS, NO_SOCKET, PAYLOAD_BYTES_MAX } from './layout.ts';
 import { NetModel } from './model.ts';
 import { netServer } from './server.ts';
+import { netInspector } from './inspect.ts';
 
 /** a client's table: slot → the socket handle its bind returned */
 export interface NetLocal {
@@ -64,6 +65,7 @@ export const netModule: ServerModule<NetLocal> = {
     return observe('OK');
   },
   model: (clients) => new NetModel(clients),
+  inspector: netInspector,
 };
 
 /** one of the client's own ports, which no other client binds or sends to (isolated workloads) */

@@ -52,7 +52,7 @@ const S_EXPIRIES = 12;
 const S_STAMP = 16;
 
 const H_EXPIRIES = 0;
-const H_COUNT = 4;
+export const H_COUNT = 4;
 const H_QUEUE = 8;
 export const QUEUE_ENTRY_BYTES = 8;
 

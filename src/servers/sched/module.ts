@@ -5,6 +5,7 @@ import { drawInt } from '../../hw/seed.ts';
 import { observe, type ClientOp, type Observation, type ReferenceModel, type ServerModule } from '../framework/module.ts';
 import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN, QUANTUM_DEFAULT_CYCLES, QUANTUM_MAX_CYCLES, QUANTUM_MIN_CYCLES, SCHED_OPS } from './layout.ts';
 import { schedServer } from './sched.ts';
+import { schedInspector } from './inspect.ts';
 
 class SchedModel implements ReferenceModel {
   private readonly base: number[];
@@ -54,4 +55,5 @@ export const schedModule: ServerModule<null> = {
   encode: (op) => ({ op: SCHED_OPS[op.op as keyof typeof SCHED_OPS] ?? 0, words: op.args.map((a) => a >>> 0) }),
   decode: (op, reply) => (op.op === 'info' && reply.status === 'OK' ? observe('OK', reply.words.slice(0, 2)) : observe(reply.status)),
   model: (clients) => new SchedModel(clients),
+  inspector: schedInspector,
 };

@@ -10,6 +10,7 @@ import { observe, type ClientOp, type Observation, type ServerModule } from '../
 import { TIMER_OPS } from './layout.ts';
 import { TimerModel } from './model.ts';
 import { timerServer } from './server.ts';
+import { timerInspector } from './inspect.ts';
 
 /** a client's table: slot → the alarm id its set returned */
 export interface TimerLocal {
@@ -60,6 +61,7 @@ export const timerModule: ServerModule<TimerLocal> = {
     return op.op === 'wait' ? waitFor(env, local.alarms[op.args[0]] ?? 0) : null;
   },
   model: (clients) => new TimerModel(clients),
+  inspector: timerInspector,
 };
 
 function* waitFor(env: ClientEnv, id: number): Sys<Observation> {
