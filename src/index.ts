@@ -8,11 +8,12 @@ export type { Mem } from './kernel/memory-view.ts';
 export type { CallStatus, ServerStatus } from './servers/framework/status.ts';
 export { LIMITS, SERVER_LIMITS } from './hw/limits.ts';
 
-// Its client side, workload and reference model
+// Its client side, workload, reference model and inspector
 export { defineModule, defineConfig, type CuriosConfig, type DriverEntry, type ModuleSpec, type OpDraw, type ServerEntry } from './servers/config.ts';
 export { observe, type ClientOp, type EncodedCall, type Observation, type ReferenceModel, type ServerModule } from './servers/framework/module.ts';
 export type { ClientCallResult, ClientEnv, ClientProgram } from './servers/framework/client-task.ts';
 export { drawChance, drawInt, streamFor, type RandomGenerator } from './hw/seed.ts';
+export { bytesInspector, decodeClients, type EndValue, type InspectView, type ServerInspection, type ServerInspector } from './servers/framework/inspector.ts';
 
 // Running it yourself (the command line does all of this for you)
 export { System, type SystemConfig } from './servers/system.ts';

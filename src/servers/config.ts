@@ -8,6 +8,7 @@ import type { Sys } from '../kernel/sys.ts';
 import type { ClientCallResult, ClientEnv } from './framework/client-task.ts';
 import type { ServerDef } from './framework/define.ts';
 import { observe, textDecoder, textEncoder, type ClientOp, type EncodedCall, type Observation, type ReferenceModel, type ServerModule } from './framework/module.ts';
+import type { ServerInspector } from './framework/inspector.ts';
 
 /** A server no client calls itself: its faults are reached through another server's workload. */
 export interface DriverEntry {
@@ -60,6 +61,8 @@ export interface ModuleSpec<Local = null> {
   /** default: the status, the reply's words, its buffer as text when there is one */
   decode?: (op: ClientOp, reply: ClientCallResult, local: Local) => Observation;
   perform?: (env: ClientEnv, op: ClientOp, local: Local) => Sys<Observation> | null;
+  /** how the end-state oracle reads the server's end state (default: each client state's bytes) */
+  inspector?: ServerInspector;
 }
 
 /** A server module from a spec, with the default client library where the spec gives none. */
@@ -78,6 +81,7 @@ export function defineModule<Local = null>(spec: ModuleSpec<Local>): ServerModul
     decode: spec.decode ?? ((_op, reply) => observe(reply.status, reply.words.slice(), reply.data.length > 0 ? textDecoder.decode(reply.data) : undefined)),
     ...(spec.perform === undefined ? {} : { perform: spec.perform }),
     ...(spec.model === undefined ? {} : { model: spec.model }),
+    ...(spec.inspector === undefined ? {} : { inspector: spec.inspector }),
   };
 }
 

@@ -22,10 +22,11 @@ export type EndState = ServerEndState[];
 
 /** Every server's end state, in start order; a server without an inspector shows its client states' bytes. */
 export function readEndState(system: System, inspectors: ReadonlyMap<string, ServerInspector>): EndState {
-  return system.config.servers.map((def) => serverEndState(system, def, inspectors.get(def.name) ?? bytesInspector));
+  return system.config.servers.map((def) => inspectServer(system, def, inspectors.get(def.name) ?? bytesInspector));
 }
 
-function serverEndState(system: System, def: ServerDef, inspector: ServerInspector): ServerEndState {
+/** One server's state as its inspector reads it now (the live dashboard looks at an idle server's). */
+export function inspectServer(system: System, def: ServerDef, inspector: ServerInspector): ServerEndState {
   const heap = system.readServerMemory(def.name, HEAP_BASE, def.heap_pages * system.machine.mmu.page_bytes);
   if (heap === null) return { server: def.name, down: true, clients: [], global: null };
   const clients = def.state_bytes === 0 ? [] : system.clientTasks.map((_, c) => presentedState(system, def, c));

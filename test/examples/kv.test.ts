@@ -2,7 +2,7 @@
 // line (its config found in its folder), asserting that curios mode shows no collateral damage for
 // crashes and wild writes into other clients' state; and, on a System of its own, that every count
 // a client reads after a crash is the reference model's: recover rebuilt the global count from the
-// clients' tables.
+// clients' tables; and its inspector, which the end-state oracle reads.
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,10 @@ import { makeWorkload, modelObservations, workloadProgram } from '../../src/serv
 import { HEAP_BASE } from '../../src/ssr/layout.ts';
 import type { Mode } from '../../src/ssr/modes.ts';
 import { runCli } from '../helpers/cli.ts';
+import { latentDifferences } from '../../src/campaign/oracle.ts';
+import { copyToSpace } from '../../src/kernel/copy.ts';
+import { readEndState } from '../../src/servers/end-state.ts';
+import { bytesInspector } from '../../src/servers/framework/inspector.ts';
 
 const KV_DIR = fileURLToPath(new URL('../../examples/kv/', import.meta.url));
 
@@ -124,5 +128,27 @@ describe("kv: the global count after one client's SSR is reset", () => {
     );
     // The property is about resets: most runs must have had one.
     expect(resets).toBeGreaterThan(10);
+  });
+});
+
+describe("kv's inspector (the end-state oracle's view of a user's server)", () => {
+  it('finds a fault-free end state the golden one, and names a count that no longer agrees with the tables', () => {
+    const finished = () => {
+      const workload = makeWorkload({ seed: 3, clients: 3, ops_per_client: 24, modules: [kvModule], isolated: true });
+      const modules = new Map([['kv', kvModule]]);
+      const system = new System({ mode: 'curios', servers: [kvModule.def], clients: workload.map((ops) => workloadProgram(modules, ops, [])) });
+      system.runClients(20_000_000);
+      return system;
+    };
+    const inspectors = new Map([['kv', kvModule.inspector ?? bytesInspector]]);
+    const golden = readEndState(finished(), inspectors);
+    const system = finished();
+    expect(latentDifferences(golden, readEndState(system, inspectors))).toEqual([]);
+    const heap = system.readServerMemory('kv', HEAP_BASE, 4);
+    const count = heap === null ? 0 : new DataView(heap.buffer).getUint32(0, true);
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setUint32(0, count + 1, true);
+    expect(copyToSpace(system.machine, system.serverTask('kv').as, HEAP_BASE, bytes)).toBe(true);
+    expect(latentDifferences(golden, readEndState(system, inspectors))).toEqual([`kv: count ${count + 1}, the tables hold ${count} keys`]);
   });
 });

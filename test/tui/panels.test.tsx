@@ -20,7 +20,7 @@ import { StatsPanel } from '../../tui/view/stats-panel.tsx';
 const server = (number: number, name: string, over: Partial<ServerRow> = {}): ServerRow => ({ number, name, condition: 'running', incarnation: 0, restarts: 0, uptime_cycles: 1_500_000, heartbeat_ago_cycles: 40_000, stateful: true, ...over });
 const client = (c: number, over: Partial<ClientTally> = {}): ClientTally => ({ client: c, ops: 300, errors: 0, stale: 0, wrong: 0, other: 0, unjudged: 0, last: null, ...over });
 const ssrStats: SsrStats = { maps: 500, unmaps: 499, commits: 498, rollbacks: 1, checksum_failures: 1, resets: 1, validated: 0 };
-const stats: RecoveryStats = { faults_fired: 3, failures: 2, by_cause: { exception: 1, hang: 1 }, restarted: 2, down: 0, ignored: 0, given_up: false, mttr_cycles: 150_000, detect_cycles: 100_000 };
+const stats: RecoveryStats = { faults_fired: 3, failures: 2, by_cause: { exception: 1, hang: 1 }, restarted: 2, down: 0, ignored: 0, given_up: false, mttr_cycles: 150_000, detect_cycles: 100_000, latent_damage: 0 };
 const header: RunHeader = { mode: 'curios', commit: 'shadow', seed: 1, fault_rate: 0.5, clients: 3, now_cycles: 12_345_678, cycles_per_s: 3_900_000, trace_events_per_s: 12_000, speed: '1.0M cycles/s', paused: false, panic: null, given_up: false, stopped_at: null };
 const ssrMap: SsrMap = {
   mode: 'curios',
@@ -119,6 +119,11 @@ describe('StatsPanel', () => {
     expect(frame).toMatch(/MTTR 150k cycles/);
     expect(frame).toMatch(/causes: exception 1, hang 1/);
     expect(frame).toMatch(/clients: err 2 \(stale 1\) · wrong 1 · other 5/);
+  });
+
+  it('shows latent damage only once some was found', () => {
+    expect(render(<StatsPanel stats={stats} clients={[]} width={50} />).lastFrame() ?? '').not.toMatch(/latent/);
+    expect(render(<StatsPanel stats={{ ...stats, latent_damage: 2 }} clients={[]} width={50} />).lastFrame() ?? '').toMatch(/causes: exception 1, hang 1 · latent 2/);
   });
 
   it('shows when the supervisor gave up', () => {

@@ -43,7 +43,7 @@ export function runPlain(o: PlainRunOptions): void {
   }
   const r = sim.recovery.stats();
   const mttr = r.mttr_cycles === null ? '-' : `${compactCycles(r.mttr_cycles)} cycles`;
-  emit({ t, kind: 'recovery', server: '-', detail: `faults fired ${r.faults_fired}, failures ${r.failures}, restarted ${r.restarted} (${percentOf(r.restarted, r.failures)}), down ${r.down}, given up ${r.given_up ? 'yes' : 'no'}, MTTR ${mttr}` }, { stats: r });
+  emit({ t, kind: 'recovery', server: '-', detail: `faults fired ${r.faults_fired}, failures ${r.failures}, restarted ${r.restarted} (${percentOf(r.restarted, r.failures)}), down ${r.down}, given up ${r.given_up ? 'yes' : 'no'}, MTTR ${mttr}, latent damage ${r.latent_damage}` }, { stats: r });
   const hash = sim.system.traceHash();
   emit({ t, kind: 'end', server: '-', detail: `trace ${shortHash(hash)}` }, { trace_hash: hash, panic: sim.system.kernel.panic_reason });
 }

@@ -18,6 +18,8 @@ export interface RecoveryStats {
   mttr_cycles: number | null;
   /** mean cycles from the fault to its detection (null: none yet) */
   detect_cycles: number | null;
+  /** broken invariants found in idle servers that no client has read (see damage-watch.ts) */
+  latent_damage: number;
 }
 
 /** Fault times remembered per server: a batch of events may hold faults fired after a detection. */
@@ -38,6 +40,7 @@ export class RecoveryTracker {
   private recovered_with_fault = 0;
   private detect_sum = 0;
   private detected_with_fault = 0;
+  private latent_damage = 0;
 
   fired(f: FiredFault): void {
     this.faults_fired++;
@@ -76,6 +79,11 @@ export class RecoveryTracker {
     this.faults_behind.delete(e);
   }
 
+  /** A broken invariant found in an idle server (latent damage). */
+  damaged(): void {
+    this.latent_damage++;
+  }
+
   /** Forgets failures that will never restart (the supervisor gave up or shut them down). */
   settled(e: RecoveryEvent): void {
     this.faults_behind.delete(e);
@@ -92,6 +100,7 @@ export class RecoveryTracker {
       given_up: this.given_up,
       mttr_cycles: this.recovered_with_fault === 0 ? null : this.recover_sum / this.recovered_with_fault,
       detect_cycles: this.detected_with_fault === 0 ? null : this.detect_sum / this.detected_with_fault,
+      latent_damage: this.latent_damage,
     };
   }
 }

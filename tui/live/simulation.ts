@@ -5,7 +5,7 @@
 // only at the top of a slice. What happened in a slice comes out as stream events.
 import type { Cycles } from '../../src/hw/types.ts';
 import type { TraceEvent } from '../../src/kernel/trace.ts';
-import { demoProfile, modulesOf } from '../../src/servers/catalog.ts';
+import { demoProfile, inspectorsOf, modulesOf } from '../../src/servers/catalog.ts';
 import type { ServerDef } from '../../src/servers/framework/define.ts';
 import type { ClientOp } from '../../src/servers/framework/module.ts';
 import type { RecoveryEvent } from '../../src/servers/supervisor/supervisor.ts';
@@ -13,6 +13,7 @@ import { System } from '../../src/servers/system.ts';
 import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { DASHBOARD_LIMITS, FAULT_RATE_DEFAULT } from '../limits.ts';
 import { Ring } from '../ring.ts';
+import { DamageWatch } from './damage-watch.ts';
 import { ClientSink, endlessProgram, RoundSource } from './endless-workload.ts';
 import { FaultSchedule, type Injection } from './fault-schedule.ts';
 import { ObservationJudge, type Judged } from './observation-judge.ts';
@@ -47,6 +48,8 @@ export class LiveSimulation {
   readonly schedule: FaultSchedule;
   readonly judge: ObservationJudge;
   readonly recovery = new RecoveryTracker();
+  /** broken invariants in idle servers: latent damage */
+  readonly damage: DamageWatch;
   readonly servers: readonly ServerDef[];
   /** injections applied, newest last (for replay) */
   readonly applied = new Ring<AppliedInjection>(DASHBOARD_LIMITS.injections_kept);
@@ -78,6 +81,7 @@ export class LiveSimulation {
     this.system = build(this.sinks);
     this.golden = build(this.golden_sinks);
     this.judge = new ObservationJudge(config.clients, (c, index) => this.opAt(c, index)?.server ?? null);
+    this.damage = new DamageWatch(this.system, profile.servers, inspectorsOf(profile));
     this.schedule = new FaultSchedule(this.system, { seed: config.seed, fault_rate: config.fault_rate, servers: profile.servers, clients: config.clients }, script);
     this.system.kernel.trace.listen((e) => {
       this.trace_events++;
@@ -145,6 +149,10 @@ export class LiveSimulation {
       this.out.push({ t: f.at_cycles, kind: 'fault', server: f.server, detail: `${f.kind}: ${f.effect}${f.client === null ? '' : ` (client ${f.client})`}` });
     }
     this.collectSupervisor();
+    for (const e of this.damage.check(this.now)) {
+      this.recovery.damaged();
+      this.out.push(e);
+    }
     this.collectClients();
     this.trimRequestLogs();
     return byTime(this.out.splice(0));

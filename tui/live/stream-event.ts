@@ -3,7 +3,7 @@
 import type { Cycles } from '../../src/hw/types.ts';
 import { cell } from '../format.ts';
 
-export const STREAM_KINDS = ['inject', 'fault', 'detect', 'restart', 'down', 'given-up', 'ignored', 'ssr', 'client', 'panic', 'run', 'server', 'recovery', 'end'] as const;
+export const STREAM_KINDS = ['inject', 'fault', 'detect', 'restart', 'down', 'given-up', 'ignored', 'ssr', 'client', 'damage', 'panic', 'run', 'server', 'recovery', 'end'] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
 export interface StreamEvent {

@@ -15,6 +15,7 @@ const KIND_COLORS: Partial<Record<StreamKind, string>> = {
   'given-up': 'redBright',
   ssr: 'cyan',
   client: 'yellow',
+  damage: 'redBright',
   panic: 'redBright',
   run: 'blue',
 };

@@ -1,5 +1,6 @@
 // Recovery statistics: faults fired, failures detected and how they ended, the share restarted,
-// and mean times from a fault to its detection and to the server serving again.
+// and mean times from a fault to its detection and to the server serving again; and latent
+// damage found (broken invariants no client has read), when there is some.
 import { Text } from 'ink';
 import { compactCycles, percentOf } from '../format.ts';
 import type { ClientTally } from '../live/observation-judge.ts';
@@ -24,7 +25,10 @@ export function StatsPanel({ stats, clients, width }: { stats: RecoveryStats; cl
       </Text>
       <Text>MTTR {stats.mttr_cycles === null ? '-' : `${compactCycles(stats.mttr_cycles)} cycles`} (fault → serving again)</Text>
       <Text>detection {stats.detect_cycles === null ? '-' : `${compactCycles(stats.detect_cycles)} cycles`} after the fault</Text>
-      <Text>causes: {causes === '' ? '-' : causes}</Text>
+      <Text>
+        causes: {causes === '' ? '-' : causes}
+        {stats.latent_damage > 0 ? <Text color="redBright"> · latent {stats.latent_damage}</Text> : null}
+      </Text>
       <Text>
         clients: err {total('errors')} (stale {total('stale')}) · wrong {total('wrong')} · other {total('other')}
       </Text>
