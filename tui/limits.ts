@@ -14,6 +14,7 @@ export const DASHBOARD_LIMITS = {
   faults_waiting_max: 64, // faults armed for a next request and not yet fired (the oldest are dropped past it)
   injections_kept: 256, // injections remembered with their trace hash (what `r` can replay)
   golden_catchup_cycles_max: 2_000_000, // cycles the golden run may run in one frame to catch up
+  damage_check_cycles: 100_000, // simulated cycles between two looks at the idle servers' invariants (latent damage)
   round_ops_per_client: 120, // operations per client in one round of the endless workload
   rounds_cached: 8, // rounds of the endless workload kept computed
   clients_shown_max: 8, // client rows in the clients panel (more are summarized in one line)

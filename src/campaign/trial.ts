@@ -56,8 +56,11 @@ export interface RunRecord {
   end_state: EndState;
 }
 
-/** Runs a workload under a plan (null: the golden run). */
-export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void): RunRecord {
+/**
+ * Runs a workload under a plan (null: the golden run). `observe` sees the system before it runs;
+ * `finished` sees it after, before its end state is read and its memory released.
+ */
+export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void, finished?: (system: System) => void): RunRecord {
   const profile = profileFor(cfg.target);
   const modules = modulesOf(profile);
   const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules: profile.modules, isolated: cfg.isolated === true });
@@ -70,6 +73,7 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: safetyEnd });
   injector.detach();
   if (!system.clientsDone() && system.kernel.panic_reason === null) system.run({ until: () => system.clientsDone(), until_cycles: system.now + cfg.liveness_bound_cycles });
+  finished?.(system);
   const run: RunRecord = {
     records,
     traceHash: system.traceHash(),

@@ -3,7 +3,9 @@
 // in the recovery figures; a fault-free run finds none.
 import { describe, expect, it } from 'vitest';
 import { BLOCK_BITMAP_BLOCK, BLOCK_BYTES, DATA_START } from '../../src/servers/fs/layout.ts';
+import { DASHBOARD_LIMITS } from '../../tui/limits.ts';
 import { LiveSimulation } from '../../tui/live/simulation.ts';
+import type { StreamEvent } from '../../tui/live/stream-event.ts';
 
 const sim = () => new LiveSimulation({ seed: 5, mode: 'curios', commit: 'shadow', fault_rate: 0, clients: 3 });
 
@@ -24,5 +26,18 @@ describe('DamageWatch in a live run', () => {
     expect(first.map((e) => [e.server, e.detail])).toEqual([['fs', `latent damage, not read by any client yet: block ${DATA_START + spare}: in use in the block bitmap, in no inode (leaked)`]]);
     expect(s.advance(1_500_000).filter((e) => e.kind === 'damage')).toEqual([]);
     expect(s.recovery.stats().latent_damage).toBe(1);
+  });
+});
+
+describe('DamageWatch, however the run is sliced', () => {
+  it('reports the same damage at the same virtual time (seed 1: a run queue naming a process whose SSR was reset)', () => {
+    const live = () => new LiveSimulation({ seed: 1, mode: 'curios', commit: 'shadow', fault_rate: 2, clients: 3 });
+    const whole = live().advance(2_000_000).filter((e) => e.kind === 'damage');
+    const sliced = live();
+    const events: StreamEvent[] = [];
+    for (let i = 1; sliced.now < 2_000_000; i++) events.push(...sliced.advance(Math.min(2_000_000, sliced.now + 13_000 * i)));
+    expect(whole.length).toBeGreaterThan(0);
+    expect(whole.every((e) => e.t % DASHBOARD_LIMITS.damage_check_cycles < 50_000)).toBe(true);
+    expect(events.filter((e) => e.kind === 'damage')).toEqual(whole);
   });
 });

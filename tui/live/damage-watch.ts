@@ -1,7 +1,7 @@
 // Latent damage in a live run: the invariants each server's inspector checks (fsck of the disk,
 // the port table against the sockets, the timer and run queues against the clients' records),
-// looked at whenever a server is idle — waiting for its next request, so that no operation is
-// half done — and reported once each when it appears: damage that no client has read yet. A live
+// looked at every DASHBOARD_LIMITS.damage_check_cycles in each server that is idle then — waiting
+// for its next request, so that no operation is half done — and reported once each when it appears: damage that no client has read yet. A live
 // run has no end to compare with a golden run's, so only broken invariants are seen here; the
 // campaigns' end-state oracle also compares states (docs/reading-results.md).
 import type { Cycles } from '../../src/hw/types.ts';

@@ -50,6 +50,8 @@ export class LiveSimulation {
   readonly recovery = new RecoveryTracker();
   /** broken invariants in idle servers: latent damage */
   readonly damage: DamageWatch;
+  /** the next virtual time at which the idle servers' invariants are looked at */
+  private damage_check_at: Cycles = DASHBOARD_LIMITS.damage_check_cycles;
   readonly servers: readonly ServerDef[];
   /** injections applied, newest last (for replay) */
   readonly applied = new Ring<AppliedInjection>(DASHBOARD_LIMITS.injections_kept);
@@ -108,9 +110,10 @@ export class LiveSimulation {
     const k = this.system.kernel;
     while (this.now < limit_cycles && k.panic_reason === null) {
       this.applyDue();
-      const bound = Math.min(limit_cycles, this.schedule.nextDue(), this.now + DASHBOARD_LIMITS.slice_cycles);
+      const bound = Math.min(limit_cycles, this.schedule.nextDue(), this.damage_check_at, this.now + DASHBOARD_LIMITS.slice_cycles);
       const before = this.now;
       const stop = this.system.run({ until: () => (this.schedule.tick(), false), until_cycles: bound });
+      this.checkDamage();
       if (stop === 'idle' && this.now === before) break;
       if (out_of_time()) break;
     }
@@ -121,7 +124,8 @@ export class LiveSimulation {
   step(): StreamEvent[] {
     if (this.system.kernel.panic_reason === null) {
       this.applyDue();
-      this.system.run({ until: () => (this.schedule.tick(), false), until_cycles: this.schedule.nextDue(), steps_max: 1 });
+      this.system.run({ until: () => (this.schedule.tick(), false), until_cycles: Math.min(this.schedule.nextDue(), this.damage_check_at), steps_max: 1 });
+      this.checkDamage();
     }
     return this.collect();
   }
@@ -130,6 +134,20 @@ export class LiveSimulation {
   lastFailure(): RecoveryEvent | null {
     const events = this.system.supervisor.events;
     return events.length === 0 ? null : events[events.length - 1];
+  }
+
+  /**
+   * At every damage_check_cycles of virtual time — the first stop at or past it, whatever the
+   * slicing, so a seed reports the same damage at the same time — looks at the idle servers.
+   */
+  private checkDamage(): void {
+    if (this.now < this.damage_check_at) return;
+    for (const e of this.damage.check(this.now)) {
+      this.recovery.damaged();
+      this.out.push(e);
+    }
+    const period = DASHBOARD_LIMITS.damage_check_cycles;
+    this.damage_check_at = (Math.floor(this.now / period) + 1) * period;
   }
 
   private applyDue(): void {
@@ -149,10 +167,6 @@ export class LiveSimulation {
       this.out.push({ t: f.at_cycles, kind: 'fault', server: f.server, detail: `${f.kind}: ${f.effect}${f.client === null ? '' : ` (client ${f.client})`}` });
     }
     this.collectSupervisor();
-    for (const e of this.damage.check(this.now)) {
-      this.recovery.damaged();
-      this.out.push(e);
-    }
     this.collectClients();
     this.trimRequestLogs();
     return byTime(this.out.splice(0));
