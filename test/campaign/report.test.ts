@@ -165,7 +165,7 @@ describe('formatMarkdown', () => {
     const lines = tableLines(formatMarkdown(SAMPLE));
     expect(lines).toHaveLength(SAMPLE.rows.length + 2);
     const columns = cellCount(lines[0]);
-    expect(columns).toBe(17);
+    expect(columns).toBe(18);
     for (const line of lines) expect(cellCount(line)).toBe(columns);
     expect(lines[1]).toMatch(/^\| :--- \| :--- \| :--- \| :--- \| ---: \|/);
   });
