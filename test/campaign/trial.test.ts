@@ -62,7 +62,9 @@ describe('a plan the golden run never reaches is not-activated without running i
  */
 describe('a single fault fires under every mode alike', () => {
   const ACCESS_WAITING = new Set<FaultKind>(['hang', 'regflip', 'wild-write']);
-  it('over placed plans: reached under two modes ⇒ fired under both or neither', () => {
+  // The property runs with a fixed seed in the default suite (CI cannot flake) and with a fresh
+  // seed in the slow suite.
+  function firesAlike(params: fc.Parameters<[string, FaultKind, number]>): void {
     let everywhere = 0;
     fc.assert(
       fc.property(fc.constantFrom(...targets()), fc.constantFrom(...FAULT_KINDS), fc.nat({ max: 2 ** 30 }), (server, kind, seed) => {
@@ -79,9 +81,28 @@ describe('a single fault fires under every mode alike', () => {
         if (!exempt) expect(reachedByAll.map((m) => m.fired), `${JSON.stringify(plan)} under ${reachedByAll.map((m) => `${m.mode}:${m.fired}`).join(' ')}`).toEqual(reachedByAll.map(() => reachedByAll[0]?.fired));
         if (per.every((m) => m.fired)) everywhere++;
       }),
-      { numRuns: 40 },
+      { numRuns: 40, ...params },
     );
     // Placement over the golden run makes firing the rule, not the exception.
     expect(everywhere).toBeGreaterThan(40 / 2);
+  }
+
+  it('over placed plans: reached under two modes ⇒ fired under both or neither (fixed seed)', () => firesAlike({ seed: 2026 }));
+
+  it('a timer crash at access 28/34, reached under every mode, fires under every mode', () => {
+    // Seen once fired under none and restart only (not reproduced since; workload seeds 0..400
+    // and 900 placed timer crashes all fire alike): whichever workload seed reaches it, it fires.
+    const fault = { server: 'timer', kind: 'crash', trigger: { at: 'access', n: 28, k: 34 } } as const;
+    for (const seed of [4, 6, 7, 12]) {
+      for (const mode of MODES) {
+        const cfg = config('timer', mode, seed);
+        expect(reaches(runOnce(cfg, null).reach, fault), `${mode} seed ${seed}`).toBe(true);
+        expect(runOnce(cfg, { version: 1, faults: [fault] }).fired.length, `${mode} seed ${seed}`).toBe(1);
+      }
+    }
+  });
+
+  describe('over fresh seeds', { tags: ['slow'] }, () => {
+    it('over placed plans: reached under two modes ⇒ fired under both or neither (random seed)', () => firesAlike({}));
   });
 });
