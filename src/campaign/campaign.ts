@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { deriveSeed } from '../hw/seed.ts';
 import { planArb, samplePlan } from '../faults/arbitraries.ts';
-import type { FaultKind, FaultPlan } from '../faults/model.ts';
+import type { FaultKind, FaultPlan, Trigger } from '../faults/model.ts';
+import { isExplore, type ExploreConfig } from './explore/config.ts';
 import { COMPARE_COMMITS, DEFAULT_COMMIT, usesCommitPolicy, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { classifyOutcome } from './classify.ts';
 import { recoverCycles } from './recovery-time.ts';
@@ -33,6 +34,8 @@ export interface Cell {
   server: string;
   fault: FaultKind;
   trial: number;
+  /** an explore cell (src/campaign/explore/): one trial, under this mode, at this trigger */
+  point?: { mode: Mode; trigger: Trigger };
 }
 
 /** A trial's full identity: enough to run it again bit for bit. */
@@ -104,8 +107,13 @@ export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
 }
 
 /** The index of the trial of `cell` under the arm at position `a` of the campaign's arms. */
-export function trialIndex(cfg: CampaignConfig, cell: Cell, a: number): number {
-  return cell.index * armsOf(cfg).length + a;
+export function trialIndex(cfg: CampaignConfig | ExploreConfig, cell: Cell, a: number): number {
+  return cell.index * trialsPerCell(cfg) + a;
+}
+
+/** How many trials a cell holds: one per arm of a campaign, one for an exploration's (a point under one mode). */
+export function trialsPerCell(cfg: CampaignConfig | ExploreConfig): number {
+  return isExplore(cfg) ? 1 : armsOf(cfg).length;
 }
 
 /** The trials of one cell under its arms from position `from_arm` on, one at a time, in arm order; `starting` is told each trial before it runs. */

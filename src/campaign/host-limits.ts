@@ -6,6 +6,7 @@
 // `host-limit`, with the limit it broke: the one outcome that depends on the host rather than on
 // the simulation (a bigger heap or a slower machine can change it).
 import { armsOf, trialIndex, type CampaignConfig, type Cell } from './campaign.ts';
+import { isExplore, type ExploreConfig } from './explore/config.ts';
 import type { TrialResult } from './result-types.ts';
 
 export const HOST_LIMITS = {
@@ -22,8 +23,8 @@ export const HOST_LIMIT_KINDS = ['memory', 'wall-clock', 'worker-exit'] as const
 export type HostLimit = (typeof HOST_LIMIT_KINDS)[number];
 
 /** The result of the trial at `index` (of `cell`) that broke `limit`: no trace, no cycles. */
-export function hostLimitResult(cfg: CampaignConfig, cell: Cell, index: number, limit: HostLimit): TrialResult {
-  const arm = armsOf(cfg)[index - trialIndex(cfg, cell, 0)];
+export function hostLimitResult(cfg: CampaignConfig | ExploreConfig, cell: Cell, index: number, limit: HostLimit): TrialResult {
+  const arm = isExplore(cfg) ? { mode: cell.point?.mode ?? cfg.modes[0], commit: cfg.commit } : armsOf(cfg)[index - trialIndex(cfg, cell, 0)];
   return { index, server: cell.server, fault: cell.fault, mode: arm.mode, commit: arm.commit, outcome: 'host-limit', traceHash: '', recoverCycles: null, overheadCycles: 0, ops: 0, hostLimit: limit };
 }
 

@@ -16,7 +16,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { activeCatalog } from '../servers/catalog.ts';
-import { armsOf, trialIndex, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { trialIndex, trialsPerCell, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import type { ExploreConfig } from './explore/config.ts';
 import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
 import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
@@ -80,14 +81,15 @@ export class TrialPool {
   private readonly signatures = new Set<string>();
 
   constructor(
-    readonly config: CampaignConfig,
+    readonly config: CampaignConfig | ExploreConfig,
     private readonly options: PoolOptions,
   ) {}
 
   /** Runs cells; `onResults` sees results as they come in (completion order); the answer is in trial order. */
   run(cells: readonly Cell[], onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void): Promise<TrialResult[]> {
     if (cells.length === 0) return Promise.resolve([]);
-    const arms = armsOf(this.config).length;
+    // trials per cell: one per arm for a campaign's cells, one for an exploration's (a point under one mode)
+    const arms = trialsPerCell(this.config);
     const keep = this.options.keep ?? null;
     const queue: Job[] = cells.map((cell) => ({ kind: 'cell', cell, from_arm: 0, received: 0 }));
     const results: TrialResult[] = [];
@@ -315,7 +317,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Runs cells in a pool of `workers` processes opened for them and closed after. */
-export async function runCells(config: CampaignConfig, cells: readonly Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void, options: Omit<PoolOptions, 'workers'> = {}): Promise<TrialResult[]> {
+export async function runCells(config: CampaignConfig | ExploreConfig, cells: readonly Cell[], workers: number, onProgress?: (p: Progress) => void, onResults?: (results: TrialResult[]) => void, options: Omit<PoolOptions, 'workers'> = {}): Promise<TrialResult[]> {
   const pool = new TrialPool(config, { ...options, workers });
   try {
     return await pool.run(cells, onProgress, onResults);

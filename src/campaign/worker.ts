@@ -7,6 +7,8 @@
 // process writes). It runs the servers of the main process's config file, named in its argv.
 import { useCatalog } from '../servers/catalog.ts';
 import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { isExplore, type ExploreConfig } from './explore/config.ts';
+import { exploreTrials } from './explore/trials.ts';
 import { failureSignature, shrunkSeed, type CrashSeed } from './crash-seeds.ts';
 import { keeps, type KeepPolicy } from './keep.ts';
 import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
@@ -15,7 +17,7 @@ import { replayWithStory } from './story.ts';
 import type { TrialResult } from './result-types.ts';
 
 export type ToWorker =
-  | { kind: 'cell'; config: CampaignConfig; cell: Cell; from_arm: number; keep: KeepPolicy | null }
+  | { kind: 'cell'; config: CampaignConfig | ExploreConfig; cell: Cell; from_arm: number; keep: KeepPolicy | null }
   | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string }
   | { kind: 'replay'; trial: TrialData };
 
@@ -42,8 +44,13 @@ function run(job: ToWorker): void {
       post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
       return post({ kind: 'job-done' });
     case 'cell': {
-      const { keep } = job;
-      for (const { result, spec, golden, run } of cellTrials(job.config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
+      const { keep, config } = job;
+      // An exploration's cell: one point under one mode; its seeds are made per class afterwards (explore/seeds.ts).
+      if (isExplore(config)) {
+        for (const result of exploreTrials(config, job.cell, job.from_arm)) post({ kind: 'trial', result, signature: null });
+        return post({ kind: 'job-done' });
+      }
+      for (const { result, spec, golden, run } of cellTrials(config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
         const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
         post({ kind: 'trial', result, signature: kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null });
       }

@@ -31,6 +31,8 @@ export interface FiredFault {
 export interface Reach {
   /** server → the memory accesses it made in each request it handled (request n at n − 1) */
   accesses: Record<string, number[]>;
+  /** server → the client of each request it handled (request n at n − 1; −1: a kernel report) */
+  clients: Record<string, number[]>;
   /** `server/site` of each injection site reached */
   sites: string[];
   /** the last time the injector looked for due time triggers */
@@ -55,7 +57,7 @@ interface Counting {
 
 export class FaultInjector implements FaultPort {
   readonly fired: FiredFault[] = [];
-  readonly reach: Reach = { accesses: {}, sites: [], cycles: 0 };
+  readonly reach: Reach = { accesses: {}, clients: {}, sites: [], cycles: 0 };
   private system: System | null = null;
   private readonly done = new Set<number>();
   private readonly armed: Armed[] = [];
@@ -127,6 +129,7 @@ export class FaultInjector implements FaultPort {
     const task = system.serverTask(server);
     const list = (this.reach.accesses[server] ??= []);
     list.push(0);
+    (this.reach.clients[server] ??= []).push(req.from_kernel ? -1 : req.client);
     const n = list.length;
     this.counting.set(task, { list, n });
     let outcome: RequestFault = null;

@@ -1,0 +1,169 @@
+// Running an exploration, or one shard of it: the fault space of each mode's golden run, one cell
+// per point × fault kind × mode through the worker pool (so `--workers` and `--shard` work as in
+// campaigns), then the result: the space, how much of it was tried, the failure classes, the
+// digest. The command line only parses flags, prints and stores.
+import type { Mode } from '../../ssr/modes.ts';
+import { digestOf, type Cell } from '../campaign.ts';
+import { runCells, type Progress } from '../pool.ts';
+import { OUTCOMES, type Outcome } from '../result-types.ts';
+import { shardCells, type Shard } from '../shard.ts';
+import type { ExploreConfig } from './config.ts';
+import { fullSpaceSize, pointsOf } from './space.ts';
+import { goldenOf, type ExploreResult } from './trials.ts';
+import type { Trigger } from '../../faults/model.ts';
+
+/** The fault space of the workload under one mode (per fault kind: each kind takes every point). */
+export interface ModeSpace {
+  mode: Mode;
+  requests: number;
+  accesses: number;
+  sites: number;
+  /** points per kind with no stride: requests + accesses + sites */
+  full: number;
+  /** points per kind this exploration takes (the stride's sample of `full`) */
+  points: number;
+  /** the client of each request of the golden run (−1: a kernel report), for the heat map */
+  clients: number[];
+}
+
+/** One failure class: the points (under one mode) whose trials have the same signature. */
+export interface ExploreClass {
+  mode: Mode;
+  signature: string;
+  outcome: Outcome;
+  /** a client saw something other than the golden run (or the run failed) */
+  failing: boolean;
+  points: number;
+  /** the fault kinds among its points */
+  faults: string[];
+  /** its first point (in trial order): the class's representative */
+  representative: { index: number; fault: string; point: Trigger };
+}
+
+export interface ExploreFile {
+  config: ExploreConfig;
+  shard?: Shard;
+  space: ModeSpace[];
+  /** trials run (points × kinds × modes, or this shard's share) */
+  trials: number;
+  digest: string;
+  trialsPerSecond: number;
+  classes: ExploreClass[];
+  /** every trial: for shards (what merge needs) and --format json */
+  results?: ExploreResult[];
+}
+
+export interface ExploreRun {
+  file: ExploreFile;
+  results: ExploreResult[];
+}
+
+export interface ExploreOptions {
+  workers: number;
+  shard: Shard | null;
+  trial_budget_ms?: number | null;
+  clock_ms: () => number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Outcomes that are not failures: the fault did not fire, or every client saw the golden results. */
+const PASSING: ReadonlySet<Outcome> = new Set(['not-activated', 'masked', 'recovered']);
+export const isFailing = (o: Outcome): boolean => !PASSING.has(o);
+
+/** The space of each mode, read off its golden run. */
+export function spaceOf(cfg: ExploreConfig): ModeSpace[] {
+  return cfg.modes.map((mode) => {
+    const { reach } = goldenOf(cfg, mode).golden;
+    const per = reach.accesses[cfg.server] ?? [];
+    return {
+      mode,
+      requests: per.length,
+      accesses: per.reduce((a, b) => a + b, 0),
+      sites: reach.sites.filter((k) => k.startsWith(`${cfg.server}/`)).length,
+      full: fullSpaceSize(reach, cfg.server),
+      points: pointsOf(reach, cfg.server, cfg.stride).length,
+      clients: (reach.clients[cfg.server] ?? []).slice(),
+    };
+  });
+}
+
+/** Every cell of an exploration: per mode, per fault kind, per point, in that order. */
+export function exploreCells(cfg: ExploreConfig): Cell[] {
+  const cells: Cell[] = [];
+  for (const mode of cfg.modes) {
+    const points = pointsOf(goldenOf(cfg, mode).golden.reach, cfg.server, cfg.stride);
+    for (const fault of cfg.faults) points.forEach((trigger, trial) => cells.push({ index: cells.length, server: cfg.server, fault, trial, point: { mode, trigger } }));
+  }
+  return cells;
+}
+
+export async function runExplore(cfg: ExploreConfig, o: ExploreOptions): Promise<ExploreRun> {
+  const all = exploreCells(cfg);
+  const cells = o.shard === null ? all : shardCells(all, o.shard);
+  const started_ms = o.clock_ms();
+  // The pool carries campaign results; an exploration's workers send ExploreResults (trials.ts).
+  const results = (await runCells(cfg, cells, o.workers, o.onProgress, undefined, { trial_budget_ms: o.trial_budget_ms ?? null })) as ExploreResult[];
+  const complete = withPoints(results, cells);
+  return { file: exploreFile(cfg, complete, (o.clock_ms() - started_ms) / 1000, o.shard), results: complete };
+}
+
+/** A trial stopped by a host limit comes back from the pool without its point: take it from its cell. */
+function withPoints(results: ExploreResult[], cells: readonly Cell[]): ExploreResult[] {
+  const byIndex = new Map(cells.map((c) => [c.index, c]));
+  return results.map((r) => {
+    if (r.point !== undefined) return r;
+    const point = byIndex.get(r.index)?.point;
+    if (point === undefined) throw new Error(`invariant: trial ${r.index} has no cell`);
+    return { ...r, point: point.trigger, divergence: null, signature: r.outcome };
+  });
+}
+
+/** The result file of an exploration (or a shard, which keeps every trial for merge). */
+export function exploreFile(cfg: ExploreConfig, results: ExploreResult[], seconds: number, shard: Shard | null): ExploreFile {
+  return {
+    config: cfg,
+    ...(shard === null ? {} : { shard }),
+    space: spaceOf(cfg),
+    trials: results.length,
+    digest: digestOf(results),
+    trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
+    classes: classesOf(results),
+    ...(shard === null ? {} : { results }),
+  };
+}
+
+/** Merges the shard files of one exploration (every shard once) into exactly the unsharded result. */
+export function mergeExploreShards(files: readonly ExploreFile[]): ExploreFile {
+  const first = files[0];
+  if (first?.shard === undefined) throw new Error('merge needs the shard files of one exploration (curios explore --shard i/n --format json)');
+  const count = first.shard.count;
+  const seen = new Set<number>();
+  for (const f of files) {
+    if (JSON.stringify(f.config) !== JSON.stringify(first.config)) throw new Error('a shard of another exploration (its configuration differs)');
+    if (f.shard === undefined || f.shard.count !== count || f.results === undefined) throw new Error(`not a shard of ${count} with its trials`);
+    if (seen.has(f.shard.index)) throw new Error(`shard ${f.shard.index}/${count} given twice`);
+    seen.add(f.shard.index);
+  }
+  if (seen.size !== count) throw new Error(`${seen.size} of ${count} shards given`);
+  const results = files.flatMap((f) => f.results ?? []).sort((a, b) => a.index - b.index);
+  const seconds = files.reduce((s, f) => s + (f.results?.length ?? 0) / Math.max(f.trialsPerSecond, 1e-9), 0);
+  const merged = exploreFile(first.config, results, seconds, null);
+  return merged;
+}
+
+/** The failure classes of a set of trials: one per mode × signature, worst first, then largest. */
+export function classesOf(results: readonly ExploreResult[]): ExploreClass[] {
+  const classes = new Map<string, ExploreClass>();
+  for (const r of [...results].sort((a, b) => a.index - b.index)) {
+    const key = `${r.mode}|${r.signature}`;
+    const c = classes.get(key);
+    if (c === undefined) {
+      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
+      continue;
+    }
+    c.points++;
+    if (!c.faults.includes(r.fault)) c.faults.push(r.fault);
+  }
+  const rank = (o: Outcome) => OUTCOMES.indexOf(o);
+  return [...classes.values()].sort((a, b) => rank(b.outcome) - rank(a.outcome) || b.points - a.points || a.representative.index - b.representative.index);
+}

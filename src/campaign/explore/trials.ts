@@ -1,0 +1,113 @@
+// One exploration trial: a point (one fault at one trigger) under one mode, judged against that
+// mode's golden run as campaigns judge, with its failure signature — FATE's failure ID: the outcome
+// and the first divergence from the golden run (the client, its operation, what it saw). Points
+// with the same signature are one class.
+import type { Fault, FaultPlan, Trigger } from '../../faults/model.ts';
+import { profileFor } from '../../servers/catalog.ts';
+import { makeWorkload, type Workload } from '../../servers/workload.ts';
+import type { Mode } from '../../ssr/modes.ts';
+import type { Cell, TrialSpec } from '../campaign.ts';
+import { classifyOutcome } from '../classify.ts';
+import { recoverCycles } from '../recovery-time.ts';
+import { usesCommitPolicy } from '../../ssr/modes.ts';
+import type { TrialResult } from '../result-types.ts';
+import { runOnce, runTrial, type RunRecord } from '../trial.ts';
+import { judge } from '../verdict.ts';
+import { trialConfigOf, type ExploreConfig } from './config.ts';
+
+/** Where a faulty run first parted from its golden run, as the client saw it. */
+export interface Divergence {
+  client: number;
+  /** the client's call, counted from 1 */
+  call: number;
+  /** `server.op` of that call */
+  op: string;
+  /** the status it got instead of the golden one ('no reply': the run ended before it) */
+  seen: string;
+}
+
+export interface ExploreResult extends TrialResult {
+  point: Trigger;
+  divergence: Divergence | null;
+  /** the failure signature: outcome (and why it failed), then the first divergence */
+  signature: string;
+}
+
+/** The plan of a point: one fault of `kind` on the server at the point's trigger. */
+export function planOf(server: string, kind: string, trigger: Trigger): FaultPlan {
+  return { version: 1, faults: [{ server, kind, trigger } as Fault] };
+}
+
+/** A point's trial under its mode, bit for bit (what a crash seed stores). */
+export function pointSpec(cfg: ExploreConfig, cell: Cell): TrialSpec {
+  const point = pointOfCell(cell);
+  return { config: trialConfigOf(cfg, point.mode), plan: planOf(cfg.server, cell.fault, point.trigger) };
+}
+
+function pointOfCell(cell: Cell): { mode: Mode; trigger: Trigger } {
+  if (cell.point === undefined) throw new Error('invariant: an explore cell carries its point');
+  return cell.point;
+}
+
+/** Golden runs and workloads, per exploration and mode: a worker computes each once. */
+const goldens = new Map<string, { golden: RunRecord; workload: Workload }>();
+
+export function goldenOf(cfg: ExploreConfig, mode: Mode): { golden: RunRecord; workload: Workload } {
+  const key = `${JSON.stringify(cfg)}|${mode}`;
+  const hit = goldens.get(key);
+  if (hit !== undefined) return hit;
+  // One exploration at a time in a process: forget another's runs.
+  if (goldens.size >= 2 * cfg.modes.length) goldens.clear();
+  const config = trialConfigOf(cfg, mode);
+  const profile = profileFor(cfg.server);
+  const entry = { golden: runOnce(config, null), workload: makeWorkload({ seed: config.workload_seed, clients: config.clients, ops_per_client: config.ops_per_client, modules: profile.modules, isolated: true }) };
+  goldens.set(key, entry);
+  return entry;
+}
+
+/** The trial of an explore cell (from_mode is 0: a cell holds one trial). */
+export function* exploreTrials(cfg: ExploreConfig, cell: Cell, from_mode: number): Generator<ExploreResult> {
+  if (from_mode > 0) return;
+  const point = pointOfCell(cell);
+  const { golden, workload } = goldenOf(cfg, point.mode);
+  const config = trialConfigOf(cfg, point.mode);
+  const run = runTrial(config, planOf(cfg.server, cell.fault, point.trigger), golden);
+  const c = classifyOutcome(golden, run);
+  const divergence = firstDivergence(golden, run, workload);
+  yield {
+    index: cell.index,
+    server: cell.server,
+    fault: cell.fault,
+    mode: point.mode,
+    commit: usesCommitPolicy(point.mode) ? cfg.commit : null,
+    outcome: c.outcome,
+    traceHash: run.traceHash,
+    recoverCycles: recoverCycles(run),
+    overheadCycles: 0,
+    ops: golden.ops,
+    ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
+    point: point.trigger,
+    divergence,
+    signature: signatureOf(c.outcome + (c.failedReason === undefined ? '' : `/${c.failedReason}`), divergence),
+  };
+}
+
+/** The first call (by client, then call) whose observation differs from the golden run's. */
+export function firstDivergence(golden: RunRecord, run: RunRecord, workload: Workload): Divergence | null {
+  for (let c = 0; c < golden.records.length; c++) {
+    const gold = golden.records[c];
+    const seen = run.records[c] ?? [];
+    for (let i = 0; i < gold.length; i++) {
+      const got = seen[i];
+      if (got !== undefined && judge(gold[i], got) === 'same') continue;
+      const op = workload[c]?.[i];
+      return { client: c, call: i + 1, op: op === undefined ? '?' : `${op.server}.${op.op}`, seen: got === undefined ? 'no reply' : got.status === gold[i].status ? `${got.status} (other result)` : got.status };
+    }
+  }
+  return null;
+}
+
+/** FATE's failure ID: same outcome, same client, same operation, same thing seen ⇒ one class. */
+export function signatureOf(outcome: string, d: Divergence | null): string {
+  return d === null ? outcome : `${outcome}: client ${d.client} ${d.op} → ${d.seen}`;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ExploreConfig } from '../../src/campaign/explore/config.ts';
+import { exploreCells, mergeExploreShards, runExplore } from '../../src/campaign/explore/run.ts';
+import { pointsOf } from '../../src/campaign/explore/space.ts';
+import { goldenOf } from '../../src/campaign/explore/trials.ts';
+import { reaches } from '../../src/campaign/trial.ts';
+import type { Reach } from '../../src/faults/injector.ts';
+
+const reach = (accesses: number[], sites: string[]): Reach => ({ accesses: { fs: accesses }, clients: { fs: accesses.map(() => 0) }, sites, cycles: 0 });
+
+describe('explore: the fault space', () => {
+  it('holds every request, every access of each request and every site of the server (a hand count)', () => {
+    const points = pointsOf(reach([3, 0, 2], ['fs/a', 'net/b']), 'fs', 1);
+    expect(points).toEqual([
+      { at: 'request', n: 1 },
+      { at: 'request', n: 2 },
+      { at: 'request', n: 3 },
+      { at: 'access', n: 1, k: 1 },
+      { at: 'access', n: 1, k: 2 },
+      { at: 'access', n: 1, k: 3 },
+      { at: 'access', n: 3, k: 1 },
+      { at: 'access', n: 3, k: 2 },
+      { at: 'site', name: 'a', p_on: 1, p_fire: 1 },
+    ]);
+  });
+
+  it('with a stride K takes every K-th access of each request, from its first', () => {
+    const points = pointsOf(reach([5, 1, 2], []), 'fs', 2).filter((t) => t.at === 'access');
+    expect(points).toEqual([
+      { at: 'access', n: 1, k: 1 },
+      { at: 'access', n: 1, k: 3 },
+      { at: 'access', n: 1, k: 5 },
+      { at: 'access', n: 2, k: 1 },
+      { at: 'access', n: 3, k: 1 },
+    ]);
+  });
+
+  it('on a real workload: every point is reached by the golden run, and one access past a request is not', () => {
+    const cfg: ExploreConfig = { seed: 7, server: 'timer', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 1, ops_per_client: 3, stride: 1 };
+    const { reach: r } = goldenOf(cfg, 'curios').golden;
+    const cells = exploreCells(cfg);
+    const per = r.accesses.timer;
+    expect(cells.length).toBe(per.length + per.reduce((a, b) => a + b, 0) + r.sites.filter((s) => s.startsWith('timer/')).length);
+    for (const c of cells) expect(reaches(r, { server: 'timer', kind: 'crash', trigger: c.point!.trigger })).toBe(true);
+    per.forEach((count, i) => expect(reaches(r, { server: 'timer', kind: 'crash', trigger: { at: 'access', n: i + 1, k: count + 1 } })).toBe(false));
+  });
+});
+
+describe('explore: runs', () => {
+  const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4 };
+  const run = (workers: number, shard: { index: number; count: number } | null = null) => runExplore(cfg, { workers, shard, clock_ms: () => 0 });
+
+  it('gives the same digest twice, with 1 and 2 workers, and merged from shards', async () => {
+    const one = await run(1);
+    const again = await run(1);
+    const two = await run(2);
+    expect(again.file.digest).toBe(one.file.digest);
+    expect(two.file.digest).toBe(one.file.digest);
+    const merged = mergeExploreShards([(await run(1, { index: 2, count: 2 })).file, (await run(1, { index: 1, count: 2 })).file]);
+    expect(merged.digest).toBe(one.file.digest);
+    expect(merged.classes).toEqual(one.file.classes);
+    expect(one.file.trials).toBe(exploreCells(cfg).length);
+    // every trial lands in exactly one class
+    expect(one.file.classes.reduce((n, c) => n + c.points, 0)).toBe(one.file.trials);
+  }, 120_000);
+});
