@@ -68,6 +68,8 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   const system = new System({ mode: cfg.mode, commit: cfg.commit, servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
   // The golden run too carries an injector, with no faults: it records what the run reaches.
   const injector = new FaultInjector(plan ?? NO_PLAN, cfg.workload_seed).attach(system);
+  // A client runs its operations in order: the one it is in is the one after those it recorded.
+  injector.opOf = (client) => records[client]?.length ?? -1;
   observe?.(system);
   const safetyEnd = cfg.safety_bound_cycles;
   system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: safetyEnd });

@@ -17,6 +17,7 @@ import { HOST_LIMITS } from '../campaign/host-limits.ts';
 import type { DashboardOpts } from './dashboard.ts';
 import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommand } from './demo.ts';
+import { exploreCommand } from './explore.ts';
 import { formatSeedHeader, formatSeedLine, matchesSeedFilter, type SeedFilter } from './seed-list.ts';
 import { dbPath, loadTrialFile, readStoreOrFail, removeSeedTrace, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import { OUTCOMES } from '../campaign/result-types.ts';
@@ -175,6 +176,8 @@ export function buildProgram(): Command {
 
   campaignOptions(program.command('campaign').description('run a paired fault campaign and report recovery per server × fault kind × mode'), true).action((o: CampaignOpts) => campaignAction(o, false));
   campaignOptions(program.command('compare').description('a campaign over every mode, printed side by side'), false).action((o: CampaignOpts) => campaignAction(o, true));
+
+  exploreCommand(program, out, color);
 
   program
     .command('merge')

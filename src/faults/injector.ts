@@ -33,6 +33,8 @@ export interface Reach {
   accesses: Record<string, number[]>;
   /** server → the client of each request it handled (request n at n − 1; −1: a kernel report) */
   clients: Record<string, number[]>;
+  /** server → the operation its client was in at each request (an index into the client's workload; −1: unknown) */
+  ops: Record<string, number[]>;
   /** `server/site` of each injection site reached */
   sites: string[];
   /** the last time the injector looked for due time triggers */
@@ -57,7 +59,9 @@ interface Counting {
 
 export class FaultInjector implements FaultPort {
   readonly fired: FiredFault[] = [];
-  readonly reach: Reach = { accesses: {}, clients: {}, sites: [], cycles: 0 };
+  readonly reach: Reach = { accesses: {}, clients: {}, ops: {}, sites: [], cycles: 0 };
+  /** the operation a client is in (set by whoever runs the workload: it knows the clients' progress) */
+  opOf: (client: number) => number = () => -1;
   private system: System | null = null;
   private readonly done = new Set<number>();
   private readonly armed: Armed[] = [];
@@ -130,6 +134,7 @@ export class FaultInjector implements FaultPort {
     const list = (this.reach.accesses[server] ??= []);
     list.push(0);
     (this.reach.clients[server] ??= []).push(req.from_kernel ? -1 : req.client);
+    (this.reach.ops[server] ??= []).push(req.from_kernel ? -1 : this.opOf(req.client));
     const n = list.length;
     this.counting.set(task, { list, n });
     let outcome: RequestFault = null;

@@ -6,7 +6,7 @@ import { goldenOf } from '../../src/campaign/explore/trials.ts';
 import { reaches } from '../../src/campaign/trial.ts';
 import type { Reach } from '../../src/faults/injector.ts';
 
-const reach = (accesses: number[], sites: string[]): Reach => ({ accesses: { fs: accesses }, clients: { fs: accesses.map(() => 0) }, sites, cycles: 0 });
+const reach = (accesses: number[], sites: string[]): Reach => ({ accesses: { fs: accesses }, clients: { fs: accesses.map(() => 0) }, ops: { fs: accesses.map((_, i) => i) }, sites, cycles: 0 });
 
 describe('explore: the fault space', () => {
   it('holds every request, every access of each request and every site of the server (a hand count)', () => {

@@ -9,8 +9,9 @@ import { OUTCOMES, type Outcome } from '../result-types.ts';
 import { shardCells, type Shard } from '../shard.ts';
 import type { ExploreConfig } from './config.ts';
 import { fullSpaceSize, pointsOf } from './space.ts';
-import { goldenOf, type ExploreResult } from './trials.ts';
+import { goldenOf, type Divergence, type ExploreResult } from './trials.ts';
 import type { Trigger } from '../../faults/model.ts';
+import type { Workload } from '../../servers/workload.ts';
 
 /** The fault space of the workload under one mode (per fault kind: each kind takes every point). */
 export interface ModeSpace {
@@ -22,8 +23,15 @@ export interface ModeSpace {
   full: number;
   /** points per kind this exploration takes (the stride's sample of `full`) */
   points: number;
-  /** the client of each request of the golden run (−1: a kernel report), for the heat map */
-  clients: number[];
+  /** each request of the golden run as its client made it (client −1: a kernel report), for the heat map */
+  calls: RequestCall[];
+}
+
+/** A request as the heat map labels it: its client, the client's j-th request to the server (from 0), the operation. */
+export interface RequestCall {
+  client: number;
+  j: number;
+  op: string;
 }
 
 /** One failure class: the points (under one mode) whose trials have the same signature. */
@@ -34,6 +42,8 @@ export interface ExploreClass {
   /** a client saw something other than the golden run (or the run failed) */
   failing: boolean;
   points: number;
+  /** where its trials first part from the golden run (null: nowhere a client saw) */
+  divergence: Divergence | null;
   /** the fault kinds among its points */
   faults: string[];
   /** its first point (in trial order): the class's representative */
@@ -73,7 +83,8 @@ export const isFailing = (o: Outcome): boolean => !PASSING.has(o);
 /** The space of each mode, read off its golden run. */
 export function spaceOf(cfg: ExploreConfig): ModeSpace[] {
   return cfg.modes.map((mode) => {
-    const { reach } = goldenOf(cfg, mode).golden;
+    const { golden, workload } = goldenOf(cfg, mode);
+    const reach = golden.reach;
     const per = reach.accesses[cfg.server] ?? [];
     return {
       mode,
@@ -82,8 +93,18 @@ export function spaceOf(cfg: ExploreConfig): ModeSpace[] {
       sites: reach.sites.filter((k) => k.startsWith(`${cfg.server}/`)).length,
       full: fullSpaceSize(reach, cfg.server),
       points: pointsOf(reach, cfg.server, cfg.stride).length,
-      clients: (reach.clients[cfg.server] ?? []).slice(),
+      calls: callsOf(reach.clients[cfg.server] ?? [], reach.ops[cfg.server] ?? [], workload),
     };
+  });
+}
+
+/** Request n's client, its rank among that client's requests, and the operation the client was in. */
+function callsOf(clients: readonly number[], ops: readonly number[], workload: Workload): RequestCall[] {
+  const made = new Map<number, number>();
+  return clients.map((client, n) => {
+    const j = made.get(client) ?? 0;
+    made.set(client, j + 1);
+    return { client, j, op: client < 0 ? 'kernel' : (workload[client]?.[ops[n]]?.op ?? '?') };
   });
 }
 
@@ -158,7 +179,7 @@ export function classesOf(results: readonly ExploreResult[]): ExploreClass[] {
     const key = `${r.mode}|${r.signature}`;
     const c = classes.get(key);
     if (c === undefined) {
-      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
+      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, divergence: r.divergence, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
       continue;
     }
     c.points++;

@@ -18,8 +18,8 @@ import { trialConfigOf, type ExploreConfig } from './config.ts';
 /** Where a faulty run first parted from its golden run, as the client saw it. */
 export interface Divergence {
   client: number;
-  /** the client's call, counted from 1 */
-  call: number;
+  /** the client's operation, counted from 0 (as `curios replay` tells it) */
+  index: number;
   /** `server.op` of that call */
   op: string;
   /** the status it got instead of the golden one ('no reply': the run ended before it) */
@@ -101,7 +101,7 @@ export function firstDivergence(golden: RunRecord, run: RunRecord, workload: Wor
       const got = seen[i];
       if (got !== undefined && judge(gold[i], got) === 'same') continue;
       const op = workload[c]?.[i];
-      return { client: c, call: i + 1, op: op === undefined ? '?' : `${op.server}.${op.op}`, seen: got === undefined ? 'no reply' : got.status === gold[i].status ? `${got.status} (other result)` : got.status };
+      return { client: c, index: i, op: op === undefined ? '?' : `${op.server}.${op.op}`, seen: got === undefined ? 'no reply' : got.status === gold[i].status ? `${got.status} (other result)` : got.status };
     }
   }
   return null;

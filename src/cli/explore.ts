@@ -1,0 +1,91 @@
+// `curios explore`: every fault point of one server's workload, one trial per point × fault kind ×
+// mode, reported as failure classes, a statement of how much of the space was tried, and a heat
+// map; one crash seed per failing class. Parsing, printing and storing only: the exploration is
+// src/campaign/explore/.
+import { Option, type Command } from 'commander';
+import { CAMPAIGN_DEFAULTS } from '../campaign/campaign.ts';
+import { EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
+import { formatExploreText } from '../campaign/explore/report.ts';
+import { runExplore } from '../campaign/explore/run.ts';
+import { exploreSeedsOf } from '../campaign/explore/seeds.ts';
+import { TRUSTED_BASE } from '../faults/model.ts';
+import { targets } from '../servers/catalog.ts';
+import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
+import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
+import { campaignSetup, writeOut, type RunFlags } from './campaign.ts';
+import { fail } from './errors.ts';
+import { progressReporter } from './progress.ts';
+import { saveSeedsTo } from './seeds.ts';
+
+interface ExploreOpts extends RunFlags {
+  server: string;
+  faults: string;
+  modes: string;
+  seed: string;
+  stride: string;
+  commit: string;
+  clients: string;
+  ops: string;
+  format: string;
+  out?: string;
+  verbose?: boolean;
+}
+
+export const EXPLORE_FORMATS = ['text', 'json'] as const;
+
+function exploreConfig(o: ExploreOpts): ExploreConfig {
+  if ((TRUSTED_BASE as readonly string[]).includes(o.server)) fail(`--server: "${o.server}" is part of the trusted base (kernel, SSR manager, supervisor); faults target servers only`);
+  return {
+    seed: parseSeed(o.seed),
+    server: parseOne(o.server, '--server', targets()),
+    faults: parseList(o.faults, '--faults', EXPLORE_KINDS),
+    modes: parseList(o.modes, '--modes', MODES),
+    commit: parseOne(o.commit, '--commit', COMMIT_POLICIES),
+    clients: parseCount(o.clients, '--clients', 1, 16),
+    ops_per_client: parseCount(o.ops, '--ops', 1, 500),
+    stride: parseCount(o.stride, '--stride', 1, 1_000_000),
+  };
+}
+
+export function exploreCommand(program: Command, out: (s: string) => void, color: () => boolean): void {
+  program
+    .command('explore')
+    .description('try every fault point of one server\'s workload (each request, each memory access inside it, each injection site) under each mode, and report the failure classes, how much of the space was tried, and a heat map')
+    .requiredOption('--server <name>', `the server to explore (${targets().join(', ')})`)
+    .option('--faults <list>', `fault kinds, comma-separated (${EXPLORE_KINDS.join(', ')})`, EXPLORE_KINDS.join(','))
+    .option('--modes <list>', `recovery modes (${MODES.join(', ')})`, 'restart,curios')
+    .option('--seed <n>', 'the workload seed', '1')
+    .option('--stride <k>', 'take every k-th memory access of each request (1: every one; more samples, and the report says so)', '1')
+    .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
+    .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (its report says it is a share)')
+    .option('--trial-budget <ms>', 'wall-clock budget of one trial (as in curios campaign)')
+    .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
+    .option('--clients <n>', 'clients in the workload', String(CAMPAIGN_DEFAULTS.clients))
+    .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
+    .addOption(new Option('--format <fmt>', 'output format').choices([...EXPLORE_FORMATS]).default('text'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
+    .option('--no-store', 'do not save a crash seed per failing class')
+    .option('--verbose', 'list each crash seed as it is stored')
+    .action(async (o: ExploreOpts) => {
+      const config = exploreConfig(o);
+      const setup = campaignSetup(o);
+      const { db, store } = setup;
+      try {
+        const progress = progressReporter(process.stderr, () => performance.now(), 'points');
+        const { file, results } = await runExplore(config, { workers: setup.workers, shard: setup.shard, trial_budget_ms: setup.trial_budget_ms, clock_ms: () => performance.now(), onProgress: (p) => progress.update(p.done_cells, p.total_cells) });
+        progress.finish();
+        const seeds = new Map<string, string>();
+        if (store !== null && db !== null) {
+          const log = o.verbose === true ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
+          const found = exploreSeedsOf(config, file.classes, results);
+          saveSeedsTo(store, db, found, log).forEach((id, i) => seeds.set(found[i].class, id));
+        }
+        const text = o.format === 'json' ? `${JSON.stringify({ ...file, seeds: Object.fromEntries(seeds) }, null, 2)}\n` : formatExploreText(file, results, { color: color() && o.out === undefined, seeds });
+        writeOut(o.out, text, out);
+        process.stderr.write(`${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s; ${store === null ? 'crash seeds not stored (--no-store)' : `${seeds.size} crash seed${seeds.size === 1 ? '' : 's'} (one per failing class): npx curios seeds list`}\n`);
+      } finally {
+        store?.close();
+      }
+    });
+}
