@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExploreConfig } from '../../src/campaign/explore/config.ts';
-import { exploreCells, mergeExploreShards, runExplore } from '../../src/campaign/explore/run.ts';
+import { classesOf, exploreCells, mergeExploreShards, runExplore, spaceOf } from '../../src/campaign/explore/run.ts';
 import { pointsOf } from '../../src/campaign/explore/space.ts';
-import { goldenOf } from '../../src/campaign/explore/trials.ts';
+import { exploreTrials, goldenOf } from '../../src/campaign/explore/trials.ts';
 import { reaches } from '../../src/campaign/trial.ts';
 import type { Reach } from '../../src/faults/injector.ts';
 
@@ -63,4 +63,17 @@ describe('explore: runs', () => {
     // every trial lands in exactly one class
     expect(one.file.classes.reduce((n, c) => n + c.points, 0)).toBe(one.file.trials);
   }, 120_000);
+});
+
+describe('explore: the known case', { tags: ['slow'] }, () => {
+  it('under curios, a crash mid-unlink after the disk changed is retried into ENOENT: a failing class of fs', () => {
+    const cfg: ExploreConfig = { seed: 1, server: 'fs', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 3, ops_per_client: 16, stride: 1 };
+    const [space] = spaceOf(cfg);
+    const unlinks = new Set(space.calls.flatMap((c, i) => (c.op === 'unlink' ? [i + 1] : [])));
+    expect(unlinks.size).toBeGreaterThan(0);
+    const cells = exploreCells(cfg).filter((c) => c.point!.trigger.at === 'access' && unlinks.has(c.point!.trigger.n));
+    const results = cells.flatMap((c) => [...exploreTrials(cfg, c, 0)]);
+    const classes = classesOf(results);
+    expect(classes.find((c) => c.failing && c.signature.startsWith('degraded: ') && c.signature.endsWith('fs.unlink → ENOENT'))).toBeDefined();
+  }, 300_000);
 });
