@@ -84,7 +84,7 @@ export function mergeFiles(paths: readonly string[]): CampaignFile {
   }
 }
 
-function readShardInput(path: string): ShardInput {
+export function readShardInput(path: string): ShardInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

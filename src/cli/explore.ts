@@ -6,12 +6,13 @@ import { Option, type Command } from 'commander';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign.ts';
 import { EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
 import { formatExploreText } from '../campaign/explore/report.ts';
-import { runExplore } from '../campaign/explore/run.ts';
+import { mergeExploreShards, runExplore, type ExploreFile } from '../campaign/explore/run.ts';
 import { exploreSeedsOf } from '../campaign/explore/seeds.ts';
 import { TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
+import type { ShardInput } from '../campaign/merge.ts';
 import { campaignSetup, writeOut, type RunFlags } from './campaign.ts';
 import { fail } from './errors.ts';
 import { progressReporter } from './progress.ts';
@@ -88,4 +89,27 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
         store?.close();
       }
     });
+}
+
+/** Whether shard files are an exploration's (`curios merge` takes both kinds). */
+export function areExploreShards(inputs: readonly ShardInput[]): boolean {
+  const data = inputs[0]?.data;
+  return typeof data === 'object' && data !== null && 'space' in data && 'classes' in data;
+}
+
+/** Merges an exploration's shard files and prints the unsharded report (text or json); a set that cannot be merged is one line, exit 2. */
+export function mergeExploreFiles(inputs: readonly ShardInput[], format: string, color: boolean): string {
+  for (const input of inputs) {
+    const d = input.data as Partial<ExploreFile> | null;
+    if (typeof d !== 'object' || d === null || typeof d.config !== 'object' || !Array.isArray(d.results) || typeof d.shard !== 'object') fail(`${input.name}: not an explore shard file (curios explore --shard i/n --format json --out FILE)`);
+  }
+  let merged;
+  try {
+    merged = mergeExploreShards(inputs.map((i) => i.data as ExploreFile));
+  } catch (e) {
+    fail(`merge: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (format === 'json') return `${JSON.stringify(merged.file, null, 2)}\n`;
+  if (format !== 'text') fail(`--format ${format}: an exploration prints text or json`);
+  return formatExploreText(merged.file, merged.results, { color });
 }

@@ -10,14 +10,14 @@ import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
 import { LIVE_DEFAULTS } from '../../tui/live/simulation.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import { comparisonOf, formatComparison } from '../campaign/report/compare.ts';
-import { campaignFootnote, campaignSetup, mergeFiles, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
+import { campaignFootnote, campaignSetup, mergeFiles, readShardInput, recordCampaign, report, runWithProgress, writeOut } from './campaign.ts';
 import { KEEP_POLICIES } from '../campaign/keep.ts';
 import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommand } from './demo.ts';
-import { exploreCommand } from './explore.ts';
+import { areExploreShards, exploreCommand, mergeExploreFiles } from './explore.ts';
 import { formatSeedHeader, formatSeedLine, matchesSeedFilter, type SeedFilter } from './seed-list.ts';
 import { dbPath, loadTrialFile, readStoreOrFail, removeSeedTrace, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import { OUTCOMES } from '../campaign/result-types.ts';
@@ -186,7 +186,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--wide', 'the text table with every column (by default the columns that fit 100)')
-    .action((files: string[], o: { format: string; out?: string; wide?: boolean }) => writeOut(o.out, report(mergeFiles(files), o.format, { color: color() && o.out === undefined, wide: o.wide === true }), out));
+    .action((files: string[], o: { format: string; out?: string; wide?: boolean }) => {
+      const inputs = files.map(readShardInput);
+      // An exploration's shards (curios explore --shard i/n --format json) merge to its report.
+      if (areExploreShards(inputs)) return writeOut(o.out, mergeExploreFiles(inputs, o.format, color() && o.out === undefined), out);
+      writeOut(o.out, report(mergeFiles(files), o.format, { color: color() && o.out === undefined, wide: o.wide === true }), out);
+    });
 
   program
     .command('replay')

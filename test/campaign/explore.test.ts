@@ -56,7 +56,7 @@ describe('explore: runs', () => {
     const two = await run(2);
     expect(again.file.digest).toBe(one.file.digest);
     expect(two.file.digest).toBe(one.file.digest);
-    const merged = mergeExploreShards([(await run(1, { index: 2, count: 2 })).file, (await run(1, { index: 1, count: 2 })).file]);
+    const merged = mergeExploreShards([(await run(1, { index: 2, count: 2 })).file, (await run(1, { index: 1, count: 2 })).file]).file;
     expect(merged.digest).toBe(one.file.digest);
     expect(merged.classes).toEqual(one.file.classes);
     expect(one.file.trials).toBe(exploreCells(cfg).length);

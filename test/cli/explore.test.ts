@@ -27,6 +27,11 @@ describe('curios explore', { tags: ['slow'] }, () => {
     const text = await runCli([...args, '--no-store'], dir);
     expect(text.stdout).toMatch(/^sampled under curios: \d+ of the \d+ crash and hang points \(every 3rd access/m);
     expect(text.stdout).toMatch(/^ {2}crash curios {3}\S/m);
-    expect(text.stdout).toContain(`digest `);
+    expect(text.stdout).toContain(`digest ${(file as unknown as { digest: string }).digest}`);
+    // its shards, merged by curios merge, are the same exploration
+    for (const i of [1, 2]) expect((await runCli([...args, '--no-store', '--shard', `${i}/2`, '--format', 'json', '--out', join(dir, `s${i}.json`)], dir)).code).toBe(0);
+    const merged = await runCli(['merge', join(dir, 's2.json'), join(dir, 's1.json'), '--format', 'json'], dir);
+    expect(merged.code).toBe(0);
+    expect((JSON.parse(merged.stdout) as { digest: string }).digest).toBe((file as unknown as { digest: string }).digest);
   }, 300_000);
 });

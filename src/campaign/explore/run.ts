@@ -153,8 +153,8 @@ export function exploreFile(cfg: ExploreConfig, results: ExploreResult[], second
   };
 }
 
-/** Merges the shard files of one exploration (every shard once) into exactly the unsharded result. */
-export function mergeExploreShards(files: readonly ExploreFile[]): ExploreFile {
+/** Merges the shard files of one exploration (every shard once) into exactly the unsharded result, with its trials. */
+export function mergeExploreShards(files: readonly ExploreFile[]): ExploreRun {
   const first = files[0];
   if (first?.shard === undefined) throw new Error('merge needs the shard files of one exploration (curios explore --shard i/n --format json)');
   const count = first.shard.count;
@@ -168,8 +168,7 @@ export function mergeExploreShards(files: readonly ExploreFile[]): ExploreFile {
   if (seen.size !== count) throw new Error(`${seen.size} of ${count} shards given`);
   const results = files.flatMap((f) => f.results ?? []).sort((a, b) => a.index - b.index);
   const seconds = files.reduce((s, f) => s + (f.results?.length ?? 0) / Math.max(f.trialsPerSecond, 1e-9), 0);
-  const merged = exploreFile(first.config, results, seconds, null);
-  return merged;
+  return { file: exploreFile(first.config, results, seconds, null), results };
 }
 
 /** The failure classes of a set of trials: one per mode × signature, worst first, then largest. */

@@ -21,6 +21,6 @@ export function exploreSeedsOf(cfg: ExploreConfig, classes: readonly ExploreClas
     if (!c.failing || c.outcome === 'host-limit' || found === undefined) return [];
     const trial = { config: trialConfigOf(cfg, c.mode), plan: planOf(cfg.server, c.representative.fault, c.representative.point) };
     const replayed = replayTrial(trial);
-    return [{ class: classKey(c), found, trial, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: 0 }];
+    return [{ class: classKey(c), found, trial, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: 0, signature: null }];
   });
 }
