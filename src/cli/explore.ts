@@ -73,7 +73,7 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
       const setup = campaignSetup(o);
       const { db, store } = setup;
       try {
-        const progress = progressReporter(process.stderr, () => performance.now(), 'points');
+        const progress = progressReporter(process.stderr, () => performance.now(), 'trials');
         const { file, results } = await runExplore(config, { workers: setup.workers, shard: setup.shard, trial_budget_ms: setup.trial_budget_ms, clock_ms: () => performance.now(), onProgress: (p) => progress.update(p.done_cells, p.total_cells) });
         progress.finish();
         const seeds = new Map<string, string>();
