@@ -10,7 +10,7 @@ import { mergeExploreShards, runExplore, type ExploreFile } from '../campaign/ex
 import { exploreSeedsOf } from '../campaign/explore/seeds.ts';
 import { TRUSTED_BASE } from '../faults/model.ts';
 import { targets } from '../servers/catalog.ts';
-import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
+import { COMMIT_POLICIES, DEFAULT_COMMIT, MODES } from '../ssr/modes.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import type { ShardInput } from '../campaign/merge.ts';
 import { campaignSetup, writeOut, type RunFlags } from './campaign.ts';
@@ -60,7 +60,7 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
     .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
     .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (its report says it is a share)')
     .option('--trial-budget <ms>', 'wall-clock budget of one trial (as in curios campaign)')
-    .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, CAMPAIGN_DEFAULTS.commit)
+    .option('--commit <policy>', `SSR commit policy (${COMMIT_POLICIES.join(', ')})`, DEFAULT_COMMIT)
     .option('--clients <n>', 'clients in the workload', String(CAMPAIGN_DEFAULTS.clients))
     .option('--ops <n>', 'operations per client', String(CAMPAIGN_DEFAULTS.ops_per_client))
     .addOption(new Option('--format <fmt>', 'output format').choices([...EXPLORE_FORMATS]).default('text'))
