@@ -16,6 +16,7 @@ export const OUTCOME_LETTER: Record<Outcome, string> = {
   recovered: 'r',
   degraded: 'd',
   'degraded-collateral': 'c',
+  'latent-corruption': 'L',
   'silent-corruption': 'S',
   failed: 'F',
   'host-limit': 'H',
