@@ -32,7 +32,7 @@ describe('JSON on stdout, and nothing else', { tags: ['slow'] }, () => {
   let seedId = '';
 
   beforeAll(async () => {
-    const file = (await jsonOf(['campaign', ...SMALL, '--modes', 'none', '--format', 'json', '--db', 'db.json'])) as { digest: string };
+    const file = (await jsonOf(['campaign', ...SMALL, '--modes', 'none', '--keep', 'all', '--format', 'json', '--db', 'db.json'])) as { digest: string };
     expect(file.digest).toMatch(/^[0-9a-f]{64}$/);
     const seeds = (await jsonOf(['seeds', 'list', '--json', '--db', 'db.json'])) as { id: string }[];
     expect(seeds.length).toBeGreaterThan(0);
