@@ -181,6 +181,7 @@ export class TrialPool {
             case 'seed':
               return seed(m.seed);
             case 'job-done':
+              slot.job = null;
               return feed(slot);
           }
         },
@@ -212,7 +213,8 @@ export class TrialPool {
         }
       }, HOST_LIMITS.watchdog_period_ms);
       while (this.slots.length < Math.min(this.options.workers, cells.length)) this.slots.push(this.spawn());
-      for (const slot of this.slots) feed(slot);
+      // A slot still finishing the previous run's job is fed when its job-done arrives.
+      for (const slot of this.slots) if (slot.job === null) feed(slot);
     });
   }
 
@@ -240,7 +242,11 @@ export class TrialPool {
       if (slot.child === child) slot.stderr_tail = (slot.stderr_tail + chunk).slice(-HOST_LIMITS.stderr_kept_chars);
     });
     child.on('message', (m: FromWorker) => {
-      if (slot.child === child) this.handlers?.message(slot, m);
+      if (slot.child !== child) return;
+      if (this.handlers !== null) this.handlers.message(slot, m);
+      // The last job of a finished run ends between runs: the slot is free for the next one
+      // (feeding it again when that late job-done arrives gave it two jobs at once).
+      else if (m.kind === 'job-done') slot.job = null;
     });
     const died = (code: number | null, signal: NodeJS.Signals | null) => {
       if (slot.child !== child || this.closed) return;
