@@ -46,8 +46,9 @@ export interface ModuleSpec<Local = null> {
   ops: readonly string[];
   /**
    * The workload: `length` operations client `client` makes on this server, drawn from `rng`
-   * only (never Math.random). `isolated`: the client must touch nothing another client touches
-   * (its own keys, files, ports), so that what it observes depends on its own operations alone.
+   * alone, so that a run stays a function of its seed. `isolated`: the client must touch nothing
+   * another client touches (its own keys, files, ports), so that what it observes depends on its
+   * own operations alone.
    */
   script?: (rng: RandomGenerator, length: number, client: number, isolated: boolean) => ClientOp[];
   /** the simpler workload: one operation at a time (instead of `script`) */
