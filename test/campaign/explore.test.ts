@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ExploreConfig } from '../../src/campaign/explore/config.ts';
 import { classesOf, exploreCells, mergeExploreShards, runExplore, spaceOf } from '../../src/campaign/explore/run.ts';
 import { pointsOf } from '../../src/campaign/explore/space.ts';
-import { exploreTrials, goldenOf } from '../../src/campaign/explore/trials.ts';
+import { damageOf, exploreTrials, goldenOf, signatureOf, type ExploreResult } from '../../src/campaign/explore/trials.ts';
+import { latentDifferences } from '../../src/campaign/oracle.ts';
+import type { EndState } from '../../src/servers/end-state.ts';
 import { reaches } from '../../src/campaign/trial.ts';
 import type { Reach } from '../../src/faults/injector.ts';
 
@@ -43,6 +45,35 @@ describe('explore: the fault space', () => {
     expect(cells.length).toBe(per.length + per.reduce((a, b) => a + b, 0) + r.sites.filter((s) => s.startsWith('timer/')).length);
     for (const c of cells) expect(reaches(r, { server: 'timer', kind: 'crash', trigger: c.point!.trigger })).toBe(true);
     per.forEach((count, i) => expect(reaches(r, { server: 'timer', kind: 'crash', trigger: { at: 'access', n: i + 1, k: count + 1 } })).toBe(false));
+  });
+});
+
+describe('explore: latent corruption is split by its damage', () => {
+  const fsEnd = (problems: string[], client1: string): EndState => [{ server: 'fs', down: false, clients: ['a', client1, 'c'], global: { problems } }];
+  const golden = fsEnd([], 'b');
+  const latent = (index: number, problems: string[], client1 = 'b'): ExploreResult => {
+    const damage = damageOf(latentDifferences(golden, fsEnd(problems, client1)));
+    return { index, server: 'fs', fault: 'crash', mode: 'curios', commit: 'shadow', outcome: 'latent-corruption', traceHash: String(index), recoverCycles: null, overheadCycles: 0, ops: 48, point: { at: 'request', n: index + 1 }, divergence: null, damage, signature: signatureOf('latent-corruption', null, damage) };
+  };
+
+  it('one class per kind of damage the oracle found, whichever inode or block it names; a client keeps its number', () => {
+    const results = [
+      latent(0, ['inode 2: in use in the inode bitmap, free in the inode table', 'block 11: in use in the block bitmap, in no inode (leaked)']),
+      latent(1, ['block 13: in use in the block bitmap, in no inode (leaked)', 'inode 6: in use in the inode bitmap, free in the inode table']),
+      latent(2, ['block 15: in use in the block bitmap, in no inode (leaked)']),
+      latent(3, ['block 16: in use in the block bitmap, in no inode (leaked)', 'block 17: in use in the block bitmap, in no inode (leaked)']),
+      latent(4, [], 'x'),
+      latent(5, ['inode 9: a live file named in no directory (orphan)']),
+    ];
+    const classes = classesOf(results);
+    expect(classes.map((c) => [c.points, c.damage])).toEqual([
+      [2, ['fs: block N: in use in the block bitmap, in no inode (leaked)', 'fs: inode N: in use in the inode bitmap, free in the inode table']],
+      [2, ['fs: block N: in use in the block bitmap, in no inode (leaked)']],
+      [1, ["fs: client 1's state differs"]],
+      [1, ['fs: inode N: a live file named in no directory (orphan)']],
+    ]);
+    expect(new Set(classes.map((c) => c.signature)).size).toBe(classes.length);
+    expect(classes.every((c) => c.signature.startsWith('latent-corruption: '))).toBe(true);
   });
 });
 

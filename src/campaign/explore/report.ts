@@ -44,11 +44,11 @@ export function formatExploreText(file: ExploreFile, results: readonly ExploreRe
   lines.push('');
   for (const s of file.space) lines.push(completeness(file, s, kinds));
   lines.push('');
-  lines.push(colors.bold('failure classes') + ' (outcome and first divergence from the golden run: client, operation, what it saw), worst first:');
+  lines.push(colors.bold('failure classes') + ' (outcome and first divergence from the golden run: client, operation, what it saw — or, for a latent corruption, the damage to the end state), worst first:');
   const rows = file.classes.map((c) => {
     const seed = o.seeds?.get(classKey(c));
     const d = c.divergence;
-    return [c.mode, c.signature.split(':')[0], String(c.points), d === null ? '—' : `client ${d.client} op ${d.index} ${d.op} → ${d.seen}`, `${c.representative.fault} at ${pointName(c.representative.point)}`, seed === undefined ? '' : `npx curios replay ${seed}`, c.failing ? 'bad' : ''];
+    return [c.mode, c.signature.split(':')[0], String(c.points), d !== null ? `client ${d.client} op ${d.index} ${d.op} → ${d.seen}` : c.damage !== null && c.damage.length > 0 ? `end state: ${c.damage.join('; ')}` : '—', `${c.representative.fault} at ${pointName(c.representative.point)}`, seed === undefined ? '' : `npx curios replay ${seed}`, c.failing ? 'bad' : ''];
   });
   const header = ['mode', 'outcome', 'points', 'first divergence', 'representative', 'crash seed', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -44,6 +44,8 @@ export interface ExploreClass {
   points: number;
   /** where its trials first part from the golden run (null: nowhere a client saw) */
   divergence: Divergence | null;
+  /** latent-corruption: the kinds of damage to the end state its trials share (else null) */
+  damage: string[] | null;
   /** the fault kinds among its points */
   faults: string[];
   /** its first point (in trial order): the class's representative */
@@ -135,7 +137,7 @@ function withPoints(results: ExploreResult[], cells: readonly Cell[]): ExploreRe
     if (r.point !== undefined) return r;
     const point = byIndex.get(r.index)?.point;
     if (point === undefined) throw new Error(`invariant: trial ${r.index} has no cell`);
-    return { ...r, point: point.trigger, divergence: null, signature: r.outcome };
+    return { ...r, point: point.trigger, divergence: null, damage: null, signature: r.outcome };
   });
 }
 
@@ -178,7 +180,7 @@ export function classesOf(results: readonly ExploreResult[]): ExploreClass[] {
     const key = `${r.mode}|${r.signature}`;
     const c = classes.get(key);
     if (c === undefined) {
-      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, divergence: r.divergence, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
+      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, divergence: r.divergence, damage: r.damage ?? null, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
       continue;
     }
     c.points++;

@@ -29,7 +29,9 @@ export interface Divergence {
 export interface ExploreResult extends TrialResult {
   point: Trigger;
   divergence: Divergence | null;
-  /** the failure signature: outcome (and why it failed), then the first divergence */
+  /** latent-corruption: the kinds of damage the end-state oracle found (see damageOf); else null */
+  damage: string[] | null;
+  /** the failure signature: outcome (and why it failed), then the first divergence, or the damage */
   signature: string;
 }
 
@@ -74,6 +76,7 @@ export function* exploreTrials(cfg: ExploreConfig, cell: Cell, from_mode: number
   const run = runTrial(config, planOf(cfg.server, cell.fault, point.trigger), golden);
   const c = classifyOutcome(golden, run);
   const divergence = firstDivergence(golden, run, workload);
+  const damage = c.latent === undefined ? null : damageOf(c.latent);
   yield {
     index: cell.index,
     server: cell.server,
@@ -88,7 +91,8 @@ export function* exploreTrials(cfg: ExploreConfig, cell: Cell, from_mode: number
     ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     point: point.trigger,
     divergence,
-    signature: signatureOf(c.outcome + (c.failedReason === undefined ? '' : `/${c.failedReason}`), divergence),
+    damage,
+    signature: signatureOf(c.outcome + (c.failedReason === undefined ? '' : `/${c.failedReason}`), divergence, damage),
   };
 }
 
@@ -107,7 +111,21 @@ export function firstDivergence(golden: RunRecord, run: RunRecord, workload: Wor
   return null;
 }
 
-/** FATE's failure ID: same outcome, same client, same operation, same thing seen ⇒ one class. */
-export function signatureOf(outcome: string, d: Divergence | null): string {
-  return d === null ? outcome : `${outcome}: client ${d.client} ${d.op} → ${d.seen}`;
+/**
+ * FATE's failure ID: same outcome, same client, same operation, same thing seen ⇒ one class. A
+ * latent corruption has no divergence (every client saw the golden results): its damage takes the
+ * divergence's place, so a leaked block and an orphaned inode are two classes.
+ */
+export function signatureOf(outcome: string, d: Divergence | null, damage: readonly string[] | null = null): string {
+  if (d !== null) return `${outcome}: client ${d.client} ${d.op} → ${d.seen}`;
+  return damage === null || damage.length === 0 ? outcome : `${outcome}: ${damage.join('; ')}`;
+}
+
+/**
+ * The kinds of damage in the oracle's differences (src/campaign/oracle.ts): each line with its
+ * numbers other than a client's replaced by N — which inode leaked depends on the order the
+ * workload allocated them, not on what went wrong — then each kind once, sorted.
+ */
+export function damageOf(latent: readonly string[]): string[] {
+  return [...new Set(latent.map((line) => line.replace(/(?<!client )\b\d+\b/g, 'N')))].sort();
 }
