@@ -256,7 +256,9 @@ function decodeMessage(k: Kernel, t: Thread, raw: unknown): Decoded<Message> {
   if (!isInt(label) || label < 0 || label > 0xffffffff) return 'EINVAL';
   if (!Array.isArray(words) || words.length > LIMITS.msg_words_max) return 'EINVAL';
   for (const w of words) if (!isInt(w) || w < 0 || w > 0xffffffff) return 'EINVAL';
-  if (raw.buf === undefined) return { label, words: words as number[] };
+  // Copy-in made `raw` (sealed by the library, or copied here): the kernel's own object, which
+  // nothing outside the kernel can reach, so it is the message as it is.
+  if (raw.buf === undefined) return raw as unknown as Message;
   const buf = decodeBuffer(k, t, raw.buf, false);
   if (isErr(buf)) return buf;
   return { label, words: words as number[], buf };

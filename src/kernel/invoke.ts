@@ -10,6 +10,7 @@ import type { Kernel } from './kernel.ts';
 import { copyFromSpace, copyToSpace } from './copy.ts';
 import type { DeviceRequest, Task, Thread } from './objects.ts';
 import { result } from './result.ts';
+import { NO_WORDS, TRACE_CODE } from './trace.ts';
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   const inv = decodeSyscall(k, t, raw);
@@ -21,7 +22,7 @@ export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
 function invoke(k: Kernel, t: Thread, inv: Invocation): Errno | null {
   switch (inv.op) {
     case 'call':
-      k.log(t.task.name, 'sys-call', `${t.name} -> ${inv.endpoint.name}`);
+      k.trace.record(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, inv.endpoint.name, t.id, inv.endpoint.id, 0, 0, 0, NO_WORDS);
       doCall(k, t, inv.endpoint, inv.badge, inv.msg, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'recv':

@@ -16,11 +16,13 @@ import { copyFromSpace, copyToSpace } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
 import type { Badge, Endpoint, KernelMessage, Message, RecvBuf, Thread } from './objects.ts';
+import { removeFromQueue } from './queue.ts';
 import { result } from './result.ts';
 import { TRACE_CODE } from './trace.ts';
 
 export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
-  caller.call_msg = { label: msg.label, words: msg.words.slice(), buf: msg.buf };
+  // The decoded message is the kernel's own copy (copy-in made it), and nothing changes it: it is kept as it is.
+  caller.call_msg = msg;
   caller.call_recv_buf = recv_buf;
   caller.call_badge = b;
   caller.call_endpoint = ep;
@@ -202,8 +204,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
   k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, msg.label, buf_len, msg.words);
-  const i = ep.senders.indexOf(caller);
-  if (i >= 0) ep.senders.splice(i, 1);
+  removeFromQueue(ep.senders, caller);
   caller.blocked_on = null;
   caller.state = 'reply-blocked';
   caller.reply_from = receiver;
@@ -215,8 +216,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
 }
 
 function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, receiver: Thread): void {
-  const i = ep.senders.indexOf(m);
-  if (i >= 0) ep.senders.splice(i, 1);
+  removeFromQueue(ep.senders, m);
   receiver.reply_to = null;
   if (k.ipcHooks !== null && k.ipcHooks.delivered(receiver, m.badge, null) !== null) {
     k.log('kernel', 'kmsg-refused', `${receiver.name} badge=${m.badge}`);

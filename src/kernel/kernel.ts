@@ -35,6 +35,7 @@ import {
   type ThreadBody,
 } from './objects.ts';
 import { NO_RESULT, result } from './result.ts';
+import { removeFromQueue } from './queue.ts';
 import { Scheduler } from './scheduler.ts';
 import { dispatchSyscall } from './invoke.ts';
 import { NO_WORDS, Trace, TRACE_CODE } from './trace.ts';
@@ -388,14 +389,14 @@ export class Kernel implements MemoryViewHost {
   private unqueue(thread: Thread): void {
     const ep = thread.blocked_on;
     if (ep !== null) {
-      const s = ep.senders.indexOf(thread);
-      if (s >= 0) ep.senders.splice(s, 1);
-      const r = ep.receivers.indexOf(thread);
-      if (r >= 0) ep.receivers.splice(r, 1);
+      removeFromQueue(ep.senders, thread);
+      removeFromQueue(ep.receivers, thread);
     }
     thread.blocked_on = null;
-    thread.deadline_cycles = null;
-    this.timed.delete(thread);
+    if (thread.deadline_cycles !== null) {
+      thread.deadline_cycles = null;
+      this.timed.delete(thread);
+    }
   }
 
   // ---- running ----

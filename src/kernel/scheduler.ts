@@ -8,6 +8,7 @@
 // expiry; whether or not it answers, the kernel goes on with the priorities and quanta it has.
 import { LIMITS } from '../hw/limits.ts';
 import type { Thread } from './objects.ts';
+import { removeFromQueue } from './queue.ts';
 
 export type QuantumExpiredHook = (thread: Thread) => void;
 
@@ -24,9 +25,7 @@ export class Scheduler {
 
   /** Removes a thread from the ready queues (it blocked or died). */
   remove(thread: Thread): void {
-    const queue = this.queues[thread.priority];
-    const i = queue.indexOf(thread);
-    if (i >= 0) queue.splice(i, 1);
+    removeFromQueue(this.queues[thread.priority], thread);
   }
 
   /** The thread to run next: the head of the highest non-empty queue (it stays queued). */
@@ -44,11 +43,7 @@ export class Scheduler {
     if (thread.quantum_left_cycles > 0 || thread.state !== 'ready') return;
     thread.quantum_left_cycles = thread.quantum_cycles;
     const queue = this.queues[thread.priority];
-    const i = queue.indexOf(thread);
-    if (i >= 0) {
-      queue.splice(i, 1);
-      queue.push(thread);
-    }
+    if (removeFromQueue(queue, thread)) queue.push(thread);
     if (this.quantumExpiredHook !== null) this.quantumExpiredHook(thread);
   }
 

@@ -8,11 +8,11 @@ import { SyscallArgs } from './syscall-args.ts';
 
 export type Sys<T = SysResult> = Generator<SyscallYield, T, SysResult>;
 
-export function* call(slot: CapSlot, msg: Message, opts: { recv_buf?: RecvBuf; timeout_cycles?: Cycles } = {}): Sys {
+export function* call(slot: CapSlot, msg: Message, opts?: { recv_buf?: RecvBuf; timeout_cycles?: Cycles }): Sys {
   return yield SyscallArgs.call(slot, msg, opts);
 }
 
-export function* recv(slot: CapSlot, opts: { recv_buf?: RecvBuf; timeout_cycles?: Cycles } = {}): Sys {
+export function* recv(slot: CapSlot, opts?: { recv_buf?: RecvBuf; timeout_cycles?: Cycles }): Sys {
   return yield SyscallArgs.recv(slot, opts);
 }
 
@@ -20,7 +20,7 @@ export function* reply(msg: Message): Sys {
   return yield SyscallArgs.reply(msg);
 }
 
-export function* replyRecv(msg: Message, slot: CapSlot, opts: { recv_buf?: RecvBuf; timeout_cycles?: Cycles } = {}): Sys {
+export function* replyRecv(msg: Message, slot: CapSlot, opts?: { recv_buf?: RecvBuf; timeout_cycles?: Cycles }): Sys {
   return yield SyscallArgs.replyRecv(msg, slot, opts);
 }
 

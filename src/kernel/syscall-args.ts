@@ -59,28 +59,29 @@ interface IpcOpts {
   timeout_cycles?: Cycles;
 }
 
-function ipcOpts(opts: unknown): { recv_buf: unknown; timeout_cycles: unknown } {
-  return isObject(opts) ? { recv_buf: range(opts.recv_buf), timeout_cycles: leaf(opts.timeout_cycles) } : { recv_buf: undefined, timeout_cycles: undefined };
+function recvBufOf(opts: unknown): unknown {
+  return isObject(opts) ? range(opts.recv_buf) : undefined;
 }
+
+function timeoutOf(opts: unknown): unknown {
+  return isObject(opts) ? leaf(opts.timeout_cycles) : undefined;
+}
+
+/** The constructor's key: not exported, so only this file can make a SyscallArgs. */
+const SEALING = Symbol('sealing');
 
 /** A system call's argument as the stubs build it: sealed, already plain. */
 export class SyscallArgs {
-  static #sealing = false;
   readonly #args: Plain;
 
   /** Only the factories below make one: a thread cannot seal an argument of its own making. */
-  private constructor(args: Plain) {
-    if (!SyscallArgs.#sealing) throw new TypeError('SyscallArgs are made by the system-call library only');
+  private constructor(key: symbol, args: Plain) {
+    if (key !== SEALING) throw new TypeError('SyscallArgs are made by the system-call library only');
     this.#args = args;
   }
 
   static #seal(args: Plain): SyscallArgs {
-    SyscallArgs.#sealing = true;
-    try {
-      return new SyscallArgs(args);
-    } finally {
-      SyscallArgs.#sealing = false;
-    }
+    return new SyscallArgs(SEALING, args);
   }
 
   /** The sealed argument, or null when `raw` is not one (a Proxy never is). */
@@ -88,20 +89,21 @@ export class SyscallArgs {
     return isObject(raw) && #args in raw ? raw.#args : null;
   }
 
-  static call(slot: CapSlot, msg: Message, opts: IpcOpts): SyscallArgs {
-    return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: message(msg), ...ipcOpts(opts) });
+  static call(slot: CapSlot, msg: Message, opts?: IpcOpts): SyscallArgs {
+    // Every field written out (no spread): one object shape per call, built without a copy.
+    return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: message(msg), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
-  static recv(slot: CapSlot, opts: IpcOpts): SyscallArgs {
-    return SyscallArgs.#seal({ op: 'recv', slot: leaf(slot), ...ipcOpts(opts) });
+  static recv(slot: CapSlot, opts?: IpcOpts): SyscallArgs {
+    return SyscallArgs.#seal({ op: 'recv', slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
   static reply(msg: Message): SyscallArgs {
     return SyscallArgs.#seal({ op: 'reply', msg: message(msg) });
   }
 
-  static replyRecv(msg: Message, slot: CapSlot, opts: IpcOpts): SyscallArgs {
-    return SyscallArgs.#seal({ op: 'replyRecv', msg: message(msg), slot: leaf(slot), ...ipcOpts(opts) });
+  static replyRecv(msg: Message, slot: CapSlot, opts?: IpcOpts): SyscallArgs {
+    return SyscallArgs.#seal({ op: 'replyRecv', msg: message(msg), slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
   static notify(slot: CapSlot): SyscallArgs {

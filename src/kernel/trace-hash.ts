@@ -1,89 +1,87 @@
 // The trace hash: FNV-1a, 64-bit (Fowler, Noll, Vo; the parameters of the published algorithm:
-// offset basis 0xcbf29ce484222325, prime 0x100000001b3), fed incrementally with the bytes of each
-// event's numbers. It is not cryptographic and need not be: it tells two runs apart, it does not
-// resist an adversary. SHA-256 stays where a digest is published (a campaign's digest).
+// offset basis 0xcbf29ce484222325, prime 0x100000001b3), fed incrementally with each event's
+// numbers. It is not cryptographic and need not be: it tells two runs apart, it does not resist an
+// adversary. SHA-256 stays where a digest is published (a campaign's digest).
+//
+// One step of FNV-1a is "xor a unit into the state, multiply by the prime". The published
+// algorithm's unit is a byte; here a unit is a whole number below 2^32 — a u32 is one unit, not
+// four — so that an event of ten numbers costs ten steps, not forty (this runs for every IPC). With
+// units that are bytes it is exactly the published algorithm: the tests check its test vectors,
+// and a BigInt transcription of the definition for any units.
 //
 // Why this and not a library: the hash is updated several times per simulated IPC, a few numbers
 // at a time. The npm hashes either take strings or byte buffers per call (a native or WebAssembly
-// crossing, or a BigInt per byte, costs more than the hashing of four numbers) or are 32-bit. FNV-1a
-// needs one multiply per byte, which splits into two 32-bit lanes because the prime is 2^40 + 0x1b3;
-// that is all the code below does, in plain integer arithmetic, so it gives the same value on every
-// Node version and machine. test/kernel/trace-hash.test.ts checks it against the published test
-// vectors and against a BigInt transcription of the definition.
+// crossing, or a BigInt per byte, costs more than the hashing of four numbers) or are 32-bit. The
+// multiply splits into two 32-bit lanes because the prime is 2^40 + 0x1b3: the low lane is one
+// Math.imul, and its carry into the high lane is worked out from 16-bit halves beside it, so that
+// it all stays in 32-bit integer arithmetic (a double multiply and its conversion back cost several
+// times more) and the low lane's chain from one unit to the next is two instructions; it gives the
+// same value on every Node version and machine (test/kernel/trace-hash.test.ts).
 //
-// The bytes an event contributes (one encoding, so that two events never hash alike by accident):
-// a time in cycles as the 8 little-endian bytes of a 64-bit unsigned integer; a u32 as its 4
-// little-endian bytes; a string as its length (a u32) and then its UTF-16 code units, each as 2
-// little-endian bytes.
+// The units an event contributes (one encoding, so that two events never hash alike by accident):
+// a time in cycles as two units, its low and high 32 bits; a u32 as one unit; a string as its
+// length and then its UTF-16 code units, one unit each.
 
 const PRIME_LOW = 0x1b3;
 const TWO_32 = 4294967296;
-const SCRATCH = new Uint32Array(2);
 
 export class Fnv1a64 {
   private hi = 0xcbf29ce4;
   private lo = 0x84222325;
 
-  /** One byte (0..255). */
-  byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
+  /** One unit: a whole number 0 ≤ u < 2^32 (a byte is a unit too: then this is published FNV-1a). */
+  unit(u: number): void {
+    const lo = (this.lo ^ u) >>> 0;
     const m = lo * PRIME_LOW; // < 2^41: exact
     this.hi = (Math.imul(this.hi, PRIME_LOW) + (lo << 8) + ((m / TWO_32) | 0)) >>> 0;
     this.lo = m >>> 0;
   }
 
-  /** A u32, as 4 little-endian bytes (any number is taken modulo 2^32). */
+  /** A byte (0..255): one unit. */
+  byte(b: number): void {
+    this.unit(b & 0xff);
+  }
+
+  /** A u32 (any number is taken modulo 2^32): one unit. */
   u32(n: number): void {
-    SCRATCH[0] = n;
-    this.u32s(SCRATCH, 1);
+    this.unit(n >>> 0);
   }
 
-  /** A whole number 0 ≤ n < 2^53 (a cycle count), as 8 little-endian bytes. */
+  /** A whole number 0 ≤ n < 2^53 (a cycle count): its low 32 bits, then its high bits. */
   u64(n: number): void {
-    SCRATCH[0] = n >>> 0;
-    SCRATCH[1] = Math.floor(n / TWO_32);
-    this.u32s(SCRATCH, 2);
+    this.unit(n >>> 0);
+    this.unit(Math.floor(n / TWO_32));
   }
 
-  /**
-   * words[0, count), each as a u32 of 4 little-endian bytes: byte() over and over, with the state
-   * in locals and the multiply split in 16-bit halves so that it stays in integer arithmetic (this
-   * runs for every event).
-   */
+  /** words[0, count), one unit each, with the state in locals (this runs for every event). */
   u32s(words: Uint32Array, count: number): void {
     let hi = this.hi;
     let lo = this.lo;
     for (let i = 0; i < count; i++) {
-      const w = words[i];
-      for (let shift = 0; shift < 32; shift += 8) {
-        lo = (lo ^ ((w >>> shift) & 0xff)) >>> 0;
-        const low = (lo & 0xffff) * PRIME_LOW; // < 2^25
-        const high = (lo >>> 16) * PRIME_LOW + (low >>> 16); // < 2^26
-        hi = (Math.imul(hi, PRIME_LOW) + (lo << 8) + (high >>> 16)) | 0;
-        lo = ((high << 16) | (low & 0xffff)) >>> 0;
-      }
+      const x = lo ^ words[i];
+      // x × 0x1b3: its low 32 bits are the new low lane; what carries over (below 2^9) goes to the
+      // high lane, with x × 2^40 (x << 8) and the high lane's own product.
+      const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
+      hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
+      lo = Math.imul(x, PRIME_LOW);
     }
     this.hi = hi >>> 0;
-    this.lo = lo;
+    this.lo = lo >>> 0;
   }
 
   /** A string: its length, then its UTF-16 code units. */
   str(s: string): void {
-    this.u32(s.length);
+    this.unit(s.length);
     let hi = this.hi;
     let lo = this.lo;
     for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      for (let shift = 0; shift < 16; shift += 8) {
-        lo = (lo ^ ((c >>> shift) & 0xff)) >>> 0;
-        const low = (lo & 0xffff) * PRIME_LOW;
-        const high = (lo >>> 16) * PRIME_LOW + (low >>> 16);
-        hi = (Math.imul(hi, PRIME_LOW) + (lo << 8) + (high >>> 16)) | 0;
-        lo = ((high << 16) | (low & 0xffff)) >>> 0;
-      }
+      const x = lo ^ s.charCodeAt(i);
+      const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
+      hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
+      lo = Math.imul(x, PRIME_LOW);
     }
     this.hi = hi >>> 0;
-    this.lo = lo;
+    this.lo = lo >>> 0;
   }
 
   /** The value so far, as 16 hex digits. */

@@ -3,10 +3,10 @@
 // feed the trace hash (FNV-1a 64, trace-hash.ts), which is part of every result. Same inputs ⇒ same
 // hash.
 //
-// The frequent events (a message crossing, a page mapped or unmapped, a system call) are recorded
+// The frequent events (a message crossing, a page mapped or unmapped, a call made) are recorded
 // as numbers — `record` — and hashed over those numbers; their text is made only when someone
 // reads the event (the dashboard, a replay). Rare events (`append`) carry their text and are hashed
-// over it. The ring's slots are reused once it is full, so recording allocates nothing then.
+// over it. The ring is a set of typed arrays written in place, so recording allocates nothing.
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles } from '../hw/types.ts';
 import { Fnv1a64 } from './trace-hash.ts';
@@ -37,126 +37,136 @@ interface NumericFields {
 }
 
 /**
- * The numeric events: one row each, with the text it prints as. The row's index is its code in
- * the hash (after 0, which marks a text event), so rows are only ever appended.
+ * The numeric events: one row each, with how many of n0..n4 it uses (only those are hashed),
+ * whether it carries message words, and the text it prints as. The row's index is its code in the
+ * hash (after 0, which marks a text event), so rows are only ever appended.
  */
 const NUMERIC_EVENTS = [
   // threads name_a (id n0) -> name_b (id n1); n2 badge, n3 label, n4 buffer bytes, the words
-  { event: 'ipc-call', detail: (f: NumericFields) => `${f.name_a} -> ${f.name_b} badge=${f.n2} label=${f.n3} words=${f.words.join(',')} buf=${f.n4}` },
-  { event: 'ipc-reply', detail: (f: NumericFields) => `${f.name_a} -> ${f.name_b} badge=${f.n2} label=${f.n3} words=${f.words.join(',')} buf=${f.n4}` },
+  { event: 'ipc-call', numbers: 5, words: true, detail: (f: NumericFields) => `${f.name_a} -> ${f.name_b} badge=${f.n2} label=${f.n3} words=${f.words.join(',')} buf=${f.n4}` },
+  { event: 'ipc-reply', numbers: 5, words: true, detail: (f: NumericFields) => `${f.name_a} -> ${f.name_b} badge=${f.n2} label=${f.n3} words=${f.words.join(',')} buf=${f.n4}` },
   // a page of address space n0 (its ASID): n1 the page number, n2 the frame
-  { event: 'map', detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
-  { event: 'grant', detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
-  { event: 'unmap', detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
+  { event: 'map', numbers: 3, words: false, detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
+  { event: 'grant', numbers: 3, words: false, detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
+  { event: 'unmap', numbers: 3, words: false, detail: (f: NumericFields) => `vpn=0x${f.n1.toString(16)} frame=${f.n2}` },
+  // a call made: thread name_a (id n0) -> endpoint name_b (id n1)
+  { event: 'sys-call', numbers: 2, words: false, detail: (f: NumericFields) => `${f.name_a} -> ${f.name_b}` },
 ] as const;
 
 export type NumericEvent = (typeof NUMERIC_EVENTS)[number]['event'];
 /** The code `record` takes for each numeric event. */
 export const TRACE_CODE = Object.fromEntries(NUMERIC_EVENTS.map((row, i) => [row.event, i + 1])) as Record<NumericEvent, number>;
 export const NO_WORDS: readonly number[] = Object.freeze([]);
+const NUMBERS_MAX = 5;
+const WORDS_MAX = LIMITS.msg_words_max;
 
-/** One kept event: either text (`code` 0) or numbers formatted on demand. */
-class Slot {
-  seq = 0;
-  t = 0;
-  task = '';
-  code = 0;
-  event = '';
-  text = '';
-  name_a = '';
-  name_b = '';
-  n0 = 0;
-  n1 = 0;
-  n2 = 0;
-  n3 = 0;
-  n4 = 0;
-  /** words[0, word_count) are this event's; the array is the slot's own, reused */
-  readonly words: number[] = [];
-  word_count = 0;
-
-  read(): TraceEvent {
-    const detail = this.code === 0 ? this.text : NUMERIC_EVENTS[this.code - 1].detail({ ...this, words: this.words.slice(0, this.word_count) });
-    return { seq: this.seq, t: this.t, task: this.task, event: this.event, detail };
-  }
-}
-
+/**
+ * The trace. The kept events live in a ring of parallel arrays (typed arrays for the numbers, plain
+ * arrays for the names), slot `seq % kept_max` for event `seq`: recording writes numbers into
+ * place and allocates nothing.
+ */
 export class Trace {
-  private readonly ring: Slot[] = [];
   private readonly hash = new Fnv1a64();
-  /** the numbers of the event being recorded, hashed in one go: t as two u32s, n0..n4, the word count, the words */
-  private readonly numbers = new Uint32Array(8 + LIMITS.msg_words_max);
+  /** the units of the event being recorded, hashed in one go: code, t as two u32s, its numbers, the word count and the words */
+  private readonly units = new Uint32Array(4 + NUMBERS_MAX + WORDS_MAX);
+  private readonly ring_t: Float64Array;
+  private readonly ring_code: Uint8Array;
+  private readonly ring_numbers: Uint32Array;
+  private readonly ring_words: Uint32Array;
+  private readonly ring_word_count: Uint8Array;
+  private readonly ring_task: string[];
+  /** a text event's name and detail; a numeric event's two names */
+  private readonly ring_a: string[];
+  private readonly ring_b: string[];
   private next = 0;
   count = 0;
   private readonly listeners: TraceListener[] = [];
 
-  constructor(readonly kept_max: number = LIMITS.trace_events_kept) {}
+  constructor(readonly kept_max: number = LIMITS.trace_events_kept) {
+    this.ring_t = new Float64Array(kept_max);
+    this.ring_code = new Uint8Array(kept_max);
+    this.ring_numbers = new Uint32Array(kept_max * NUMBERS_MAX);
+    this.ring_words = new Uint32Array(kept_max * WORDS_MAX);
+    this.ring_word_count = new Uint8Array(kept_max);
+    this.ring_task = new Array<string>(kept_max).fill('');
+    this.ring_a = new Array<string>(kept_max).fill('');
+    this.ring_b = new Array<string>(kept_max).fill('');
+  }
 
   /** A text event: hashed over (0, t, task, event, detail). */
   append(t: Cycles, task: string, event: string, detail: string): void {
     const h = this.hash;
-    h.byte(0);
+    h.unit(0);
     h.u64(t);
     h.str(task);
     h.str(event);
     h.str(detail);
-    const s = this.slot(t, task, 0, event);
-    s.text = detail;
-    this.kept(s);
+    const i = this.next;
+    this.ring_t[i] = t;
+    this.ring_code[i] = 0;
+    this.ring_task[i] = task;
+    this.ring_a[i] = event;
+    this.ring_b[i] = detail;
+    this.kept(i);
   }
 
   /**
-   * A numeric event: hashed over (code, t, n0..n4 as u32s, the words' count and the words). The
-   * names are for reading only, so the numbers must identify what they name (thread ids, an ASID).
+   * A numeric event: hashed over (code, t, the event's own numbers as u32s, and for a message its
+   * word count and words). The names are for reading only, so the numbers must identify what they
+   * name (thread ids, an ASID). At most msg_words_max words: a message never has more.
    */
   record(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
-    const h = this.hash;
-    h.byte(code);
-    const n = this.numbers;
-    n[0] = t >>> 0;
-    n[1] = Math.floor(t / 2 ** 32);
-    n[2] = n0;
-    n[3] = n1;
-    n[4] = n2;
-    n[5] = n3;
-    n[6] = n4;
-    n[7] = words.length;
-    const count = Math.min(words.length, n.length - 8);
-    for (let i = 0; i < count; i++) n[8 + i] = words[i];
-    h.u32s(n, 8 + count);
-    for (let i = count; i < words.length; i++) h.u32(words[i]);
-    const s = this.slot(t, task, code, NUMERIC_EVENTS[code - 1].event);
-    s.name_a = name_a;
-    s.name_b = name_b;
-    s.n0 = n0;
-    s.n1 = n1;
-    s.n2 = n2;
-    s.n3 = n3;
-    s.n4 = n4;
-    for (let i = 0; i < words.length; i++) s.words[i] = words[i];
-    s.word_count = words.length;
-    this.kept(s);
-  }
-
-  private slot(t: Cycles, task: string, code: number, event: string): Slot {
-    let s = this.ring[this.next];
-    if (s === undefined) {
-      s = new Slot();
-      this.ring.push(s);
+    const row = NUMERIC_EVENTS[code - 1];
+    const count = words.length;
+    if (count > WORDS_MAX) throw new Error(`invariant: a traced message of ${count} words`);
+    const i = this.next;
+    const n = this.ring_numbers;
+    const base = i * NUMBERS_MAX;
+    n[base] = n0;
+    n[base + 1] = n1;
+    n[base + 2] = n2;
+    n[base + 3] = n3;
+    n[base + 4] = n4;
+    const u = this.units;
+    u[0] = code;
+    u[1] = t >>> 0;
+    u[2] = Math.floor(t / 2 ** 32);
+    let units = 3;
+    for (let k = 0; k < row.numbers; k++) u[units++] = n[base + k];
+    if (row.words) {
+      u[units++] = count;
+      const w = this.ring_words;
+      const wbase = i * WORDS_MAX;
+      for (let k = 0; k < count; k++) u[units++] = w[wbase + k] = words[k];
     }
-    s.seq = this.count;
-    s.t = t;
-    s.task = task;
-    s.code = code;
-    s.event = event;
-    return s;
+    this.hash.u32s(u, units);
+    this.ring_t[i] = t;
+    this.ring_code[i] = code;
+    this.ring_word_count[i] = count;
+    this.ring_task[i] = task;
+    this.ring_a[i] = name_a;
+    this.ring_b[i] = name_b;
+    this.kept(i);
   }
 
-  private kept(s: Slot): void {
+  private kept(i: number): void {
     this.count++;
-    this.next = (this.next + 1) % this.kept_max;
+    if (++this.next === this.kept_max) this.next = 0;
     if (this.listeners.length === 0) return;
-    const e = s.read();
+    const e = this.read(i, this.count - 1);
     for (const listen of this.listeners) listen(e);
+  }
+
+  /** The event in slot i, whose sequence number is seq. */
+  private read(i: number, seq: number): TraceEvent {
+    const code = this.ring_code[i];
+    if (code === 0) return { seq, t: this.ring_t[i], task: this.ring_task[i], event: this.ring_a[i], detail: this.ring_b[i] };
+    const n = this.ring_numbers;
+    const base = i * NUMBERS_MAX;
+    const row = NUMERIC_EVENTS[code - 1];
+    const words = Array.from(this.ring_words.subarray(i * WORDS_MAX, i * WORDS_MAX + this.ring_word_count[i]));
+    const detail = row.detail({ name_a: this.ring_a[i], name_b: this.ring_b[i], n0: n[base], n1: n[base + 1], n2: n[base + 2], n3: n[base + 3], n4: n[base + 4], words });
+    return { seq, t: this.ring_t[i], task: this.ring_task[i], event: row.event, detail };
   }
 
   /** Subscribes to every event as it is appended (for the dashboard and replay). */
@@ -166,8 +176,10 @@ export class Trace {
 
   /** The kept events, oldest first. */
   events(): TraceEvent[] {
-    const ordered = this.ring.length < this.kept_max ? this.ring : this.ring.slice(this.next).concat(this.ring.slice(0, this.next));
-    return ordered.map((s) => s.read());
+    const kept = Math.min(this.count, this.kept_max);
+    const out: TraceEvent[] = [];
+    for (let seq = this.count - kept; seq < this.count; seq++) out.push(this.read(seq % this.kept_max, seq));
+    return out;
   }
 
   /** The hash of every event so far (the trace may go on afterwards): 16 hex digits. */

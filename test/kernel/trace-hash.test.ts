@@ -1,25 +1,25 @@
-// The trace hash is FNV-1a 64 over a fixed byte encoding of each event: checked against the
-// algorithm's published test vectors and against a BigInt transcription of its definition, so
-// that the incremental two-lane arithmetic is the algorithm and gives one value on every host.
+// The trace hash is FNV-1a 64 over a fixed encoding of each event in units (a byte, a u32, a
+// UTF-16 code unit: each xored in whole before one multiply): checked against the algorithm's
+// published test vectors (units that are bytes) and against a BigInt transcription of its
+// definition for any units, so that the incremental two-lane arithmetic is the algorithm and gives
+// one value on every host.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Fnv1a64 } from '../../src/kernel/trace-hash.ts';
-import { Trace } from '../../src/kernel/trace.ts';
+import { NO_WORDS, Trace, TRACE_CODE } from '../../src/kernel/trace.ts';
 
 const MASK_64 = (1n << 64n) - 1n;
-function reference(bytes: readonly number[]): string {
+function reference(units: readonly number[]): string {
   let h = 0xcbf29ce484222325n;
-  for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & MASK_64;
+  for (const u of units) h = ((h ^ BigInt(u)) * 0x100000001b3n) & MASK_64;
   return h.toString(16).padStart(16, '0');
 }
-const le32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
-function u64Bytes(n: number): number[] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setBigUint64(0, BigInt(n), true);
-  return Array.from(new Uint8Array(view.buffer));
+function u64Units(n: number): number[] {
+  const big = BigInt(n);
+  return [Number(big & 0xffffffffn), Number(big >> 32n)];
 }
 
-describe('trace hash (FNV-1a 64)', () => {
+describe('trace hash (FNV-1a 64 over units)', () => {
   it('gives the published test vectors', () => {
     const of = (s: string): string => {
       const h = new Fnv1a64();
@@ -31,28 +31,30 @@ describe('trace hash (FNV-1a 64)', () => {
     expect(of('foobar')).toBe('85944171f73967e8');
   });
 
-  it('is the definition, byte for byte, for any bytes, u32s, u64s and strings', () => {
+  it('is the definition, unit for unit, for any bytes, u32s, u64s, arrays of u32s and strings', () => {
     const item = fc.oneof(
       fc.record({ byte: fc.integer({ min: 0, max: 255 }) }),
       fc.record({ u32: fc.nat({ max: 0xffffffff }) }),
       fc.record({ u64: fc.maxSafeNat() }),
+      fc.record({ u32s: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 12 }) }),
       fc.record({ str: fc.string({ unit: 'binary', maxLength: 12 }) }),
     );
     fc.assert(
       fc.property(fc.array(item, { maxLength: 20 }), (items) => {
         const h = new Fnv1a64();
-        const bytes: number[] = [];
+        const units: number[] = [];
         for (const it of items) {
-          if ('byte' in it) (h.byte(it.byte), bytes.push(it.byte));
-          else if ('u32' in it) (h.u32(it.u32), bytes.push(...le32(it.u32)));
-          else if ('u64' in it) (h.u64(it.u64), bytes.push(...u64Bytes(it.u64)));
+          if ('byte' in it) (h.byte(it.byte), units.push(it.byte));
+          else if ('u32' in it) (h.u32(it.u32), units.push(it.u32));
+          else if ('u64' in it) (h.u64(it.u64), units.push(...u64Units(it.u64)));
+          else if ('u32s' in it) (h.u32s(Uint32Array.from(it.u32s), it.u32s.length), units.push(...it.u32s));
           else {
             h.str(it.str);
-            bytes.push(...le32(it.str.length));
-            for (let i = 0; i < it.str.length; i++) bytes.push(it.str.charCodeAt(i) & 0xff, it.str.charCodeAt(i) >>> 8);
+            units.push(it.str.length);
+            for (let i = 0; i < it.str.length; i++) units.push(it.str.charCodeAt(i));
           }
         }
-        expect(h.hex()).toBe(reference(bytes));
+        expect(h.hex()).toBe(reference(units));
       }),
       { numRuns: 300 },
     );
@@ -89,5 +91,7 @@ describe('trace hash (FNV-1a 64)', () => {
     const u = new Trace();
     u.record(10, 'client0', 1, 'client0.main', 'fs.main', 4, 5, 0x101, 7, 0, [1, 2]);
     expect(u.events()[0]).toEqual({ seq: 0, t: 10, task: 'client0', event: 'ipc-call', detail: 'client0.main -> fs.main badge=257 label=7 words=1,2 buf=0' });
+    u.record(12, 'client0', TRACE_CODE['sys-call'], 'client0.main', 'fs', 4, 2, 0, 0, 0, NO_WORDS);
+    expect(u.events()[1]).toEqual({ seq: 1, t: 12, task: 'client0', event: 'sys-call', detail: 'client0.main -> fs' });
   });
 });
