@@ -14,6 +14,7 @@ export const HOST_LIMITS = {
   budget_factor: 100, // a trial's wall-clock budget, in multiples of the mean wall time of the trials so far
   budget_floor_ms: 10_000, // the budget never goes below this (a loaded machine, the first trials)
   budget_max_ms: 86_400_000, // the largest budget --trial-budget takes: a day
+  demo_budget_ms: 120_000, // the wall-clock budget of the whole demo (curios demo, curios piped): some twenty runs of a few hundred operations
   watchdog_period_ms: 100, // how often the pool looks at how long each worker has been in its trial
   stderr_kept_chars: 4_096, // the end of a worker's stderr kept, to tell why it died
 } as const;
@@ -21,6 +22,18 @@ export const HOST_LIMITS = {
 /** Which host limit a trial broke: its worker ran out of memory, ran past the budget, or its process ended otherwise (a server's code called process.exit, say). */
 export const HOST_LIMIT_KINDS = ['memory', 'wall-clock', 'worker-exit'] as const;
 export type HostLimit = (typeof HOST_LIMIT_KINDS)[number];
+
+/** What breaking `limit` means, after the name of what broke it ("the demo ran past …"); `budget_ms`: the wall-clock budget it had. */
+export function hostLimitSaid(limit: HostLimit, budget_ms: number): string {
+  switch (limit) {
+    case 'memory':
+      return `ran its worker process out of its ${HOST_LIMITS.heap_mb} MB heap`;
+    case 'wall-clock':
+      return `ran past its wall-clock budget of ${Math.round(budget_ms)} ms`;
+    case 'worker-exit':
+      return 'ended its worker process';
+  }
+}
 
 /** The result of the trial at `index` (of `cell`) that broke `limit`: no trace, no cycles. */
 export function hostLimitResult(cfg: CampaignConfig | ExploreConfig, cell: Cell, index: number, limit: HostLimit): TrialResult {

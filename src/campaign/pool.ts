@@ -13,17 +13,15 @@
 // server's code did to its process), or the watchdog stops it for running one trial past its
 // wall-clock budget, that trial is recorded as `host-limit` (with the limit), a fresh worker takes
 // its place, and the rest of the cell goes on from the next mode: nothing else is lost.
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { activeCatalog } from '../servers/catalog.ts';
 import { trialIndex, trialsPerCell, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
 import type { ExploreConfig } from './explore/config.ts';
 import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
 import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
+import type { DemoResult } from './demo.ts';
 import type { Replayed, TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
-import { WORKER_CONFIG_FLAG } from './config-file.ts';
+import { deathCause, startWorker, stderrSummary, stopWorker, type WorkerProcess } from './worker-process.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
 export interface Progress {
@@ -45,13 +43,11 @@ export interface PoolOptions {
   onKnown?: (found: TrialResult, signature: string) => void;
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
-
 /** A cell from a mode on (`received`: its results so far), or a kept trial to shrink. */
 type Job = { kind: 'cell'; cell: Cell; from_arm: number; received: number } | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string };
 
 interface Slot {
-  child: ChildProcess;
+  worker: WorkerProcess;
   ready: boolean;
   job: Job | null;
   /** the trial the worker said it started and has not answered yet */
@@ -60,8 +56,6 @@ interface Slot {
   since_ms: number;
   /** set when this side stopped the worker (so its death is that limit) */
   stopped_for: HostLimit | null;
-  /** the end of what the process wrote on stderr (what killed it, if anything) */
-  stderr_tail: string;
 }
 
 /** The events a run listens to, per slot. */
@@ -145,7 +139,7 @@ export class TrialPool {
         slot.current = null;
         if (job === null) return;
         slot.since_ms = performance.now();
-        slot.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
+        slot.worker.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
       };
       this.handlers = {
         message: (slot, m) => {
@@ -157,7 +151,8 @@ export class TrialPool {
             case 'error':
               return finish(new Error(`campaign worker failed: ${m.error}`));
             case 'replayed':
-              return finish(new Error('a campaign worker sent a replay it was not asked for'));
+            case 'demo':
+              return finish(new Error(`a campaign worker sent a ${m.kind} it was not asked for`));
             case 'alive':
               slot.since_ms = performance.now();
               return;
@@ -186,11 +181,11 @@ export class TrialPool {
           }
         },
         died: (slot, code, signal) => {
-          const limit = slot.stopped_for ?? deathCause(slot.stderr_tail);
-          const { job, current, ready, stderr_tail } = slot;
+          const limit = slot.stopped_for ?? deathCause(slot.worker.stderrTail());
+          const { job, current, ready, worker } = slot;
           this.replace(slot);
           if (job === null) {
-            if (!ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
+            if (!ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${stderrSummary(worker.stderrTail())}`));
             return;
           }
           // Its shrinking broke a host limit: the trial is kept as it was found.
@@ -209,7 +204,7 @@ export class TrialPool {
         for (const slot of this.slots) {
           if (slot.job === null || slot.stopped_for !== null || now - slot.since_ms <= budget) continue;
           slot.stopped_for = 'wall-clock';
-          slot.child.kill('SIGKILL');
+          slot.worker.child.kill('SIGKILL');
         }
       }, HOST_LIMITS.watchdog_period_ms);
       while (this.slots.length < Math.min(this.options.workers, cells.length)) this.slots.push(this.spawn());
@@ -221,35 +216,32 @@ export class TrialPool {
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => stop(s.child)));
+    await Promise.all(slots.map((s) => stopWorker(s.worker.child)));
   }
 
   private spawn(): Slot {
-    const slot: Slot = { child: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null, stderr_tail: '' };
+    const slot: Slot = { worker: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null };
     this.listen(slot);
     return slot;
   }
 
   /** Puts a fresh worker in a dead one's slot. */
   private replace(slot: Slot): void {
-    Object.assign(slot, { child: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null, stderr_tail: '' });
+    Object.assign(slot, { worker: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null });
     this.listen(slot);
   }
 
   private listen(slot: Slot): void {
-    const child = slot.child;
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (slot.child === child) slot.stderr_tail = (slot.stderr_tail + chunk).slice(-HOST_LIMITS.stderr_kept_chars);
-    });
+    const child = slot.worker.child;
     child.on('message', (m: FromWorker) => {
-      if (slot.child !== child) return;
+      if (slot.worker.child !== child) return;
       if (this.handlers !== null) this.handlers.message(slot, m);
       // The last job of a finished run ends between runs: the slot is free for the next one
       // (feeding it again when that late job-done arrives gave it two jobs at once).
       else if (m.kind === 'job-done') slot.job = null;
     });
     const died = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (slot.child !== child || this.closed) return;
+      if (slot.worker.child !== child || this.closed) return;
       if (this.handlers === null) this.replace(slot);
       else this.handlers.died(slot, code, signal);
     };
@@ -260,9 +252,39 @@ export class TrialPool {
   }
 }
 
-/** Why a worker process the pool did not stop died: what V8 wrote when it ran out of heap, or anything else. */
-function deathCause(stderr_tail: string): HostLimit {
-  return /heap out of memory|Allocation failed/.test(stderr_tail) ? 'memory' : 'worker-exit';
+/** What a job run in a worker of its own came to: its answer, or the host limit it broke. */
+export type Isolated<T> = { answer: T } | { limit: HostLimit };
+
+/**
+ * Runs one job in a worker process of its own, under the host limits (the wall-clock budget:
+ * `budget_ms`); `answerOf` picks the job's answer out of the worker's messages. `what` names
+ * the job in an error.
+ */
+function runIsolated<T>(job: ToWorker, answerOf: (m: FromWorker) => T | undefined, budget_ms: number, what: string): Promise<Isolated<T>> {
+  const { child, stderrTail } = startWorker();
+  let stopped_for: HostLimit | null = null;
+  return new Promise<Isolated<T>>((resolve, reject) => {
+    let timer: NodeJS.Timeout | null = null;
+    child.on('message', (m: FromWorker) => {
+      if (m.kind === 'ready') {
+        child.send(job);
+        timer = setTimeout(() => {
+          stopped_for = 'wall-clock';
+          child.kill('SIGKILL');
+        }, budget_ms);
+        return;
+      }
+      if (m.kind === 'error') reject(new Error(`${what} worker failed: ${m.error}`));
+      const answer = answerOf(m);
+      if (answer !== undefined) resolve({ answer });
+      if (answer !== undefined || m.kind === 'error') child.kill('SIGKILL');
+    });
+    child.on('exit', (code, signal) => {
+      if (timer !== null) clearTimeout(timer);
+      if (timer === null && stopped_for === null) reject(new Error(`a ${what} worker could not start (exit ${code ?? signal}): ${stderrSummary(stderrTail())}`));
+      resolve({ limit: stopped_for ?? deathCause(stderrTail()) });
+    });
+  });
 }
 
 /**
@@ -270,56 +292,14 @@ function deathCause(stderr_tail: string): HostLimit {
  * trials (the wall-clock budget: `budget_ms`), so that a seed recorded as `host-limit` replays
  * as `host-limit` instead of stopping the replaying process.
  */
-export function replayIsolated(trial: TrialData, budget_ms: number = trialBudgetMs(null)): Promise<Replayed> {
-  const child = startWorker();
-  let stderr_tail = '';
-  let stopped_for: HostLimit | null = null;
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr_tail = (stderr_tail + chunk).slice(-HOST_LIMITS.stderr_kept_chars);
-  });
-  return new Promise<Replayed>((resolve, reject) => {
-    let timer: NodeJS.Timeout | null = null;
-    const hostLimit = (limit: HostLimit): Replayed => ({ outcome: 'host-limit', hostLimit: limit, traceHash: '', lines: [] });
-    child.on('message', (m: FromWorker) => {
-      if (m.kind === 'ready') {
-        child.send({ kind: 'replay', trial } satisfies ToWorker);
-        timer = setTimeout(() => {
-          stopped_for = 'wall-clock';
-          child.kill('SIGKILL');
-        }, budget_ms);
-      } else if (m.kind === 'replayed') {
-        resolve(m.replayed);
-        child.kill('SIGKILL');
-      } else if (m.kind === 'error') {
-        reject(new Error(`replay worker failed: ${m.error}`));
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (timer !== null) clearTimeout(timer);
-      if (timer === null && stopped_for === null) reject(new Error(`a replay worker could not start (exit ${code ?? signal}): ${stderr_tail.trim().split('\n').slice(-3).join(' | ')}`));
-      resolve(hostLimit(stopped_for ?? deathCause(stderr_tail)));
-    });
-  });
+export async function replayIsolated(trial: TrialData, budget_ms: number = trialBudgetMs(null)): Promise<Replayed> {
+  const r = await runIsolated({ kind: 'replay', trial }, (m) => (m.kind === 'replayed' ? m.replayed : undefined), budget_ms, 'replay');
+  return 'answer' in r ? r.answer : { outcome: 'host-limit', hostLimit: r.limit, traceHash: '', lines: [] };
 }
 
-function startWorker(): ChildProcess {
-  // The same servers as this process: the config file its catalog came from (src/campaign/worker.ts loads it).
-  const config = activeCatalog().source;
-  return fork(WORKER_ENTRY, config === null ? [] : [WORKER_CONFIG_FLAG, config], {
-    execArgv: [`--max-old-space-size=${HOST_LIMITS.heap_mb}`],
-    serialization: 'advanced',
-    // A server's console.log must not reach stdout, which carries data only.
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+/** The demo (demo.ts) in a worker process of its own, under the host limits: a user's server in it cannot stop the calling process. */
+export function demoIsolated(seed: number, budget_ms: number = HOST_LIMITS.demo_budget_ms): Promise<Isolated<DemoResult>> {
+  return runIsolated({ kind: 'demo', seed }, (m) => (m.kind === 'demo' ? m.result : undefined), budget_ms, 'demo');
 }
 
 /** Runs cells in a pool of `workers` processes opened for them and closed after. */

@@ -1,17 +1,17 @@
 // A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
 // order, saying which trial it starts (and its plan) before running it and sending each result as
 // soon as it is judged, with its failure signature when the keep policy keeps it; one kept trial to shrink into a crash
-// seed (signed already), with a sign of life at every run; or one trial to replay. So the pool always knows which
+// seed (signed already), with a sign of life at every run; one trial to replay; or the demo. So the pool always knows which
 // trial a worker is in, and can name it (and keep its seed) if the host stops this process
 // (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
 // process writes). It runs the servers of the main process's config file, named in its argv.
-import { useCatalog } from '../servers/catalog.ts';
 import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
 import { isExplore, type ExploreConfig } from './explore/config.ts';
 import { exploreTrials } from './explore/trials.ts';
 import { failureSignature, shrunkSeed, type CrashSeed } from './crash-seeds.ts';
 import { keeps, type KeepPolicy } from './keep.ts';
-import { loadCatalog, WORKER_CONFIG_FLAG } from './config-file.ts';
+import { useWorkerCatalog } from './worker-process.ts';
+import { runDemo, type DemoResult } from './demo.ts';
 import type { Replayed, TrialData } from './replay.ts';
 import { replayWithStory } from './story.ts';
 import type { TrialResult } from './result-types.ts';
@@ -19,7 +19,8 @@ import type { TrialResult } from './result-types.ts';
 export type ToWorker =
   | { kind: 'cell'; config: CampaignConfig | ExploreConfig; cell: Cell; from_arm: number; keep: KeepPolicy | null }
   | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string }
-  | { kind: 'replay'; trial: TrialData };
+  | { kind: 'replay'; trial: TrialData }
+  | { kind: 'demo'; seed: number };
 
 export type FromWorker =
   | { kind: 'ready' }
@@ -30,6 +31,7 @@ export type FromWorker =
   | { kind: 'seed'; seed: CrashSeed }
   | { kind: 'job-done' }
   | { kind: 'replayed'; replayed: Replayed }
+  | { kind: 'demo'; result: DemoResult }
   | { kind: 'error'; error: string };
 
 const send = process.send?.bind(process);
@@ -40,6 +42,8 @@ function run(job: ToWorker): void {
   switch (job.kind) {
     case 'replay':
       return post({ kind: 'replayed', replayed: replayWithStory(job.trial) });
+    case 'demo':
+      return post({ kind: 'demo', result: runDemo(job.seed) });
     case 'shrink':
       post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
       return post({ kind: 'job-done' });
@@ -69,6 +73,5 @@ process.on('message', (job: ToWorker) => {
 // The pool's end of the channel closing is this worker's end.
 process.on('disconnect', () => process.exit(0));
 // The same servers as the main process: its config file, loaded before the first cell.
-const flag = process.argv.indexOf(WORKER_CONFIG_FLAG);
-if (flag >= 0) useCatalog(await loadCatalog(process.argv[flag + 1]));
+await useWorkerCatalog();
 post({ kind: 'ready' });

@@ -3,7 +3,7 @@
 // Kept apart from dashboard.ts so that the help does not load ink.
 
 /** Option attribute names that mean something only for a live run. */
-export const LIVE_ONLY: readonly string[] = ['mode', 'faultRate', 'cycles'];
+export const LIVE_ONLY: readonly string[] = ['mode', 'faultRate', 'cycles', 'sliceBudget'];
 /** Option attribute names that mean something only for a campaign. */
 export const CAMPAIGN_ONLY: readonly string[] = ['servers', 'faults', 'modes', 'trials', 'workers', 'trialBudget', 'keep', 'format', 'out', 'shard', 'ops', 'db', 'store', 'verbose', 'wide'];
 

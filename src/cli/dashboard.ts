@@ -9,12 +9,15 @@ import { shardCells } from '../campaign/shard.ts';
 import type { TrialResult } from '../campaign/result-types.ts';
 import type { Cycles } from '../hw/types.ts';
 import { COMMIT_POLICIES, MODES } from '../ssr/modes.ts';
+import { HOST_LIMITS } from '../campaign/host-limits.ts';
 import { progressJson, progressLine } from '../../tui/campaign/campaign-lines.ts';
 import { CampaignProgress } from '../../tui/campaign/campaign-progress.ts';
 import { DASHBOARD_LIMITS } from '../../tui/limits.ts';
 import { DashboardModel } from '../../tui/live/dashboard-model.ts';
+import type { LiveRunner } from '../../tui/live/live-session.ts';
 import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
+import { WorkerRunner } from '../../tui/live/worker-runner.ts';
 import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
 import { parseCount, parseOne, parseSeed } from './args.ts';
 import { campaignFootnote, campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
@@ -35,6 +38,7 @@ export interface DashboardOpts {
   campaign?: boolean;
   workers?: string;
   trialBudget?: string;
+  sliceBudget?: string;
   keep?: string;
   shard?: string;
   db?: string;
@@ -72,21 +76,36 @@ export async function dashboardCommand(o: DashboardOpts, given: (option: string)
     clients: parseCount(o.clients, '--clients', 1, 16),
   };
   const cycles = o.cycles === undefined ? null : parseCount(o.cycles, '--cycles', 1, Number.MAX_SAFE_INTEGER);
-  return liveDashboard({ config, cycles, json: o.json === true }, io);
+  const slice_budget_ms = o.sliceBudget === undefined ? null : parseCount(o.sliceBudget, '--slice-budget', 1, HOST_LIMITS.budget_max_ms);
+  return liveDashboard({ config, cycles, json: o.json === true }, io, workerRunner(slice_budget_ms));
+}
+
+/** The live simulation in a worker process, under the host limits (`budget_ms`: --slice-budget, or null for the default). */
+function workerRunner(budget_ms: number | null): WorkerRunner {
+  return new WorkerRunner({ budget_ms, clock: () => performance.now() });
 }
 
 /** What `curios` alone opens on a terminal. */
 export function defaultDashboard(io: TerminalStreams = processStreams()): Promise<void> {
-  return liveDashboard({ config: { ...LIVE_DEFAULTS }, cycles: null, json: false }, io);
+  return liveDashboard({ config: { ...LIVE_DEFAULTS }, cycles: null, json: false }, io, workerRunner(null));
 }
 
-export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | null; json: boolean }, io: TerminalStreams): Promise<void> {
-  if (io.stdout.isTTY !== true || o.json) {
-    runPlain({ config: o.config, cycles: o.cycles ?? DASHBOARD_LIMITS.plain_cycles_default, json: o.json, write: (line) => io.stdout.write(`${line}\n`) });
-    return;
+/**
+ * A live run on `runner` — a worker process for every run of the command, so that no server's
+ * code can hang or kill this process (tests of the output pass one in-process) — drawn on the
+ * terminal, or printed as plain lines without one. The runner is closed at the end.
+ */
+export async function liveDashboard(o: { config: LiveConfig; cycles: Cycles | null; json: boolean }, io: TerminalStreams, runner: LiveRunner): Promise<void> {
+  try {
+    if (io.stdout.isTTY !== true || o.json) {
+      await runPlain({ config: o.config, cycles: o.cycles ?? DASHBOARD_LIMITS.plain_cycles_default, json: o.json, write: (line) => io.stdout.write(`${line}\n`), runner });
+      return;
+    }
+    const model = new DashboardModel(o.config, { clock: () => performance.now(), stop_at_cycles: o.cycles, runner });
+    await mountLive(model, io).waitUntilExit();
+  } finally {
+    await runner.close();
   }
-  const model = new DashboardModel(o.config, { clock: () => performance.now(), stop_at_cycles: o.cycles });
-  await mountLive(model, io).waitUntilExit();
 }
 
 async function campaignDashboard(config: CampaignConfig, o: DashboardOpts, io: TerminalStreams): Promise<void> {

@@ -1,15 +1,29 @@
 // `curios demo`: the crash scenario under every mode (and commit policy), printed as a table and notes, or as JSON.
 import { shortHash } from '../campaign/report/columns.ts';
 import { runDemo, type DemoResult } from '../campaign/demo.ts';
+import { HOST_LIMITS, hostLimitSaid } from '../campaign/host-limits.ts';
+import { demoIsolated } from '../campaign/pool.ts';
+import { EXIT, fail } from './errors.ts';
 import { MODE_SPECS, settleInFlight, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 
+/** The demo run in this process (tests); the command runs it in a worker: demoCommandIsolated. */
 export function demoCommand(opts: { seed: number; json: boolean }, out: (s: string) => void): void {
-  const result = runDemo(opts.seed);
-  if (opts.json) {
-    out(JSON.stringify(demoJson(result), null, 2));
-    return;
-  }
-  out(formatDemo(result));
+  printDemo(runDemo(opts.seed), opts.json, out);
+}
+
+/**
+ * `curios demo`, and `curios` when stdout is not a terminal: the demo runs the servers of the
+ * config file too, so it runs in a worker process under the host limits — a server that loops or
+ * allocates without bound ends it with one line (exit 3), never hangs or kills this process.
+ */
+export async function demoCommandIsolated(opts: { seed: number; json: boolean }, out: (s: string) => void): Promise<void> {
+  const r = await demoIsolated(opts.seed);
+  if ('limit' in r) fail(`the demo stopped: host-limit (${r.limit}): a server's code in it ${hostLimitSaid(r.limit, HOST_LIMITS.demo_budget_ms)}`, EXIT.mismatch);
+  printDemo(r.answer, opts.json, out);
+}
+
+function printDemo(result: DemoResult, json: boolean, out: (s: string) => void): void {
+  out(json ? JSON.stringify(demoJson(result), null, 2) : formatDemo(result));
 }
 
 export function demoJson(r: DemoResult): unknown {

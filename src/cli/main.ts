@@ -16,7 +16,7 @@ import { HOST_LIMITS } from '../campaign/host-limits.ts';
 // The dashboard (ink, React) is loaded only when it is asked for: every other command starts faster.
 import type { DashboardOpts } from './dashboard.ts';
 import { activateConfig, CONFIG_FILES } from './config.ts';
-import { demoCommand } from './demo.ts';
+import { demoCommandIsolated } from './demo.ts';
 import { areExploreShards, exploreCommand, mergeExploreFiles } from './explore.ts';
 import { formatSeedHeader, formatSeedLine, matchesSeedFilter, type SeedFilter } from './seed-list.ts';
 import { dbPath, loadTrialFile, readStoreOrFail, removeSeedTrace, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
@@ -172,7 +172,7 @@ export function buildProgram(): Command {
     .description('crash each stateful server mid-workload under each of the four modes, and print what every client saw')
     .option('--seed <n>', 'the scenario seed', '42')
     .option('--json', 'print JSON instead of a table')
-    .action((o: { seed: string; json?: boolean }) => demoCommand({ seed: parseSeed(o.seed), json: o.json === true }, out));
+    .action((o: { seed: string; json?: boolean }) => demoCommandIsolated({ seed: parseSeed(o.seed), json: o.json === true }, out));
 
   campaignOptions(program.command('campaign').description('run a paired fault campaign and report recovery per server × fault kind × mode'), true).action((o: CampaignOpts) => campaignAction(o, false));
   campaignOptions(program.command('compare').description('a campaign over every mode, printed side by side'), false).action((o: CampaignOpts) => campaignAction(o, true));
@@ -277,6 +277,7 @@ export function buildProgram(): Command {
     .option('--mode <mode>', `recovery mode of the live run (${MODES.join(', ')}; m switches it)`, LIVE_DEFAULTS.mode)
     .option('--fault-rate <r>', 'faults injected at random, per million simulated cycles (0: only by hand)', String(LIVE_DEFAULTS.fault_rate))
     .option('--cycles <n>', 'stop the live run after this many simulated cycles (without a terminal: 5000000 unless given)')
+    .option('--slice-budget <ms>', `wall-clock budget of one slice of the live run in its worker process, past which the run ends as host-limit (default: ${HOST_LIMITS.budget_factor} × the mean slice time, at least ${HOST_LIMITS.budget_floor_ms})`)
     .option('--json', 'print one JSON object a line instead of the dashboard')
     .option('--campaign', 'watch a campaign (the flags of curios campaign) instead of a live run');
   dashboard.action(async (o: CampaignOpts & DashboardOpts) => (await import('./dashboard.ts')).dashboardCommand(o, (option) => dashboard.getOptionValueSource(option) === 'cli', () => campaignConfig(o, false)));
@@ -290,7 +291,7 @@ export function buildProgram(): Command {
     // The dashboard needs a terminal to draw on and one to read keys from; anywhere else the
     // demo shows the system working.
     if (process.stdout.isTTY === true && process.stdin.isTTY === true) return (await import('./dashboard.ts')).defaultDashboard();
-    demoCommand({ seed: 42, json: false }, out);
+    return demoCommandIsolated({ seed: 42, json: false }, out);
   });
   return program;
 }

@@ -20,21 +20,21 @@ describe('DashboardModel keys', () => {
     m.tick();
     m.key(' ');
     expect(m.view().header.paused).toBe(true);
-    const at = m.sim.now;
+    const at = m.now;
     for (let i = 0; i < 5; i++) m.tick();
-    expect(m.sim.now).toBe(at);
+    expect(m.now).toBe(at);
     m.key(' ');
     expect(m.view().header.paused).toBe(false);
     for (let i = 0; i < 5; i++) m.tick();
-    expect(m.sim.now).toBeGreaterThan(at);
+    expect(m.now).toBeGreaterThan(at);
   });
 
   it('s takes one scheduling step, pausing, and shows the kernel trace', () => {
     const m = modelAt(3);
-    const at = m.sim.now;
+    const at = m.now;
     m.key('s');
     expect(m.paused).toBe(true);
-    expect(m.sim.now).toBeGreaterThan(at);
+    expect(m.now).toBeGreaterThan(at);
     expect(m.view().trace.length).toBeGreaterThan(0);
     expect(m.view().message).toMatch(/^one step: cycle \d+ → \d+$/);
   });
@@ -55,7 +55,7 @@ describe('DashboardModel keys', () => {
     for (let i = 0; i < 5; i++) m.tick();
     m.key('m');
     expect(m.view().header.mode).toBe('none');
-    expect(m.sim.now).toBeLessThan(100_000);
+    expect(m.now).toBeLessThan(100_000);
     expect(m.view().events.at(-1)?.detail).toMatch(/mode curios → none/);
     m.key('m');
     m.key('m');
@@ -112,10 +112,10 @@ describe('DashboardModel pacing', () => {
   it('runs as many cycles as the wall clock allows at the chosen speed', () => {
     const m = modelAt(1, 10);
     m.tick();
-    const at = m.sim.now;
+    const at = m.now;
     // Each tick reads the clock a few times; each read moves it 10 ms.
     for (let i = 0; i < 20; i++) m.tick();
-    const ran = m.sim.now - at;
+    const ran = m.now - at;
     expect(ran).toBeGreaterThan(0);
     expect(ran).toBeLessThan(SPEED_LEVELS_CPS[1] * 2);
   });
@@ -137,17 +137,17 @@ describe('DashboardModel replay', () => {
     for (let i = 0; i < 3; i++) m.tick();
     m.key('k');
     m.key('2');
-    const crash_at = m.sim.now;
+    const crash_at = m.now;
     for (let i = 0; i < 10; i++) m.tick();
-    expect(m.sim.lastFailure()?.server).toBe('prng');
+    expect(m.frame.last_failure?.server).toBe('prng');
     m.key('r');
     expect(m.view().message).toBe(`replaying to cycle ${crash_at}…`);
-    expect(m.sim.now).toBeLessThan(crash_at);
+    expect(m.now).toBeLessThan(crash_at);
     m.key('k');
     expect(m.view().message).toBe('replaying: wait until it pauses before the crash');
     expect(m.view().prompt).toBeNull();
     for (let i = 0; i < 200 && !m.paused; i++) m.tick();
-    expect(m.sim.now).toBe(crash_at);
+    expect(m.now).toBe(crash_at);
     expect(m.view().message).toMatch(/replay paused just before crash → prng \(hand\); trace identical ✓/);
     expect(m.view().events.at(-1)?.detail).toMatch(/matches the original run/);
     // Resumed, the replayed crash happens again.

@@ -56,7 +56,8 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
   it.runIf(HAVE_TMUX)('draws every panel, crashes fs on k 4, pauses and resumes on space, quits on q', async () => {
     const s = 'dash';
     start(s, 'node bin/curios.mjs dashboard --seed 1 --fault-rate 0');
-    const first = await waitFor(s, 'the first frame', (f) => f.includes('events (virtual time)'));
+    // The first frame of the simulation (its worker process starts while the screen is drawn).
+    const first = await waitFor(s, 'the first frame', (f) => f.includes('events (virtual time)') && /4 fs\s+running/.test(f));
     for (const part of ['curios · mode curios · seed 1 · no faults · 3 clients', 'servers', 'SSR map', 'clients (against the golden run)', 'recovery', 'q quit']) expect(first).toContain(part);
     expect(first).toMatch(/4 fs\s+running\s+0\s+0/);
 
@@ -69,7 +70,10 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
     await waitFor(s, 'the fs row to show the restart', (f) => /4 fs\s+running\s+1\s+1/.test(f));
 
     keys(s, 'Space');
-    const paused = await waitFor(s, 'PAUSED', (f) => f.includes('· PAUSED'));
+    await waitFor(s, 'PAUSED', (f) => f.includes('· PAUSED'));
+    // The slice in flight when space was pressed still lands; nothing runs after it.
+    await sleep(300);
+    const paused = capture(s);
     await sleep(600);
     expect(cycleOf(capture(s))).toBe(cycleOf(paused));
     keys(s, 'Space');
@@ -79,10 +83,23 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));
   });
 
+  it.runIf(HAVE_TMUX)('a user server that loops forever ends the run as host-limit; the dashboard stays and quits on q', async () => {
+    const s = 'hostile';
+    // Seed 56's first corrupt by hand flips bit 0 of a word the hostile server reads: it loops (test/tui/live-worker.test.tsx).
+    start(s, 'node bin/curios.mjs dashboard --config test/fixtures/hostile/curios.config.ts --seed 56 --fault-rate 0 --mode restart --slice-budget 3000');
+    await waitFor(s, 'the first frame', (f) => /1 hostile\s+running/.test(f));
+    keys(s, 'c');
+    keys(s, '1');
+    const ended = await waitFor(s, 'the host limit', (f) => f.includes('ENDED: host-limit (wall-clock)'));
+    expect(ended).toMatch(/end\s+-\s+the run ended: host-limit \(wall-clock\)/);
+    keys(s, 'q');
+    await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));
+  });
+
   it.runIf(HAVE_TMUX)('curios with no arguments opens the dashboard on a terminal', async () => {
     const s = 'bare';
     start(s, 'node bin/curios.mjs');
-    const frame = await waitFor(s, 'the dashboard', (f) => f.includes('events (virtual time)'));
+    const frame = await waitFor(s, 'the dashboard', (f) => f.includes('events (virtual time)') && /4 fs\s+running/.test(f));
     expect(frame).toContain('curios · mode curios · seed 1');
     keys(s, 'q');
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));

@@ -48,12 +48,12 @@ describe('LiveApp keys', () => {
 
   it('s steps once and shows the kernel trace', async () => {
     const { model, press } = app();
-    const before = model.sim.now;
+    const before = model.now;
     const frame = await press('s');
     expect(frame).toMatch(/PAUSED/);
     expect(frame).toMatch(/kernel trace \(last steps\)/);
-    expect(frame).toContain(`one step: cycle ${before} → ${model.sim.now}`);
-    expect(shownCycle(frame)).toBe(model.sim.now);
+    expect(frame).toContain(`one step: cycle ${before} → ${model.now}`);
+    expect(shownCycle(frame)).toBe(model.now);
   });
 
   it('+ and - change the speed shown', async () => {
@@ -126,9 +126,9 @@ describe('LiveApp keys', () => {
 describe('LiveApp frames', () => {
   it('the frame timer runs the simulation and redraws', async () => {
     const { model, instance } = app(20);
-    const before = model.sim.now;
+    const before = model.now;
     await until(() => shownCycle(instance.lastFrame() ?? '') > before);
-    expect(model.sim.now).toBeGreaterThan(before);
+    expect(model.now).toBeGreaterThan(before);
     expect(shownCycle(instance.lastFrame() ?? '')).toBeGreaterThan(before);
   });
 });

@@ -21,7 +21,7 @@ const server = (number: number, name: string, over: Partial<ServerRow> = {}): Se
 const client = (c: number, over: Partial<ClientTally> = {}): ClientTally => ({ client: c, ops: 300, errors: 0, stale: 0, wrong: 0, other: 0, unjudged: 0, last: null, ...over });
 const ssrStats: SsrStats = { maps: 500, unmaps: 499, commits: 498, rollbacks: 1, checksum_failures: 1, resets: 1, validated: 0 };
 const stats: RecoveryStats = { faults_fired: 3, failures: 2, by_cause: { exception: 1, hang: 1 }, restarted: 2, down: 0, ignored: 0, given_up: false, mttr_cycles: 150_000, detect_cycles: 100_000, latent_damage: 0 };
-const header: RunHeader = { mode: 'curios', commit: 'shadow', seed: 1, fault_rate: 0.5, clients: 3, now_cycles: 12_345_678, cycles_per_s: 3_900_000, trace_events_per_s: 12_000, speed: '1.0M cycles/s', paused: false, panic: null, given_up: false, stopped_at: null };
+const header: RunHeader = { mode: 'curios', commit: 'shadow', seed: 1, fault_rate: 0.5, clients: 3, now_cycles: 12_345_678, cycles_per_s: 3_900_000, trace_events_per_s: 12_000, speed: '1.0M cycles/s', paused: false, panic: null, given_up: false, stopped_at: null, ended: null };
 const ssrMap: SsrMap = {
   mode: 'curios',
   active: true,

@@ -6,6 +6,7 @@ import { CliError } from '../../src/cli/errors.ts';
 import { dashboardCommand, liveDashboard, type DashboardOpts } from '../../src/cli/dashboard.ts';
 import type { TerminalStreams } from '../../tui/view/mount.tsx';
 import { STREAM_COLUMNS, STREAM_KINDS, streamHeader } from '../../tui/live/stream-event.ts';
+import { LocalRunner } from '../../tui/live/live-session.ts';
 import type { LiveConfig } from '../../tui/live/simulation.ts';
 import { linesOf, makeWorkDir, runCli } from '../helpers/cli.ts';
 
@@ -21,7 +22,8 @@ const config: LiveConfig = { seed: 4, mode: 'curios', commit: 'shadow', fault_ra
 
 async function plainRun(cycles: number, json = false, c: LiveConfig = config): Promise<string[]> {
   const out = pipe();
-  await liveDashboard({ config: c, cycles, json }, out.io);
+  // In this process: this file is about the lines; worker.test.ts runs the same lines in a worker.
+  await liveDashboard({ config: c, cycles, json }, out.io, new LocalRunner(() => 0));
   return out.lines();
 }
 

@@ -114,7 +114,7 @@ describe('LiveSimulation', () => {
     let events = 0;
     while (sim.now < 40_000_000) events += sim.advance(sim.now + 1_000_000).length;
     expect(events).toBeGreaterThan(DASHBOARD_LIMITS.events_kept);
-    expect(sim.applied.size).toBeLessThanOrEqual(DASHBOARD_LIMITS.injections_kept);
+    expect(sim.drainApplied().length).toBeLessThanOrEqual(DASHBOARD_LIMITS.injections_kept);
     for (const system of [sim.system, sim.golden]) {
       for (const list of system.requests.order.values()) expect(list.length).toBeLessThanOrEqual(2 * DASHBOARD_LIMITS.request_log_kept);
     }

@@ -1,18 +1,25 @@
-// The live dashboard's model: the simulation, and everything the keys change — pause, speed,
-// mode, faults by hand, replay, help. A plain class, driven by `tick()` (a frame: run the
-// simulation for this frame's share of virtual time) and `key()`; the ink components only draw
-// `view()`. It reads the wall clock (given, so tests can fake it) only to pace the run and to
-// measure cycles per second, never to decide anything inside the simulation.
+// The live dashboard's model: everything the keys change — pause, speed, mode, faults by hand,
+// replay, help — over a simulation that runs elsewhere (a LiveRunner: a worker process in the
+// app, this process in tests). A plain class, driven by `tick()` (a frame: ask the simulation for
+// this frame's share of virtual time) and `key()`; the ink components only draw `view()`, from
+// the last frame the simulation answered. Nothing here waits for the simulation: a request is
+// answered when it is (at once in-process), and a frame's timer tick with a request still out
+// asks for nothing more. A simulation whose worker broke a host limit ends the run with that
+// outcome; m and r start another. It reads the wall clock (given, so tests can fake it) only to
+// pace the run and to measure cycles per second, never to decide anything inside the simulation.
 import { shortHash } from '../../src/campaign/report/columns.ts';
 import type { Cycles } from '../../src/hw/types.ts';
-import { formatTraceLine } from '../../src/kernel/trace.ts';
+import type { HostLimit } from '../../src/campaign/host-limits.ts';
+import { demoProfile } from '../../src/servers/catalog.ts';
 import { MODES } from '../../src/ssr/modes.ts';
 import { compactCycles } from '../format.ts';
 import { DASHBOARD_LIMITS, SPEED_DEFAULT_INDEX, SPEED_LEVELS_CPS } from '../limits.ts';
 import { Ring } from '../ring.ts';
 import type { InjectKind, Injection } from './fault-schedule.ts';
-import { clientRows, serverRows, ssrMapOf, type LiveView } from './live-view.ts';
-import { LiveSimulation, type LiveConfig } from './simulation.ts';
+import { emptyFrame, type LiveFrame } from './live-frame.ts';
+import { LocalRunner, type LiveReply, type LiveRequest, type LiveRunner } from './live-session.ts';
+import type { LiveView } from './live-view.ts';
+import type { AppliedInjection, LiveConfig } from './simulation.ts';
 import type { StreamEvent } from './stream-event.ts';
 
 /** The keys that take a server number next, and the fault each asks for. */
@@ -29,16 +36,19 @@ export interface ModelOptions {
   /** pause for good when the run reaches this many cycles (--cycles) */
   stop_at_cycles?: Cycles | null;
   speed_index?: number;
+  /** where the simulation runs; absent: in this process (tests) */
+  runner?: LiveRunner;
 }
 
 interface Replay {
   target_cycles: Cycles;
   trace_hash: string;
-  what: string;
+  /** where it pauses, said when it gets there ("just before crash → fs (hand)") */
+  where: string;
 }
 
 interface RateWindow {
-  sim: LiveSimulation;
+  run: number;
   start_ms: number;
   start_cycles: Cycles;
   start_events: number;
@@ -49,15 +59,35 @@ function speedLabel(index: number): string {
   return Number.isFinite(cps) ? `${compactCycles(cps)} cycles/s` : 'max';
 }
 
+
+/** Said while a run waits for its first frame (its worker process is starting). */
+const STARTING = 'starting the simulation in its worker process…';
+
+/** The answers that carry a frame (the others end the run). */
+type FrameReply = Extract<LiveReply, { frame: LiveFrame }>;
+
 export class DashboardModel {
-  sim: LiveSimulation;
   config: LiveConfig;
   paused = false;
   help = false;
   quit = false;
   speed_index: number;
   message: string | null = null;
+  /** the last frame the simulation answered (what view() draws) */
+  frame: LiveFrame;
+  /** how the run ended when its simulation could not go on (`host-limit (memory)`, …), or null */
+  ended: string | null = null;
+  /** the host limit the run's worker broke, or null */
+  host_limit: HostLimit | null = null;
   readonly events = new Ring<StreamEvent>(DASHBOARD_LIMITS.events_kept);
+  /** injections applied, newest last (what r can replay) */
+  private readonly applied = new Ring<AppliedInjection>(DASHBOARD_LIMITS.injections_kept);
+  /** this run's hand injections, in order (a replay's script) */
+  private hand_log: Injection[] = [];
+  private readonly server_names: readonly string[];
+  private readonly runner: LiveRunner;
+  /** the run's number: an answer for an earlier run is dropped */
+  private run = 0;
   private pending: InjectKind | null = null;
   private replay: Replay | null = null;
   private stopped_at: Cycles | null = null;
@@ -75,28 +105,35 @@ export class DashboardModel {
     this.stop_at = opts.stop_at_cycles ?? null;
     this.speed_index = opts.speed_index ?? SPEED_DEFAULT_INDEX;
     if (!Number.isInteger(this.speed_index) || this.speed_index < 0 || this.speed_index >= SPEED_LEVELS_CPS.length) throw new RangeError(`speed index must be 0..${SPEED_LEVELS_CPS.length - 1}, got ${this.speed_index}`);
-    this.sim = new LiveSimulation(config);
+    this.runner = opts.runner ?? new LocalRunner(opts.clock);
+    // The servers of this process's catalog: the worker loads the same config file.
+    this.server_names = demoProfile().servers.map((d) => d.name);
+    this.frame = emptyFrame(config);
     this.window = this.newWindow();
-    this.note(`${config.mode} mode, seed ${config.seed}: ${config.clients} clients on ${this.sim.servers.length} servers`);
+    this.restart(config);
+    this.note(`${config.mode} mode, seed ${config.seed}: ${config.clients} clients on ${this.server_names.length} servers`);
+    if (this.runner.busy) this.message = STARTING;
   }
 
-  /** One frame: runs the simulation for the virtual time this frame is worth at the current speed. */
+  get now(): Cycles {
+    return this.frame.now_cycles;
+  }
+
+  /** One frame: asks the simulation for the virtual time this frame is worth at the current speed (nothing while it has not answered the last request). */
   tick(): void {
     const now_ms = this.clock();
+    this.measure(now_ms);
+    // The time a request takes is carried into the next one (up to frame_gap_ms_max): a slow answer does not slow the run down.
+    if (this.runner.busy) return;
     const dt_ms = this.last_ms === null ? 0 : Math.min(now_ms - this.last_ms, DASHBOARD_LIMITS.frame_gap_ms_max);
     this.last_ms = now_ms;
-    this.measure(now_ms);
-    if (this.paused || this.quit) return;
+    if (this.paused || this.quit || this.ended !== null) return;
     let limit = this.replay?.target_cycles ?? this.paceLimit(dt_ms);
     if (this.stop_at !== null) limit = Math.min(limit, this.stop_at);
-    const deadline_ms = now_ms + DASHBOARD_LIMITS.slice_wall_ms_max;
-    this.push(this.sim.advance(limit, () => this.clock() > deadline_ms));
-    this.checkReplay();
-    if (this.stop_at !== null && this.sim.now >= this.stop_at && this.stopped_at === null) {
-      this.stopped_at = this.sim.now;
-      this.paused = true;
-      this.message = `reached --cycles ${this.stop_at}: paused (q quits, m or r start another run)`;
-    }
+    this.ask({ kind: 'advance', limit_cycles: limit, wall_ms_max: DASHBOARD_LIMITS.slice_wall_ms_max }, () => {
+      this.checkReplay();
+      this.checkStop();
+    });
   }
 
   key(input: string, key: KeyPress = {}): void {
@@ -114,6 +151,10 @@ export class DashboardModel {
       return;
     }
     const kind = INJECT_KEYS[input];
+    if ((kind !== undefined || input === 's') && this.ended !== null) {
+      this.message = `the run has ended (${this.ended}): r replays it, m starts another run`;
+      return;
+    }
     if ((kind !== undefined || input === 's') && this.replay !== null) {
       // A fault added now, or a step past the crash, would spoil the comparison with the original.
       this.message = 'replaying: wait until it pauses before the crash';
@@ -148,34 +189,60 @@ export class DashboardModel {
   }
 
   view(): LiveView {
-    const sim = this.sim;
-    const sup = sim.system.supervisor;
+    const f = this.frame;
     return {
       header: {
-        mode: sim.config.mode,
-        commit: sim.config.commit,
-        seed: sim.config.seed,
-        fault_rate: sim.config.fault_rate,
-        clients: sim.config.clients,
-        now_cycles: sim.now,
+        mode: this.config.mode,
+        commit: this.config.commit,
+        seed: this.config.seed,
+        fault_rate: this.config.fault_rate,
+        clients: this.config.clients,
+        now_cycles: f.now_cycles,
         cycles_per_s: this.cycles_per_s,
         trace_events_per_s: this.events_per_s,
         speed: this.replay === null ? speedLabel(this.speed_index) : 'max (replay)',
         paused: this.paused,
-        panic: sim.system.kernel.panic_reason,
-        given_up: sup.given_up,
+        panic: f.panic,
+        given_up: f.given_up,
         stopped_at: this.stopped_at,
+        ended: this.ended,
       },
-      servers: serverRows(sim),
-      clients: clientRows(sim),
-      ssr: ssrMapOf(sim),
-      stats: sim.recovery.stats(),
+      servers: f.servers,
+      clients: f.clients,
+      ssr: f.ssr,
+      stats: f.stats,
       events: this.events.toArray(),
-      trace: this.paused ? sim.traceTail().map(formatTraceLine) : [],
-      prompt: this.pending === null ? null : `${this.pending} which server? 1-${sim.servers.length} (esc cancels)`,
+      trace: this.paused ? f.trace : [],
+      prompt: this.pending === null ? null : `${this.pending} which server? 1-${this.server_names.length} (esc cancels)`,
       message: this.message,
       help: this.help,
     };
+  }
+
+  /** Sends a request for this run; its answer, if it carries a frame, is taken and handed to `then` with the cycle before it. */
+  private ask(req: LiveRequest, then: (reply: FrameReply, before_cycles: Cycles) => void = () => {}): void {
+    const run = this.run;
+    this.runner.request(req, (reply) => {
+      if (run !== this.run) return;
+      if (reply.kind === 'host-limit') return this.end(`host-limit (${reply.limit})`, reply.detail, reply.limit);
+      if (reply.kind === 'failed') return this.end('failed', reply.error.split('\n')[0], null);
+      const before = this.frame.now_cycles;
+      this.frame = reply.frame;
+      for (const e of reply.frame.events) this.events.push(e);
+      for (const a of reply.frame.applied) this.applied.push(a);
+      if (this.message === STARTING) this.message = null;
+      then(reply, before);
+    });
+  }
+
+  /** The run cannot go on (its worker broke a host limit, or the simulation failed): it stays on screen, ended. */
+  private end(outcome: string, detail: string, limit: HostLimit | null): void {
+    if (this.ended !== null) return;
+    this.ended = outcome;
+    this.host_limit = limit;
+    this.replay = null;
+    this.events.push({ t: this.frame.now_cycles, kind: 'end', server: '-', detail: `the run ended: ${outcome} — ${detail}` });
+    this.message = `${outcome}: ${detail} — r replays to cycle ${this.frame.now_cycles}, m starts another run, q quits`;
   }
 
   private choose(input: string, key: KeyPress): void {
@@ -186,25 +253,38 @@ export class DashboardModel {
       this.message = `${kind} cancelled`;
       return;
     }
-    const def = this.sim.servers[n - 1];
-    if (def === undefined) {
-      this.message = `no server ${n}: servers are numbered 1-${this.sim.servers.length}`;
+    const server = this.server_names[n - 1];
+    if (server === undefined) {
+      this.message = `no server ${n}: servers are numbered 1-${this.server_names.length}`;
       return;
     }
-    const inj = this.sim.schedule.requestHand(kind, def.name);
-    this.message = `${kind} → ${def.name} at cycle ${inj.at_cycles}${this.paused ? ' (paused: space resumes, s steps)' : ''}`;
+    this.ask({ kind: 'inject', inject: kind, server }, (reply) => {
+      if (reply.kind === 'refused') {
+        this.message = reply.reason;
+        return;
+      }
+      if (reply.kind !== 'injected') return;
+      this.hand_log.push(reply.injection);
+      this.message = `${kind} → ${server} at cycle ${reply.injection.at_cycles}${this.paused ? ' (paused: space resumes, s steps)' : ''}`;
+    });
   }
 
   private togglePause(): void {
     this.paused = !this.paused;
     this.message = this.paused ? 'paused: s steps one scheduling decision, space resumes' : 'running';
+    if (this.paused) this.look();
+  }
+
+  /** Asks for the kernel trace of a run that has just paused. */
+  private look(): void {
+    if (this.ended === null) this.ask({ kind: 'look' });
   }
 
   private singleStep(): void {
     this.paused = true;
-    const before = this.sim.now;
-    this.push(this.sim.step());
-    this.message = `one step: cycle ${before} → ${this.sim.now}`;
+    this.ask({ kind: 'step' }, (_reply, before) => {
+      this.message = `one step: cycle ${before} → ${this.frame.now_cycles}`;
+    });
   }
 
   private changeSpeed(delta: number): void {
@@ -225,15 +305,23 @@ export class DashboardModel {
    * Replays the last crash: the same run again from cycle 0 — same seed, mode and rate, and the
    * faults injected by hand at their cycles — at full speed, pausing just before the injection
    * that caused the last failure the supervisor detected. The trace hash there is checked against
-   * the one the original run had at that point.
+   * the one the original run had at that point. A run that ended at a host limit is replayed to
+   * its last frame before the limit instead (space then runs into the same limit again).
    */
   private startReplay(): void {
-    const failure = this.sim.lastFailure();
+    if (this.ended !== null) {
+      if (this.frame.trace_hash === '') {
+        this.message = 'the run ended before its first frame: nothing to replay (m starts another run)';
+        return;
+      }
+      return this.replayTo(this.frame.now_cycles, this.frame.trace_hash, `at cycle ${this.frame.now_cycles}, the last frame before ${this.ended}`);
+    }
+    const failure = this.frame.last_failure;
     if (failure === null) {
       this.message = 'no crash to replay yet';
       return;
     }
-    const cause = this.sim.applied
+    const cause = this.applied
       .toArray()
       .filter((a) => a.fault.server === failure.server && a.applied_at <= failure.detected_at)
       .at(-1);
@@ -241,36 +329,54 @@ export class DashboardModel {
       this.message = `the last failure (${failure.server}) has no injected fault left in the log to replay`;
       return;
     }
-    const script = this.sim.schedule.hand_log.filter((h) => h.at_cycles <= cause.applied_at);
-    const what = `${cause.kind} → ${cause.fault.server} (${cause.source})`;
+    this.replayTo(cause.applied_at, cause.trace_hash, `just before ${cause.kind} → ${cause.fault.server} (${cause.source})`);
+  }
+
+  private replayTo(target_cycles: Cycles, trace_hash: string, where: string): void {
+    const script = this.hand_log.filter((h) => h.at_cycles <= target_cycles);
     this.restart(this.config, script);
-    this.replay = { target_cycles: cause.applied_at, trace_hash: cause.trace_hash, what };
+    this.replay = { target_cycles, trace_hash, where };
     this.paused = false;
-    this.note(`replay: from cycle 0 to ${cause.applied_at}, just before ${what}`);
-    this.message = `replaying to cycle ${cause.applied_at}…`;
+    this.note(`replay: from cycle 0 to ${target_cycles}, ${where}`);
+    this.message = `replaying to cycle ${target_cycles}…`;
   }
 
   private checkReplay(): void {
     const r = this.replay;
-    if (r === null || this.sim.now < r.target_cycles) return;
+    if (r === null || this.frame.now_cycles < r.target_cycles) return;
     this.replay = null;
     this.paused = true;
-    const hash = this.sim.system.traceHash();
+    const hash = this.frame.trace_hash;
     const same = hash === r.trace_hash;
-    this.note(`replay reached cycle ${this.sim.now}: trace hash ${shortHash(hash)} ${same ? 'matches the original run' : `DIFFERS from the original ${shortHash(r.trace_hash)}`}`);
-    this.message = `replay paused just before ${r.what}; trace ${same ? 'identical ✓' : 'differs ✗'} — space resumes, s steps`;
+    this.note(`replay reached cycle ${this.frame.now_cycles}: trace hash ${shortHash(hash)} ${same ? 'matches the original run' : `DIFFERS from the original ${shortHash(r.trace_hash)}`}`);
+    this.message = `replay paused ${r.where}; trace ${same ? 'identical ✓' : 'differs ✗'} — space resumes, s steps`;
+    this.look();
+  }
+
+  private checkStop(): void {
+    if (this.stop_at === null || this.frame.now_cycles < this.stop_at || this.stopped_at !== null) return;
+    this.stopped_at = this.frame.now_cycles;
+    this.paused = true;
+    this.message = `reached --cycles ${this.stop_at}: paused (q quits, m or r start another run)`;
+    this.look();
   }
 
   private restart(config: LiveConfig, script: readonly Injection[] = []): void {
+    this.run++;
     this.config = config;
-    this.sim = new LiveSimulation(config, script);
+    this.frame = emptyFrame(config);
     this.events.clear();
+    this.applied.clear();
+    this.hand_log = [...script];
+    this.ended = null;
+    this.host_limit = null;
     this.replay = null;
     this.stopped_at = null;
     this.carry_cycles = 0;
     this.window = this.newWindow();
     this.cycles_per_s = null;
     this.events_per_s = null;
+    this.ask({ kind: 'start', config, script });
   }
 
   /** The cycle this frame may run to at the current speed (fractions carry over to the next). */
@@ -280,28 +386,24 @@ export class DashboardModel {
     this.carry_cycles += (cps * dt_ms) / 1000;
     const whole = Math.floor(this.carry_cycles);
     this.carry_cycles -= whole;
-    return this.sim.now + whole;
+    return this.frame.now_cycles + whole;
   }
 
   private measure(now_ms: number): void {
     const w = this.window;
-    if (w.sim !== this.sim) this.window = this.newWindow();
+    if (w.run !== this.run) this.window = this.newWindow();
     const elapsed_s = (now_ms - w.start_ms) / 1000;
     if (elapsed_s < 1) return;
-    this.cycles_per_s = (this.sim.now - w.start_cycles) / elapsed_s;
-    this.events_per_s = (this.sim.trace_events - w.start_events) / elapsed_s;
+    this.cycles_per_s = (this.frame.now_cycles - w.start_cycles) / elapsed_s;
+    this.events_per_s = (this.frame.trace_events - w.start_events) / elapsed_s;
     this.window = this.newWindow(now_ms);
   }
 
   private newWindow(start_ms: number = this.clock()): RateWindow {
-    return { sim: this.sim, start_ms, start_cycles: this.sim.now, start_events: this.sim.trace_events };
-  }
-
-  private push(events: readonly StreamEvent[]): void {
-    for (const e of events) this.events.push(e);
+    return { run: this.run, start_ms, start_cycles: this.frame.now_cycles, start_events: this.frame.trace_events };
   }
 
   private note(detail: string): void {
-    this.events.push({ t: this.sim.now, kind: 'run', server: '-', detail });
+    this.events.push({ t: this.frame.now_cycles, kind: 'run', server: '-', detail });
   }
 }

@@ -40,6 +40,8 @@ export interface RunHeader {
   given_up: boolean;
   /** the run stopped at its --cycles bound */
   stopped_at: Cycles | null;
+  /** how the run ended when its simulation could not go on (`host-limit (wall-clock)`, …), or null */
+  ended: string | null;
 }
 
 export interface LiveView {

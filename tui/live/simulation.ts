@@ -12,7 +12,6 @@ import type { RecoveryEvent } from '../../src/servers/supervisor/supervisor.ts';
 import { System } from '../../src/servers/system.ts';
 import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { DASHBOARD_LIMITS, FAULT_RATE_DEFAULT } from '../limits.ts';
-import { Ring } from '../ring.ts';
 import { DamageWatch } from './damage-watch.ts';
 import { ClientSink, endlessProgram, RoundSource } from './endless-workload.ts';
 import { FaultSchedule, type Injection } from './fault-schedule.ts';
@@ -53,8 +52,8 @@ export class LiveSimulation {
   /** the next virtual time at which the idle servers' invariants are looked at */
   private damage_check_at: Cycles = DASHBOARD_LIMITS.damage_check_cycles;
   readonly servers: readonly ServerDef[];
-  /** injections applied, newest last (for replay) */
-  readonly applied = new Ring<AppliedInjection>(DASHBOARD_LIMITS.injections_kept);
+  /** injections applied and not yet drained (the dashboard keeps them for replay) */
+  private readonly applied: AppliedInjection[] = [];
   /** kernel trace events so far (the events/s figure) */
   trace_events = 0;
   private readonly rounds: RoundSource;
@@ -130,6 +129,11 @@ export class LiveSimulation {
     return this.collect();
   }
 
+  /** The injections applied since the last call, oldest first (the newest injections_kept of them). */
+  drainApplied(): AppliedInjection[] {
+    return this.applied.splice(0);
+  }
+
   /** The most recent failure the supervisor detected, or null. */
   lastFailure(): RecoveryEvent | null {
     const events = this.system.supervisor.events;
@@ -156,6 +160,7 @@ export class LiveSimulation {
     const applied_at = this.now;
     for (const inj of this.schedule.injectDue()) {
       this.applied.push({ ...inj, applied_at, trace_hash });
+      if (this.applied.length > DASHBOARD_LIMITS.injections_kept) this.applied.shift();
       const what = inj.kind === 'hang' || inj.kind === 'wild-write' ? `${inj.kind} at its next request` : inj.kind;
       this.out.push({ t: applied_at, kind: 'inject', server: inj.fault.server, detail: `${what} (${inj.source})` });
     }

@@ -1,5 +1,5 @@
 // The top two lines: which run this is (mode, seed, fault rate), where it is in virtual time and
-// whether it is running, paused, panicked or given up; then the mode's commit policy (where it has
+// whether it is running, paused, panicked, given up or ended (its worker broke a host limit); then the mode's commit policy (where it has
 // one) and how fast it goes.
 import { Box, Text } from 'ink';
 import { compactCycles, groupedCycles } from '../format.ts';
@@ -9,6 +9,7 @@ import type { RunHeader } from '../live/live-view.ts';
 export const HEADER_LINES = 2;
 
 function runState(h: RunHeader): { text: string; color: string } {
+  if (h.ended !== null) return { text: `ENDED: ${h.ended}`, color: 'redBright' };
   if (h.panic !== null) return { text: 'KERNEL PANIC', color: 'redBright' };
   if (h.stopped_at !== null) return { text: 'STOPPED', color: 'yellow' };
   if (h.paused) return { text: 'PAUSED', color: 'yellow' };
