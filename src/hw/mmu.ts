@@ -7,12 +7,14 @@
 // fully associative with least-recently-used replacement, kept in typed arrays: a tag and a
 // last-use stamp per entry.
 //
-// The fast path (memory-view.ts) keeps a per-thread translation cache: page → physical base and
+// The fast paths (memory-view.ts) keep a per-thread translation cache: page → physical base and
 // the TLB entry that holds it, valid while the page table's `generation` is unchanged. Every
 // change that could make a cached translation wrong (an unmap, a permission change) bumps the
 // generation, so a stale translation is never used: the cache, too, cannot make an access legal.
 // A cache hit still asks the TLB whether its entry is there (one compare) so that the cost is
-// exactly the TLB model's.
+// exactly the TLB model's. The fastest path — the same page as the thread's last access — asks
+// the TLB nothing: it checks the MMU's `stamp`, which moves whenever the TLB changes, so an
+// unchanged stamp means the last access's entry is still there and still the most recent.
 import type { Clock } from './clock.ts';
 import type { CostTable } from './cost.ts';
 import { LIMITS } from './limits.ts';
@@ -67,6 +69,13 @@ export class Mmu {
   private readonly tlb_used: Float64Array;
   private tlb_filled = 0;
   private use_count = 0;
+  /**
+   * Moves whenever the TLB's contents or its order of use change, and whenever touch() is called
+   * (a thread's slice begins or ends, a memory hook comes or goes). While it stands still, the
+   * entry used last is still there and still the most recently used, so a repeat access to its
+   * page is exactly a hit that changes nothing but the clock: ctx.mem's fast path.
+   */
+  stamp = 0;
   private current: PageTable | null = null;
   /** the TLB entry and tag of the last successful translate() (for the caller's cache) */
   last_entry = 0;
@@ -97,10 +106,12 @@ export class Mmu {
   switchTo(table: PageTable): void {
     if (this.current === table) return;
     this.current = table;
+    this.stamp++;
     if (!this.tlb_config.tagged && this.tlb_filled > 0) this.flushTlb();
   }
 
   flushTlb(): void {
+    this.stamp++;
     this.tlb_tags.fill(EMPTY);
     this.tlb_filled = 0;
     this.tlb_flushes++;
@@ -109,6 +120,7 @@ export class Mmu {
 
   /** Forgets the TLB entry of one page (after an unmap or a permission change). */
   invalidate(table: PageTable, vpn: number): void {
+    this.stamp++;
     const i = this.find(this.tlbTag(table, vpn));
     if (i < 0) return;
     this.tlb_tags[i] = EMPTY;
@@ -122,17 +134,18 @@ export class Mmu {
   translate(table: PageTable, vaddr: VirtAddr, write: boolean): number {
     const vpn = vaddr >>> this.page_shift;
     const pte = table.entries.get(vpn);
-    this.clock.now_cycles += this.costs.mem_access;
+    this.clock.charge(this.costs.mem_access);
     if (pte === undefined) return XLATE_UNMAPPED;
     if (write && !pte.writable) return XLATE_READONLY;
     const tag = this.tlbTag(table, vpn);
     let i = this.find(tag);
     if (i < 0) {
       this.tlb_misses++;
-      this.clock.now_cycles += this.costs.tlb_miss;
+      this.clock.charge(this.costs.tlb_miss);
       i = this.fill(tag);
     }
     this.tlb_used[i] = ++this.use_count;
+    this.stamp++;
     this.last_entry = i;
     this.last_tag = tag;
     this.last_writable = pte.writable;
@@ -147,9 +160,17 @@ export class Mmu {
   hit(entry: number, tag: number): boolean {
     if (this.tlb_tags[entry] !== tag) return false;
     // Already the most recently used entry (a loop over one page): the order stands as it is.
-    if (this.tlb_used[entry] !== this.use_count) this.tlb_used[entry] = ++this.use_count;
-    this.clock.now_cycles += this.costs.mem_access;
+    if (this.tlb_used[entry] !== this.use_count) {
+      this.tlb_used[entry] = ++this.use_count;
+      this.stamp++;
+    }
+    this.clock.charge(this.costs.mem_access);
     return true;
+  }
+
+  /** Ends every fast path's claim (see `stamp`): called when who may access memory, or how, changes. */
+  touch(): void {
+    this.stamp++;
   }
 
   /** The tag of a page: an untagged TLB holds one address space at a time, so its tag is the page alone. */
@@ -175,6 +196,7 @@ export class Mmu {
       for (let i = 1; i < used.length; i++) if (used[i] < used[victim]) victim = i;
     }
     tags[victim] = tag;
+    this.stamp++;
     return victim;
   }
 }

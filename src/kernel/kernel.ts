@@ -90,8 +90,7 @@ export class Kernel implements MemoryViewHost {
   private readonly thread_by_id = new Map<number, Thread>();
   private next_thread_id = 0;
   readonly irq_bindings = new Map<number, { endpoint: Endpoint; badge: Badge }>();
-  /** the fault injector's hook on every load and store (null: none) */
-  memoryHook: MemoryHook | null = null;
+  #memory_hook: MemoryHook | null = null;
   ipcHooks: IpcHooks | null = null;
   /** where quantum expiries are reported (a user-level scheduler), as kernel messages */
   scheduler_endpoint: Endpoint | null = null;
@@ -105,6 +104,16 @@ export class Kernel implements MemoryViewHost {
   constructor(readonly machine: Machine) {
     this.scheduler.quantumExpiredHook = (t) => this.reportQuantumExpiry(t);
     this.mapping = new MappingDb(machine, (what, space, vpn, frame) => this.trace.record(this.now, space.owner, TRACE_CODE[what], '', '', space.asid, vpn, frame, 0, 0, NO_WORDS));
+  }
+
+  /** the fault injector's hook on every load and store (null: none); setting it ends ctx.mem's fast paths (mmu.ts) */
+  get memoryHook(): MemoryHook | null {
+    return this.#memory_hook;
+  }
+
+  set memoryHook(hook: MemoryHook | null) {
+    this.#memory_hook = hook;
+    this.machine.mmu.touch();
   }
 
   get now(): Cycles {
@@ -451,6 +460,9 @@ export class Kernel implements MemoryViewHost {
     thread.pending = NO_RESULT;
     thread.accesses_in_slice = 0;
     let step: IteratorResult<unknown, void>;
+    // Who may touch memory changes here and at the end of the slice: ctx.mem's fast paths end.
+    const mmu = this.machine.mmu;
+    mmu.touch();
     this.current = thread;
     try {
       if (thread.gen === null) thread.gen = this.startGenerator(thread);
@@ -461,6 +473,8 @@ export class Kernel implements MemoryViewHost {
       return;
     } finally {
       this.current = null;
+      this.machine.clock.settleOwed();
+      mmu.touch();
     }
     if (thread.fault !== null) {
       this.faultThread(thread, thread.fault);

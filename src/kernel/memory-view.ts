@@ -7,6 +7,8 @@
 // The fault injector attaches through one named hook, `MemoryHook`, called before every access:
 // it may redirect the address (a wild write, a flipped address), change the value stored, or ask
 // for bits of the loaded value to be flipped (the paper's register bit flips).
+import type { Clock } from '../hw/clock.ts';
+import type { CostTable } from '../hw/cost.ts';
 import type { Machine } from '../hw/machine.ts';
 import { XLATE_READONLY, XLATE_UNMAPPED, type Mmu, type PageTable } from '../hw/mmu.ts';
 import type { VirtAddr } from '../hw/types.ts';
@@ -61,6 +63,7 @@ export interface MemoryViewHost {
  * part of the simulated machine: what an access costs is the TLB model's either way).
  */
 const XLATE_CACHE_ENTRIES = 16;
+const ACCESSES_MAX = LIMITS.accesses_per_slice_max;
 /** the fast path's address check, (vaddr >>> 0) === vaddr, is the 32-bit check */
 if (LIMITS.vaddr_bits !== 32) throw new Error('invariant: memory-view.ts assumes 32-bit virtual addresses');
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('invariant: memory-view.ts assumes a little-endian host');
@@ -81,6 +84,8 @@ export class MemoryView implements Mem {
   readonly #u32: Uint32Array;
   readonly #page_shift: number;
   readonly #page_mask: number;
+  readonly #clock: Clock;
+  readonly #costs: CostTable;
   // The translation cache: page, the page table's generation then, physical base, whether stores
   // are allowed, and the TLB entry and tag that hold the page (see mmu.ts).
   readonly #x_vpn = new Float64Array(XLATE_CACHE_ENTRIES).fill(-1);
@@ -89,13 +94,29 @@ export class MemoryView implements Mem {
   readonly #x_writable = new Uint8Array(XLATE_CACHE_ENTRIES);
   readonly #x_entry = new Int32Array(XLATE_CACHE_ENTRIES);
   readonly #x_tag = new Float64Array(XLATE_CACHE_ENTRIES);
-  // The last translation used, the same fields, checked before the cache.
-  #last_vpn = -1;
-  #last_generation = 0;
-  #last_base = 0;
-  #last_writable = false;
-  #last_entry = 0;
-  #last_tag = 0;
+  // The fast path: the page of the last access, the page table's generation and the MMU's stamp
+  // then, its physical base, and whether it may be stored to. -1: nothing (the stamp is never -1).
+  #f_vpn = -1;
+  #f_generation = -1;
+  #f_stamp = -1;
+  #f_base = 0;
+  #f_writable = false;
+  /** accesses the fast path may still make before the watchdog must look (counting #hits) */
+  #f_budget = 0;
+  /**
+   * Accesses made on the fast path and not yet counted on the thread or charged to the clock: each
+   * is one TLB hit, `mem_access` cycles. The clock has them settled (#settle) before anyone reads
+   * the time, and so does every slower path before it looks at the thread's count.
+   */
+  #hits = 0;
+  readonly #settle = (): void => {
+    const hits = this.#hits;
+    if (hits === 0) return;
+    this.#hits = 0;
+    this.#f_budget -= hits;
+    this.#thread.accesses_in_slice += hits;
+    this.#clock.charge(hits * this.#costs.mem_access);
+  };
 
   constructor(host: MemoryViewHost, thread: Thread) {
     this.#host = host;
@@ -109,63 +130,103 @@ export class MemoryView implements Mem {
     this.#u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
     this.#page_shift = this.#mmu.page_shift;
     this.#page_mask = this.#mmu.page_bytes - 1;
+    this.#clock = host.machine.clock;
+    this.#costs = host.machine.costs;
   }
 
-  // Aligned accesses on the fast path index typed arrays over physical memory (the host is
-  // little-endian, checked above, so they read as the DataView of the full path does).
+  // Three paths, cheapest first. (1) The fast path, inline in each method: the same page as the
+  // last access, with nothing changed since — the page table's generation (legality: an unmap or a
+  // permission change bumps it) and the MMU's stamp (which moves whenever the TLB's contents or
+  // order change, a thread's slice begins or ends, or a memory hook comes or goes) both as they
+  // were — so the access is the TLB hit on the most recently used entry that the last one was: it
+  // is counted and charged one `mem_access`, and indexes a typed array over physical memory (the
+  // host is little-endian, checked above, so it reads as the DataView of the full path does).
+  // (2) #cached: the per-thread translation cache. (3) The full path, which checks and charges
+  // everything itself.
   load8(vaddr: VirtAddr): number {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+      this.#hits++;
+      return this.#u8[this.#f_base + (vaddr & this.#page_mask)];
+    }
     const pa = this.#cached(vaddr, 1, false);
     return pa >= 0 ? this.#u8[pa] : this.#loadScalar(vaddr, 1);
   }
   load16(vaddr: VirtAddr): number {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && (vaddr & 1) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+      this.#hits++;
+      return this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1];
+    }
     const pa = this.#cached(vaddr, 2, false);
     return pa >= 0 ? this.#u16[pa >>> 1] : this.#loadScalar(vaddr, 2);
   }
   load32(vaddr: VirtAddr): number {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && (vaddr & 3) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+      this.#hits++;
+      return this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2];
+    }
     const pa = this.#cached(vaddr, 4, false);
     return pa >= 0 ? this.#u32[pa >>> 2] : this.#loadScalar(vaddr, 4);
   }
   store8(vaddr: VirtAddr, value: number): void {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+      this.#hits++;
+      this.#u8[this.#f_base + (vaddr & this.#page_mask)] = value;
+      return;
+    }
     const pa = Number.isInteger(value) ? this.#cached(vaddr, 1, true) : -1;
     if (pa >= 0) this.#u8[pa] = value;
     else this.#storeScalar(vaddr, 1, value);
   }
   store16(vaddr: VirtAddr, value: number): void {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && (vaddr & 1) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+      this.#hits++;
+      this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1] = value;
+      return;
+    }
     const pa = Number.isInteger(value) ? this.#cached(vaddr, 2, true) : -1;
     if (pa >= 0) this.#u16[pa >>> 1] = value;
     else this.#storeScalar(vaddr, 2, value);
   }
   store32(vaddr: VirtAddr, value: number): void {
+    const t = this.#thread;
+    if ((vaddr >>> 0) === vaddr && (vaddr & 3) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+      this.#hits++;
+      this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2] = value;
+      return;
+    }
     const pa = Number.isInteger(value) ? this.#cached(vaddr, 4, true) : -1;
     if (pa >= 0) this.#u32[pa >>> 2] = value;
     else this.#storeScalar(vaddr, 4, value);
   }
 
   /**
-   * The fast path: the physical address of a plain aligned access through a cached translation
-   * whose page table has not changed since and whose TLB entry is still there (it is charged as a
-   * TLB hit), or -1 for the full path — which checks and charges everything itself. The last page
-   * used is checked first (fields, no array), then the cache.
+   * The translation cache: the physical address of a plain aligned access through a cached
+   * translation whose page table has not changed since and whose TLB entry is still there (it is
+   * charged as a TLB hit), or -1 for the full path. A hit makes its page the fast path's.
    */
   #cached(vaddr: VirtAddr, size: number, write: boolean): number {
+    this.#settle();
     const t = this.#thread;
-    if (this.#host.memoryHook !== null || this.#host.running() !== t || t.fault !== null || t.accesses_in_slice >= LIMITS.accesses_per_slice_max) return -1;
+    if (this.#host.memoryHook !== null || this.#host.running() !== t || t.fault !== null || t.accesses_in_slice >= ACCESSES_MAX) return -1;
     if ((vaddr >>> 0) !== vaddr || (vaddr & (size - 1)) !== 0) return -1;
     const vpn = vaddr >>> this.#page_shift;
     const generation = this.#table.generation;
-    if (vpn !== this.#last_vpn || generation !== this.#last_generation || (write && !this.#last_writable)) {
-      const i = vpn & (XLATE_CACHE_ENTRIES - 1);
-      if (this.#x_vpn[i] !== vpn || this.#x_generation[i] !== generation || (write && this.#x_writable[i] === 0)) return -1;
-      this.#last_vpn = vpn;
-      this.#last_generation = generation;
-      this.#last_base = this.#x_base[i];
-      this.#last_writable = this.#x_writable[i] === 1;
-      this.#last_entry = this.#x_entry[i];
-      this.#last_tag = this.#x_tag[i];
-    }
-    if (!this.#mmu.hit(this.#last_entry, this.#last_tag)) return -1;
+    const i = vpn & (XLATE_CACHE_ENTRIES - 1);
+    if (this.#x_vpn[i] !== vpn || this.#x_generation[i] !== generation || (write && this.#x_writable[i] === 0)) return -1;
+    if (!this.#mmu.hit(this.#x_entry[i], this.#x_tag[i])) return -1;
     t.accesses_in_slice++;
-    return this.#last_base + (vaddr & this.#page_mask);
+    this.#f_vpn = vpn;
+    this.#f_generation = generation;
+    this.#f_stamp = this.#mmu.stamp;
+    this.#f_base = this.#x_base[i];
+    this.#f_writable = this.#x_writable[i] === 1;
+    this.#enterFast();
+    return this.#f_base + (vaddr & this.#page_mask);
   }
 
   /** Remembers the translation the MMU just made for `vaddr` (physical address `pa`). */
@@ -173,13 +234,23 @@ export class MemoryView implements Mem {
     const vpn = vaddr >>> this.#page_shift;
     const i = vpn & (XLATE_CACHE_ENTRIES - 1);
     const mmu = this.#mmu;
-    this.#x_vpn[i] = this.#last_vpn = vpn;
-    this.#x_generation[i] = this.#last_generation = this.#table.generation;
-    this.#x_base[i] = this.#last_base = pa - (vaddr & this.#page_mask);
-    this.#last_writable = mmu.last_writable;
+    this.#x_vpn[i] = this.#f_vpn = vpn;
+    this.#x_generation[i] = this.#f_generation = this.#table.generation;
+    this.#x_base[i] = this.#f_base = pa - (vaddr & this.#page_mask);
+    this.#f_writable = mmu.last_writable;
     this.#x_writable[i] = mmu.last_writable ? 1 : 0;
-    this.#x_entry[i] = this.#last_entry = mmu.last_entry;
-    this.#x_tag[i] = this.#last_tag = mmu.last_tag;
+    this.#x_entry[i] = mmu.last_entry;
+    this.#x_tag[i] = mmu.last_tag;
+    // With a hook attached every access must reach it: no fast path then.
+    if (this.#host.memoryHook === null) this.#enterFast();
+    else this.#f_stamp = -1;
+  }
+
+  /** Opens the fast path on the page just translated: from the MMU's stamp now, with the watchdog's budget left. */
+  #enterFast(): void {
+    this.#f_stamp = this.#mmu.stamp;
+    this.#f_budget = ACCESSES_MAX - this.#thread.accesses_in_slice;
+    this.#clock.owe(this.#settle);
   }
 
   loadBytes(vaddr: VirtAddr, len: number): Uint8Array {
@@ -216,6 +287,7 @@ export class MemoryView implements Mem {
 
   /** Checks the thread may run, counts the access, and lets the hook see it. */
   #begin(write: boolean, vaddr: VirtAddr, size: number, value: number): MemAccess {
+    this.#settle();
     const t = this.#thread;
     if (this.#host.running() !== t) throw new SimFault('exception', vaddr, `memory access through the view of thread ${t.name}, which is not running`);
     if (t.fault !== null) throw new SimFault(t.fault.kind, t.fault.vaddr, t.fault.message);
@@ -261,6 +333,7 @@ export class MemoryView implements Mem {
   }
 
   #stop(kind: ExceptionKind, vaddr: VirtAddr, message: string): never {
+    this.#f_vpn = -1;
     this.#thread.fault = { kind, vaddr, message };
     throw new SimFault(kind, vaddr, message);
   }

@@ -2,7 +2,8 @@
 // generation and the TLB entry) changes neither what is legal nor what it costs:
 // - an unmap makes the next access fault, even right after hits on that page;
 // - a page mapped again elsewhere is read from its new frame, not the cached one;
-// - for any access pattern, the TLB misses (hence the cycles) are those of a plain LRU TLB model.
+// - for any access pattern, the TLB misses (hence the cycles) are those of a plain LRU TLB model;
+// - the fast path's accesses, counted and charged late, are charged before anyone reads the time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as sys from '../../src/kernel/sys.ts';
@@ -97,6 +98,43 @@ describe('translation cache', () => {
         expect(before).toBe(0);
         k.run();
         expect(k.machine.mmu.tlb_misses).toBe(misses);
+      }),
+      { numRuns: 100 },
+    );
+  });
+  it('charges every access before the time is read, even mid-slice on the fast path, and the watchdog counts them all', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 3 }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 300 }), (accesses) => {
+        const k = makeKernel({ frames: 50 });
+        const task = k.createTask('a');
+        expect(k.allocPages(task, 0, 4, true)).toBe('OK');
+        const costs = k.machine.costs;
+        const mmu = k.machine.mmu;
+        let wrong = 0;
+        k.spawnThread(task, 'main', function* (ctx) {
+          // The trusted base may read the time while a thread runs (an injector's hook, the SSR
+          // manager): it must see each access charged, whichever path it took.
+          let t = k.now;
+          let misses = mmu.tlb_misses;
+          let made = 0;
+          for (const [page, write, read_now] of accesses) {
+            if (write) ctx.mem.store32(page * PAGE + 4, page);
+            else ctx.mem.load32(page * PAGE + 4);
+            made++;
+            if (!read_now) continue;
+            if (k.now - t !== made * costs.mem_access + (mmu.tlb_misses - misses) * costs.tlb_miss) wrong++;
+            t = k.now;
+            misses = mmu.tlb_misses;
+            made = 0;
+          }
+          yield* sys.yieldCpu();
+        });
+        const start = k.now;
+        k.run({ steps_max: 1 });
+        // The slice: a context switch, the accesses, the system call's entry and exit.
+        const expected = costs.context_switch + accesses.length * costs.mem_access + mmu.tlb_misses * costs.tlb_miss + costs.kernel_entry + costs.kernel_exit;
+        expect(k.now - start).toBe(expected);
+        expect(wrong).toBe(0);
       }),
       { numRuns: 100 },
     );
