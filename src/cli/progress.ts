@@ -1,8 +1,10 @@
 // A long run's progress on stderr. On a terminal: one live line, redrawn in place (log-update),
 // with messages printed above it so that the two never share a line. Without a terminal: a plain
 // line every few seconds, so that a log shows the run is alive without filling up. The clock is
-// passed in: this layer owns the wall clock, and a test can drive it.
+// passed in: this layer owns the wall clock, and a test can drive it. The rate (and the time left)
+// counts from the first finished unit (RateEstimate), so worker start-up does not skew it.
 import { createLogUpdate } from 'log-update';
+import { RateEstimate } from '../campaign/progress-rate.ts';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -26,12 +28,11 @@ export const PROGRESS_LIMITS = {
   redraw_interval_ms: 100,
 } as const;
 
-/** "120/1200 cells (10%)  3.4 cells/s  about 5 min left" */
-export function progressText(done: number, total: number, elapsed_ms: number, unit: string): string {
+/** "120/1200 cells (10%)  3.4 cells/s  about 5 min left"; `rate` null: no estimate yet. */
+export function progressText(done: number, total: number, rate: number | null, unit: string): string {
   const share = total === 0 ? 100 : Math.floor((done / total) * 100);
-  const rate = elapsed_ms > 0 ? done / (elapsed_ms / 1000) : 0;
   const parts = [`${done}/${total} ${unit} (${share}%)`];
-  if (done > 0 && rate > 0) {
+  if (rate !== null && rate > 0) {
     parts.push(`${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)} ${unit}/s`);
     if (done < total) parts.push(`about ${duration((total - done) / rate)} left`);
   }
@@ -45,16 +46,21 @@ function duration(seconds: number): string {
 }
 
 export function progressReporter(stream: ProgressStream, clock: () => number, unit = 'cells'): ProgressReporter {
-  const started = clock();
+  const rate = new RateEstimate();
   let last_ms = -Infinity;
   let text = '';
+  const textAt = (done: number, total: number, now: number) => {
+    rate.update(done, now);
+    return progressText(done, total, rate.perSecond(done, now), unit);
+  };
   if (stream.isTTY !== true) {
     return {
       update(done, total) {
         const now = clock();
+        const line = textAt(done, total, now);
         if (now - last_ms < PROGRESS_LIMITS.plain_interval_ms && done < total) return;
         last_ms = now;
-        stream.write(`progress ${progressText(done, total, now - started, unit)}\n`);
+        stream.write(`progress ${line}\n`);
       },
       message: (line) => void stream.write(`${line}\n`),
       finish: () => undefined,
@@ -64,7 +70,7 @@ export function progressReporter(stream: ProgressStream, clock: () => number, un
   return {
     update(done, total) {
       const now = clock();
-      text = progressText(done, total, now - started, unit);
+      text = textAt(done, total, now);
       if (now - last_ms < PROGRESS_LIMITS.redraw_interval_ms && done < total) return;
       last_ms = now;
       live(text);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { wantsColor, type ColorTarget } from '../../src/cli/color.ts';
 import { PROGRESS_LIMITS, progressReporter, progressText } from '../../src/cli/progress.ts';
+import { RateEstimate } from '../../src/campaign/progress-rate.ts';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
@@ -45,9 +46,37 @@ describe('progress on a terminal', () => {
   });
 
   it('says the share, the rate and the time left', () => {
-    expect(progressText(30, 120, 10_000, 'cells')).toBe('30/120 cells (25%)  3.0 cells/s  about 30 s left');
-    expect(progressText(0, 120, 0, 'cells')).toBe('0/120 cells (0%)');
-    expect(progressText(120, 120, 60_000, 'cells')).toBe('120/120 cells (100%)  2.0 cells/s');
+    expect(progressText(30, 120, 3, 'cells')).toBe('30/120 cells (25%)  3.0 cells/s  about 30 s left');
+    expect(progressText(0, 120, null, 'cells')).toBe('0/120 cells (0%)');
+    expect(progressText(120, 120, 2, 'cells')).toBe('120/120 cells (100%)  2.0 cells/s');
+  });
+});
+
+describe('the rate estimate', () => {
+  it('counts from the first finished unit, not from the start-up before it', () => {
+    let now = 0;
+    const { stream, writes } = fakeStream(false);
+    const progress = progressReporter(stream, () => now, 'trials');
+    // 20 s of worker start-up and golden runs, then one trial every 100 ms
+    now = 20_000;
+    progress.update(1, 1_000);
+    for (let done = 2; done <= 51; done++) {
+      now += 100;
+      progress.update(done, 1_000);
+    }
+    // 50 trials in the 5 s since the first: 10/s, 949 left ≈ 95 s ≈ 2 min (counting the start-up: 2.0/s and 8 min)
+    expect(writes).toEqual(['progress 1/1000 trials (0%)\n', 'progress 51/1000 trials (5%)  10 trials/s  about 2 min left\n']);
+  });
+
+  it('tells no rate until a second has passed since the first unit, nor when nothing has finished since', () => {
+    const r = new RateEstimate();
+    expect(r.perSecond(0, 5_000)).toBeNull();
+    r.update(2, 5_000);
+    expect(r.perSecond(4, 5_500)).toBeNull();
+    expect(r.perSecond(2, 9_000)).toBeNull();
+    expect(r.perSecond(6, 7_000)).toBe(2);
+    r.update(6, 7_000);
+    expect(r.perSecond(12, 8_000)).toBe(10 / 3);
   });
 });
 

@@ -7,6 +7,7 @@ import { TrialPool, type PoolOptions } from '../../src/campaign/pool.ts';
 import { type Row, type TrialResult } from '../../src/campaign/result-types.ts';
 import type { CommitPolicy, Mode } from '../../src/ssr/modes.ts';
 import { aggregate, strictSuccesses } from '../../src/campaign/stats.ts';
+import { RateEstimate } from '../../src/campaign/progress-rate.ts';
 import { DASHBOARD_LIMITS } from '../limits.ts';
 
 export type CellRunner = (config: CampaignConfig, cells: Cell[], workers: number) => Promise<TrialResult[]>;
@@ -49,6 +50,7 @@ export class CampaignProgress {
   stop_requested = false;
   error: string | null = null;
   readonly started_ms: number;
+  readonly #rate = new RateEstimate();
 
   constructor(
     readonly config: CampaignConfig,
@@ -65,10 +67,9 @@ export class CampaignProgress {
     return this.cells.length;
   }
 
-  /** Cells per wall second so far (null before any finished). */
+  /** Cells per wall second since the first chunk finished (null before there is an estimate). */
   cellsPerSecond(): number | null {
-    const s = (this.clock() - this.started_ms) / 1000;
-    return this.done_cells === 0 || s <= 0 ? null : this.done_cells / s;
+    return this.#rate.perSecond(this.done_cells, this.clock());
   }
 
   perMode(): ModeRecovery[] {
@@ -88,6 +89,7 @@ export class CampaignProgress {
         const results = await runChunk(this.config, chunk, this.workers);
         this.results.push(...results);
         this.done_cells += chunk.length;
+        this.#rate.update(this.done_cells, this.clock());
         this.rows = aggregate(this.results);
         onChunk();
         // Let the terminal draw between chunks that ran in this thread.
