@@ -5,7 +5,8 @@
 import { Option, type Command } from 'commander';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign.ts';
 import { EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
-import { formatExploreText } from '../campaign/explore/report.ts';
+import { formatExploreHtml } from '../campaign/explore/html.ts';
+import { formatExploreText, type ExploreTextOptions } from '../campaign/explore/report.ts';
 import { mergeExploreShards, runExplore, type ExploreFile } from '../campaign/explore/run.ts';
 import { exploreSeedsOf } from '../campaign/explore/seeds.ts';
 import { TRUSTED_BASE } from '../faults/model.ts';
@@ -32,7 +33,7 @@ interface ExploreOpts extends RunFlags {
   verbose?: boolean;
 }
 
-export const EXPLORE_FORMATS = ['text', 'json'] as const;
+export const EXPLORE_FORMATS = ['text', 'json', 'html'] as const;
 
 function exploreConfig(o: ExploreOpts): ExploreConfig {
   if ((TRUSTED_BASE as readonly string[]).includes(o.server)) fail(`--server: "${o.server}" is part of the trusted base (kernel, SSR manager, supervisor); faults target servers only`);
@@ -82,8 +83,7 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
           const found = exploreSeedsOf(config, file.classes, results);
           saveSeedsTo(store, db, found, log).forEach((id, i) => seeds.set(found[i].class, id));
         }
-        const text = o.format === 'json' ? `${JSON.stringify({ ...file, seeds: Object.fromEntries(seeds) }, null, 2)}\n` : formatExploreText(file, results, { color: color() && o.out === undefined, seeds });
-        writeOut(o.out, text, out);
+        writeOut(o.out, exploreReport(file, o.format, { color: color() && o.out === undefined, seeds }), out);
         process.stderr.write(`${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s; ${store === null ? 'crash seeds not stored (--no-store)' : `${seeds.size} crash seed${seeds.size === 1 ? '' : 's'} (one per failing class): npx curios seeds list`}\n`);
       } finally {
         store?.close();
@@ -109,7 +109,19 @@ export function mergeExploreFiles(inputs: readonly ShardInput[], format: string,
   } catch (e) {
     fail(`merge: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (format === 'json') return `${JSON.stringify(merged.file, null, 2)}\n`;
-  if (format !== 'text') fail(`--format ${format}: an exploration prints text or json`);
-  return formatExploreText(merged.file, merged.results, { color });
+  return exploreReport(merged.file, format, { color });
+}
+
+/** An exploration's report in a format of EXPLORE_FORMATS (json: the file, with the seed of each failing class). */
+export function exploreReport(file: ExploreFile, format: string, o: ExploreTextOptions): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ ...file, seeds: Object.fromEntries(o.seeds ?? []) }, null, 2)}\n`;
+    case 'html':
+      return formatExploreHtml(file, o);
+    case 'text':
+      return formatExploreText(file, o);
+    default:
+      fail(`--format ${format}: an exploration prints ${EXPLORE_FORMATS.join(', ')}`);
+  }
 }

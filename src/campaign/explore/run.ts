@@ -8,6 +8,8 @@ import { runCells, type Progress } from '../pool.ts';
 import { OUTCOMES, type Outcome } from '../result-types.ts';
 import { shardCells, type Shard } from '../shard.ts';
 import type { ExploreConfig } from './config.ts';
+import { heatMapOf, type HeatMap, type RequestCall } from './heat-map.ts';
+import { isFailing } from './outcomes.ts';
 import { fullSpaceSize, pointsOf } from './space.ts';
 import { goldenOf, type Divergence, type ExploreResult } from './trials.ts';
 import type { Trigger } from '../../faults/model.ts';
@@ -25,13 +27,6 @@ export interface ModeSpace {
   points: number;
   /** each request of the golden run as its client made it (client −1: a kernel report), for the heat map */
   calls: RequestCall[];
-}
-
-/** A request as the heat map labels it: its client, the client's j-th request to the server (from 0), the operation. */
-export interface RequestCall {
-  client: number;
-  j: number;
-  op: string;
 }
 
 /** One failure class: the points (under one mode) whose trials have the same signature. */
@@ -61,6 +56,8 @@ export interface ExploreFile {
   digest: string;
   trialsPerSecond: number;
   classes: ExploreClass[];
+  /** the worst outcome per request × fault kind × mode (heat-map.ts) */
+  heat: HeatMap;
   /** every trial: for shards (what merge needs) and --format json */
   results?: ExploreResult[];
 }
@@ -77,10 +74,6 @@ export interface ExploreOptions {
   clock_ms: () => number;
   onProgress?: (p: Progress) => void;
 }
-
-/** Outcomes that are not failures: the fault did not fire, or every client saw the golden results. */
-const PASSING: ReadonlySet<Outcome> = new Set(['not-activated', 'masked', 'recovered']);
-export const isFailing = (o: Outcome): boolean => !PASSING.has(o);
 
 /** The space of each mode, read off its golden run. */
 export function spaceOf(cfg: ExploreConfig): ModeSpace[] {
@@ -143,14 +136,16 @@ function withPoints(results: ExploreResult[], cells: readonly Cell[]): ExploreRe
 
 /** The result file of an exploration (or a shard, which keeps every trial for merge). */
 export function exploreFile(cfg: ExploreConfig, results: ExploreResult[], seconds: number, shard: Shard | null): ExploreFile {
+  const space = spaceOf(cfg);
   return {
     config: cfg,
     ...(shard === null ? {} : { shard }),
-    space: spaceOf(cfg),
+    space,
     trials: results.length,
     digest: digestOf(results),
     trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
     classes: classesOf(results),
+    heat: heatMapOf(cfg, space, results),
     ...(shard === null ? {} : { results }),
   };
 }

@@ -5,7 +5,7 @@
 import type { CrashSeed } from '../crash-seeds.ts';
 import { replayTrial } from '../replay.ts';
 import { trialConfigOf, type ExploreConfig } from './config.ts';
-import { classKey } from './report.ts';
+import { classKey } from './statements.ts';
 import type { ExploreClass } from './run.ts';
 import { planOf, type ExploreResult } from './trials.ts';
 

@@ -59,7 +59,7 @@ svg text { font-family: ui-monospace, monospace; }
 `;
 
 /** A self-contained page: title, one line naming what it shows, then the body. */
-export function htmlPage(title: string, campaign: string, digest: string, body: readonly string[]): string {
+export function htmlPage(title: string, campaign: string, digest: string, body: readonly string[], style = ''): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -67,7 +67,7 @@ export function htmlPage(title: string, campaign: string, digest: string, body: 
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(`${title}: ${campaign}`)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${style}</style>`,
     '</head>',
     '<body>',
     `<h1>${escapeHtml(title)}</h1>`,
@@ -78,10 +78,25 @@ export function htmlPage(title: string, campaign: string, digest: string, body: 
   ].join('\n') + '\n';
 }
 
+/** What every outcome class means, with its colour (and `mark`, when the chart writes one in it). */
+export function outcomeLegendHtml(mark?: (outcome: Outcome) => string): string[] {
+  const classes = OUTCOMES.map((outcome) => {
+    const colour = OUTCOME_COLOURS[outcome];
+    const swatch = mark === undefined ? `<span class="swatch" style="background:${colour}"></span>` : `<span class="swatch" style="background:${colour};color:${inkOn(colour)}">${escapeHtml(mark(outcome))}</span>`;
+    return `<div>${swatch}<span><b>${escapeHtml(outcome)}</b>: ${escapeHtml(OUTCOME_MEANING[outcome])}</span></div>`;
+  });
+  return ['<div class="legend">', ...classes, '</div>'];
+}
+
+/** Black or white, whichever reads better on `background` (#rrggbb). */
+export function inkOn(background: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(background.slice(i, i + 2), 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#111' : '#fff';
+}
+
 /** What every outcome class and each recovery rate means, with the chart colours. */
 export function legendHtml(): string[] {
-  const classes = OUTCOMES.map((outcome) => `<div><span class="swatch" style="background:${OUTCOME_COLOURS[outcome]}"></span><span><b>${escapeHtml(outcome)}</b>: ${escapeHtml(OUTCOME_MEANING[outcome])}</span></div>`);
-  return ['<h2>What the classes and rates mean</h2>', '<div class="legend">', ...classes, '</div>', '<ul class="rates">', `<li>${escapeHtml(RATE_MEANING.strict)}</li>`, `<li>${escapeHtml(RATE_MEANING.lenient)}</li>`, '<li>Each rate comes with its Wilson 95% confidence interval; MTTR is the mean time from detection to the server serving again, in simulated cycles.</li>', '</ul>'];
+  return ['<h2>What the classes and rates mean</h2>', ...outcomeLegendHtml(), '<ul class="rates">', `<li>${escapeHtml(RATE_MEANING.strict)}</li>`, `<li>${escapeHtml(RATE_MEANING.lenient)}</li>`, '<li>Each rate comes with its Wilson 95% confidence interval; MTTR is the mean time from detection to the server serving again, in simulated cycles.</li>', '</ul>'];
 }
 
 export function formatHtml(summary: CampaignSummary): string {
