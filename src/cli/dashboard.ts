@@ -1,6 +1,7 @@
-// `curios dashboard` (and `curios` alone on a terminal): the live recovery dashboard, or with
-// --campaign a campaign watched as it runs. ink is mounted only when stdout is a terminal and
-// --json is not given; otherwise the same run prints plain lines and ends by itself. This layer
+// `curios dashboard` (and `curios` alone on a terminal): the live recovery dashboard, with
+// --campaign a campaign watched as it runs, or with --explore a recorded exploration. ink is
+// mounted only when stdout is a terminal and --json is not given; otherwise the same run prints
+// plain lines and ends by itself (an exploration prints its report). This layer
 // owns the wall clock and the terminal; the dashboard (tui/) gets them as arguments.
 import { performance } from 'node:perf_hooks';
 import { cellsOf, type CampaignConfig } from '../campaign/campaign.ts';
@@ -18,13 +19,15 @@ import type { LiveRunner } from '../../tui/live/live-session.ts';
 import { runPlain } from '../../tui/live/plain-run.ts';
 import { LIVE_DEFAULTS, type LiveConfig } from '../../tui/live/simulation.ts';
 import { WorkerRunner } from '../../tui/live/worker-runner.ts';
-import { mountCampaign, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
+import { mountCampaign, mountExplore, mountLive, type TerminalStreams } from '../../tui/view/mount.tsx';
 import { parseCount, parseOne, parseSeed } from './args.ts';
 import { campaignFootnote, campaignSetup, recordCampaign, report, writeOut } from './campaign.ts';
 import { wantsColor } from './color.ts';
-import { CAMPAIGN_ONLY, LIVE_ONLY } from './dashboard-flags.ts';
+import { CAMPAIGN_ONLY, EXPLORE_TAKES, LIVE_ONLY } from './dashboard-flags.ts';
+import { exploreOfRecord } from '../campaign/explore/record.ts';
+import { exploreReport, findExploration } from './explore.ts';
 import { CliError, fail } from './errors.ts';
-import { seedSink } from './seeds.ts';
+import { dbPath, readStoreOrFail, seedSink } from './seeds.ts';
 
 /** The flags `curios dashboard` reads (the campaign ones are those of `curios campaign`). */
 export interface DashboardOpts {
@@ -47,6 +50,8 @@ export interface DashboardOpts {
   out?: string;
   verbose?: boolean;
   wide?: boolean;
+  /** --explore [id]: true without an id (the latest) */
+  explore?: string | true;
 }
 
 /** Faults per million cycles above which a run would do little but crash. */
@@ -63,6 +68,7 @@ function processStreams(): TerminalStreams {
  * `campaignConfig` reads the campaign flags as `curios campaign` does.
  */
 export async function dashboardCommand(o: DashboardOpts, given: (option: string) => boolean, campaignConfig: () => CampaignConfig, io: TerminalStreams = processStreams()): Promise<void> {
+  if (o.explore !== undefined) return exploreDashboard(o.explore, o, given, io);
   const misplaced = (o.campaign === true ? LIVE_ONLY : CAMPAIGN_ONLY).find(given);
   if (misplaced !== undefined) fail(`--${kebab(misplaced)} ${o.campaign === true ? 'is for a live run, not for --campaign' : 'goes with --campaign'}`);
   if (o.campaign === true) return campaignDashboard(campaignConfig(), o, io);
@@ -150,6 +156,27 @@ async function watchCampaign(progress: CampaignProgress, io: TerminalStreams): P
   const results = await (running ?? Promise.resolve([]));
   if (!progress.finished) throw new CliError(`campaign stopped after ${progress.done_cells} of ${progress.total_cells} cells: nothing recorded, no report`, EXIT_STOPPED);
   return results;
+}
+
+/** Every option of `curios dashboard` but --explore's own: given with --explore, each is refused. */
+const NOT_FOR_EXPLORE = [...new Set([...LIVE_ONLY, ...CAMPAIGN_ONLY, 'campaign', 'seed', 'clients', 'commit'])].filter((a) => !EXPLORE_TAKES.includes(a));
+
+/** A recorded exploration: on a terminal its heat map and classes until q; otherwise (or with --json) its report, once. */
+async function exploreDashboard(which: string | true, o: DashboardOpts, given: (option: string) => boolean, io: TerminalStreams): Promise<void> {
+  const misplaced = NOT_FOR_EXPLORE.find(given);
+  if (misplaced !== undefined) fail(`--${kebab(misplaced)} is not for --explore (it takes only ${EXPLORE_TAKES.map((a) => `--${a}`).join(', ')})`);
+  const record = findExploration(readStoreOrFail(dbPath(o.db)), which === true ? 'latest' : which);
+  let opened;
+  try {
+    opened = exploreOfRecord(record);
+  } catch (e) {
+    fail(`exploration ${record.id}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (io.stdout.isTTY !== true || o.json === true) {
+    io.stdout.write(exploreReport(opened.file, o.json === true ? 'json' : 'text', { color: wantsColor(io.stdout), seeds: opened.seeds }));
+    return;
+  }
+  await mountExplore({ id: record.id, ...opened }, io).waitUntilExit();
 }
 
 function parseRate(raw: string): number {

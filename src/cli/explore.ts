@@ -7,6 +7,7 @@ import { CAMPAIGN_DEFAULTS } from '../campaign/campaign.ts';
 import { EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
 import { formatExploreHtml } from '../campaign/explore/html.ts';
 import { formatExploreText, type ExploreTextOptions } from '../campaign/explore/report.ts';
+import { exploreRecordOf } from '../campaign/explore/record.ts';
 import { mergeExploreShards, runExplore, type ExploreFile } from '../campaign/explore/run.ts';
 import { exploreSeedsOf } from '../campaign/explore/seeds.ts';
 import { TRUSTED_BASE } from '../faults/model.ts';
@@ -16,6 +17,7 @@ import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import type { ShardInput } from '../campaign/merge.ts';
 import { campaignSetup, writeOut, type RunFlags } from './campaign.ts';
 import { fail } from './errors.ts';
+import type { ExplorationRecord, StoreSnapshot } from '../store/index.ts';
 import { progressReporter } from './progress.ts';
 import { saveSeedsTo } from './seeds.ts';
 
@@ -67,24 +69,27 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
     .addOption(new Option('--format <fmt>', 'output format').choices([...EXPLORE_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--db <path>', 'the store (default: $CURIOS_DB, else .curios/db.json)')
-    .option('--no-store', 'do not save a crash seed per failing class')
+    .option('--no-store', 'do not record the exploration nor save a crash seed per failing class')
     .option('--verbose', 'list each crash seed as it is stored')
     .action(async (o: ExploreOpts) => {
       const config = exploreConfig(o);
       const setup = campaignSetup(o);
       const { db, store } = setup;
       try {
+        const startedAt = new Date().toISOString();
         const progress = progressReporter(process.stderr, () => performance.now(), 'trials');
         const { file, results } = await runExplore(config, { workers: setup.workers, shard: setup.shard, trial_budget_ms: setup.trial_budget_ms, clock_ms: () => performance.now(), onProgress: (p) => progress.update(p.done_cells, p.total_cells) });
         progress.finish();
         const seeds = new Map<string, string>();
+        let recorded: string | null = null;
         if (store !== null && db !== null) {
           const log = o.verbose === true ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
           const found = exploreSeedsOf(config, file.classes, results);
           saveSeedsTo(store, db, found, log).forEach((id, i) => seeds.set(found[i].class, id));
+          recorded = store.addExploration({ ...exploreRecordOf(file, seeds), startedAt, endedAt: new Date().toISOString() }).id;
         }
         writeOut(o.out, exploreReport(file, o.format, { color: color() && o.out === undefined, seeds }), out);
-        process.stderr.write(`${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s; ${store === null ? 'crash seeds not stored (--no-store)' : `${seeds.size} crash seed${seeds.size === 1 ? '' : 's'} (one per failing class): npx curios seeds list`}\n`);
+        process.stderr.write(`${file.trials} trials, ${file.trialsPerSecond.toFixed(1)} trials/s; ${recorded === null ? 'not recorded, crash seeds not stored (--no-store)' : `${seeds.size} crash seed${seeds.size === 1 ? '' : 's'} (one per failing class): npx curios seeds list; recorded as exploration ${recorded}: npx curios dashboard --explore ${recorded}`}\n`);
       } finally {
         store?.close();
       }
@@ -124,4 +129,15 @@ export function exploreReport(file: ExploreFile, format: string, o: ExploreTextO
     default:
       fail(`--format ${format}: an exploration prints ${EXPLORE_FORMATS.join(', ')}`);
   }
+}
+
+/** The exploration `which` names in the store: `latest` (the last recorded), or an id or a unique prefix of one. */
+export function findExploration(store: Pick<StoreSnapshot, 'listExplorations' | 'path'>, which: string): ExplorationRecord {
+  const all = store.listExplorations();
+  if (all.length === 0) fail(`no exploration recorded in ${store.path}: run one (npx curios explore --server fs)`);
+  if (which === 'latest') return all.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a));
+  const matching = all.filter((e) => e.id.startsWith(which));
+  if (which === '' || matching.length === 0) fail(`no exploration ${JSON.stringify(which)} in ${store.path} (npx curios runs --kind explore lists them)`);
+  if (matching.length > 1) fail(`exploration id prefix ${JSON.stringify(which)} is ambiguous: ${matching.map((e) => e.id).join(', ')}`);
+  return matching[0];
 }

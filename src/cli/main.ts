@@ -19,12 +19,13 @@ import { activateConfig, CONFIG_FILES } from './config.ts';
 import { demoCommandIsolated } from './demo.ts';
 import { areExploreShards, exploreCommand, mergeExploreFiles } from './explore.ts';
 import { formatSeedHeader, formatSeedLine, matchesSeedFilter, type SeedFilter } from './seed-list.ts';
+import { formatRunHeader, formatRunLine, RUN_KINDS, runsOf, type RunKind } from './run-list.ts';
 import { dbPath, loadTrialFile, readStoreOrFail, removeSeedTrace, replayCommand, seedSink, seedToTrial, seedTrace, withStore } from './seeds.ts';
 import { OUTCOMES } from '../campaign/result-types.ts';
 import { StoreError, type SeedRecord, type Store } from '../store/index.ts';
 import { wantsColor } from './color.ts';
 import { progressReporter } from './progress.ts';
-import { dashboardOptionShown } from './dashboard-flags.ts';
+import { dashboardOptionShown, type DashboardView } from './dashboard-flags.ts';
 import { CliError, EXIT, fail } from './errors.ts';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -270,6 +271,21 @@ export function buildProgram(): Command {
       else process.stderr.write(`removed seed ${removed.id}\n`);
     });
 
+  program
+    .command('runs')
+    .description('list the recorded campaigns and explorations: id, kind, when started, trials, what they ran (an exploration\'s id opens it in curios dashboard --explore)')
+    .addOption(dbOption())
+    .addOption(new Option('--kind <kind>', 'only runs of this kind').choices([...RUN_KINDS]))
+    .option('--json', 'print the runs as a JSON array')
+    .action((o: { db?: string; kind?: RunKind; json?: boolean }) => {
+      const all = runsOf(readStoreOrFail(dbPath(o.db)));
+      const shown = all.filter((r) => o.kind === undefined || r.kind === o.kind);
+      if (o.json === true) out(JSON.stringify(shown, null, 2));
+      else if (all.length === 0) process.stderr.write('no runs recorded yet: run a campaign or an exploration (npx curios campaign, npx curios explore --server fs)\n');
+      else if (shown.length === 0) process.stderr.write(`none of the ${all.length} runs is of kind ${o.kind ?? ''}\n`);
+      else out([formatRunHeader(), ...shown.map(formatRunLine)].join('\n'));
+    });
+
   const dashboard = campaignOptions(
     program.command('dashboard').description('the live recovery dashboard: servers dying and coming back, clients, SSRs, faults by hand (keys: ? for help); with --campaign, a campaign as it runs. Without a terminal it prints plain lines.'),
     true,
@@ -279,10 +295,12 @@ export function buildProgram(): Command {
     .option('--cycles <n>', 'stop the live run after this many simulated cycles (without a terminal: 5000000 unless given)')
     .option('--slice-budget <ms>', `wall-clock budget of one slice of the live run in its worker process, past which the run ends as host-limit (default: ${HOST_LIMITS.budget_factor} × the mean slice time, at least ${HOST_LIMITS.budget_floor_ms})`)
     .option('--json', 'print one JSON object a line instead of the dashboard')
-    .option('--campaign', 'watch a campaign (the flags of curios campaign) instead of a live run');
+    .option('--campaign', 'watch a campaign (the flags of curios campaign) instead of a live run')
+    .option('--explore [id]', 'open a recorded exploration (its id or a unique prefix, as curios runs lists them; latest, or no id: the last one) instead of a live run');
   dashboard.action(async (o: CampaignOpts & DashboardOpts) => (await import('./dashboard.ts')).dashboardCommand(o, (option) => dashboard.getOptionValueSource(option) === 'cli', () => campaignConfig(o, false)));
-  helpShows.set(dashboard, (option, cmd) => dashboardOptionShown(option.attributeName(), cmd.opts().campaign === true));
-  dashboard.addHelpText('after', (context) => (context.command.opts().campaign === true ? '' : '\nWith --campaign it watches a campaign: see npx curios dashboard --campaign --help for its flags.'));
+  const viewOf = (cmd: Command): DashboardView => (cmd.opts().explore !== undefined ? 'explore' : cmd.opts().campaign === true ? 'campaign' : 'live');
+  helpShows.set(dashboard, (option, cmd) => dashboardOptionShown(option.attributeName(), viewOf(cmd)));
+  dashboard.addHelpText('after', (context) => (viewOf(context.command) !== 'live' ? '' : '\nWith --campaign it watches a campaign: see npx curios dashboard --campaign --help for its flags. With --explore [ID] it opens a recorded exploration: see npx curios dashboard --explore --help.'));
 
   // Set last, so that no subcommand inherits it: the words after `curios` are a command or an error.
   program.allowExcessArguments(true).action(async () => {

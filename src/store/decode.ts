@@ -118,16 +118,20 @@ export function decodeDb(value: unknown): Decoded<DbData> {
       value.version === undefined ? 'it has no version' : `it is version ${JSON.stringify(value.version)}`;
     return { ok: false, problem: `${found}; this curios reads version ${DB_VERSION} only` };
   }
+  // A database from before explorations were recorded has none.
+  const explorations = value.explorations ?? [];
   const problem =
     listProblem(value.campaigns, 'campaigns', decodeCampaign) ??
+    listProblem(explorations, 'explorations', decodeCampaign) ??
     listProblem(value.seeds, 'seeds', decodeSeed);
   if (problem !== null) return { ok: false, problem };
   const campaigns = value.campaigns as CampaignRecord[];
   const seeds = value.seeds as SeedRecord[];
   const duplicate =
     duplicateProblem(campaigns.map((campaign) => campaign.id), 'campaign id') ??
+    duplicateProblem((explorations as CampaignRecord[]).map((exploration) => exploration.id), 'exploration id') ??
     duplicateProblem(seeds.map((seed) => seed.id), 'seed id') ??
     duplicateProblem(seeds.map((seed) => seed.dedupKey), 'seed dedupKey');
   if (duplicate !== null) return { ok: false, problem: duplicate };
-  return { ok: true, value: { ...value, version: DB_VERSION, campaigns, seeds } };
+  return { ok: true, value: { ...value, version: DB_VERSION, campaigns, explorations: explorations as CampaignRecord[], seeds } };
 }

@@ -5,6 +5,7 @@ export { StoreError } from './errors.ts';
 export {
   DB_VERSION,
   type CampaignRecord,
+  type ExplorationRecord,
   type NewCampaign,
   type NewSeed,
   type SeedRecord,

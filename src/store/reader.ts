@@ -9,7 +9,7 @@ import { AtomicJsonFile } from './atomicJsonFile.ts';
 import { decodeDb } from './decode.ts';
 import { StoreError } from './errors.ts';
 import { findSeed } from './find-seed.ts';
-import { emptyDb, type CampaignRecord, type DbData, type SeedRecord } from './records.ts';
+import { emptyDb, type CampaignRecord, type DbData, type ExplorationRecord, type SeedRecord } from './records.ts';
 
 export interface StoreSnapshot {
   readonly path: string;
@@ -19,6 +19,8 @@ export interface StoreSnapshot {
   getSeed(idOrPrefix: string): SeedRecord;
   /** Every campaign, oldest first. */
   listCampaigns(): CampaignRecord[];
+  /** Every exploration, oldest first. */
+  listExplorations(): ExplorationRecord[];
 }
 
 export function readStore(path: string): StoreSnapshot {
@@ -33,5 +35,6 @@ export function readStore(path: string): StoreSnapshot {
     listSeeds: () => structuredClone(data.seeds),
     getSeed: (idOrPrefix) => structuredClone(findSeed(data.seeds, idOrPrefix, dbPath)),
     listCampaigns: () => structuredClone(data.campaigns),
+    listExplorations: () => structuredClone(data.explorations),
   };
 }

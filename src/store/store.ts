@@ -18,6 +18,7 @@ import {
   emptyDb,
   type CampaignRecord,
   type DbData,
+  type ExplorationRecord,
   type NewCampaign,
   type NewSeed,
   type SeedRecord,
@@ -93,24 +94,21 @@ class Store {
   }
 
   addCampaign(input: NewCampaign): CampaignRecord {
-    const data = this.#data();
-    const campaign = asStored(
-      { ...input, id: randomBytes(STORE_LIMITS.id_hex_chars / 2).toString('hex') },
-      decodeCampaign,
-      'campaign',
-    );
-    if (data.campaigns.some((stored) => stored.id === campaign.id)) {
-      throw new StoreError(
-        `campaign id ${campaign.id} drawn at random is already taken; add the campaign again`,
-      );
-    }
-    this.#commit({ ...data, campaigns: [...data.campaigns, campaign] });
-    return structuredClone(campaign);
+    return this.#addRun('campaigns', 'campaign', input);
   }
 
   /** Every campaign, oldest first. */
   listCampaigns(): CampaignRecord[] {
     return structuredClone(this.#data().campaigns);
+  }
+
+  addExploration(input: NewCampaign): ExplorationRecord {
+    return this.#addRun('explorations', 'exploration', input);
+  }
+
+  /** Every exploration, oldest first. */
+  listExplorations(): ExplorationRecord[] {
+    return structuredClone(this.#data().explorations);
   }
 
   /** Releases the lock. The store cannot be used afterwards; closing twice does nothing. */
@@ -122,6 +120,17 @@ class Store {
   #data(): DbData {
     if (this.#lock === null) throw new StoreError(`the store ${this.path} is closed`);
     return this.#db.data;
+  }
+
+  // A run under a fresh random id, in its list.
+  #addRun(list: 'campaigns' | 'explorations', what: string, input: NewCampaign): CampaignRecord {
+    const data = this.#data();
+    const run = asStored({ ...input, id: randomBytes(STORE_LIMITS.id_hex_chars / 2).toString('hex') }, decodeCampaign, what);
+    if (data[list].some((stored) => stored.id === run.id)) {
+      throw new StoreError(`${what} id ${run.id} drawn at random is already taken; add the ${what} again`);
+    }
+    this.#commit({ ...data, [list]: [...data[list], run] });
+    return structuredClone(run);
   }
 
   #findSeed(idOrPrefix: string): SeedRecord {

@@ -34,4 +34,30 @@ describe('curios explore', { tags: ['slow'] }, () => {
     expect(merged.code).toBe(0);
     expect((JSON.parse(merged.stdout) as { digest: string }).digest).toBe((file as unknown as { digest: string }).digest);
   }, 300_000);
+
+  it('records the exploration: curios runs lists it, dashboard --explore prints its report without a terminal, and refuses what it cannot open', async () => {
+    const db = join(dir, 'runs.json');
+    const r = await runCli(['explore', '--server', 'timer', '--ops', '2', '--clients', '2', '--stride', '3', '--workers', '1', '--db', db], dir);
+    expect(r.code).toBe(0);
+    const id = /recorded as exploration ([0-9a-f]{12}): npx curios dashboard --explore \1$/m.exec(r.stderr)?.[1] ?? '';
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    const runs = await runCli(['runs', '--db', db, '--json'], dir);
+    expect(JSON.parse(runs.stdout)).toEqual([expect.objectContaining({ id, kind: 'explore', trials: expect.any(Number) })]);
+    expect((await runCli(['runs', '--db', db], dir)).stdout).toMatch(new RegExp(`^${id}  explore .* timer: crash,hang, modes restart,curios, seed 1; \\d+ classes, \\d+ failing$`, 'm'));
+    // without a terminal, the report the exploration printed, its crash seeds included
+    const shown = await runCli(['dashboard', '--explore', id.slice(0, 5), '--db', db], dir);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(r.stdout);
+    const latest = await runCli(['dashboard', '--explore', '--db', db, '--json'], dir);
+    expect((JSON.parse(latest.stdout) as { digest: string }).digest).toBe(/digest ([0-9a-f]{64})/.exec(r.stdout)?.[1]);
+    for (const [args, line] of [
+      [['dashboard', '--explore', 'ffff', '--db', db], /^curios: no exploration "ffff" in .*runs\.json \(npx curios runs --kind explore lists them\)$/],
+      [['dashboard', '--explore', '--seed', '3', '--db', db], /^curios: --seed is not for --explore \(it takes only --explore, --db, --json\)$/],
+      [['dashboard', '--explore', '--db', join(dir, 'empty.json')], /^curios: no exploration recorded in .*empty\.json: run one \(npx curios explore --server fs\)$/],
+    ] as const) {
+      const refused = await runCli([...args], dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim()).toMatch(line);
+    }
+  }, 300_000);
 });

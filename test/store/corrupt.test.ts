@@ -86,6 +86,11 @@ describe('an unreadable database', () => {
       JSON.stringify({ version: 1, campaigns: [{ id: 'c' }], seeds: [] }),
       /campaigns\[0\]\.config: missing/,
     );
+    expectRefused(
+      JSON.stringify({ version: 1, campaigns: [], explorations: [{ id: 'e', config: {}, summary: {}, digest: 1 }], seeds: [] }),
+      /explorations\[0\]\.digest: expected a string, found a number/,
+    );
+    expectRefused(JSON.stringify({ version: 1, campaigns: [], explorations: {}, seeds: [] }), /explorations: expected an array, found a object/);
   });
 
   it('refuses a path that is a directory, and the directory stays', () => {

@@ -1,10 +1,11 @@
 // The store's round trip: seeds and campaigns go in, come back out, survive a reopen, and are
 // on disk as soon as each method returns.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
 import { DB_VERSION, type NewCampaign, type SeedRecord } from '../../src/store/records.ts';
+import { readStore } from '../../src/store/reader.ts';
 import { openStore } from '../../src/store/store.ts';
 import { makeTempDir, sampleSeed } from './fixtures/seeds.ts';
 
@@ -189,6 +190,33 @@ describe('Store', () => {
     const reopened = openStore(dbPath);
     expect(reopened.listCampaigns()).toEqual([a, b]);
     reopened.close();
+  });
+
+  it('adds and lists explorations apart from campaigns, read by a reader too, and they survive a reopen', () => {
+    const store = openStore(dbPath);
+    const c = store.addCampaign(campaign);
+    const e = store.addExploration({ ...campaign, digest: 'e0' });
+    expect(e).toEqual({ ...campaign, digest: 'e0', id: e.id });
+    expect(e.id).toMatch(/^[0-9a-f]{12}$/);
+    expect(store.listCampaigns()).toEqual([c]);
+    expect(store.listExplorations()).toEqual([e]);
+    expect(readStore(dbPath).listExplorations()).toEqual([e]);
+    expect(() => store.addExploration({ ...campaign, summary: undefined })).toThrow('exploration.summary: missing');
+    store.close();
+    const reopened = openStore(dbPath);
+    expect(reopened.listExplorations()).toEqual([e]);
+    reopened.close();
+  });
+
+  it('reads a database written before explorations were recorded as one with none, and keeps its records', () => {
+    const seed = { ...sampleSeed(1), id: 'abc', createdAt: 'now' };
+    mkdirSync(dirname(dbPath), { recursive: true });
+    writeFileSync(dbPath, JSON.stringify({ version: 1, campaigns: [{ ...campaign, id: 'c1' }], seeds: [seed] }));
+    const store = openStore(dbPath);
+    expect(store.listExplorations()).toEqual([]);
+    const e = store.addExploration(campaign);
+    store.close();
+    expect(JSON.parse(readFileSync(dbPath, 'utf8'))).toEqual({ version: 1, campaigns: [{ ...campaign, id: 'c1' }], explorations: [e], seeds: [seed] });
   });
 
   it('refuses every call after close, and a second close does nothing', () => {
