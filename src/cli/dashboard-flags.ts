@@ -15,6 +15,6 @@ export type DashboardView = 'live' | 'campaign' | 'explore';
 
 /** Whether a dashboard option belongs in the help of a live run, of a campaign, or of an exploration. */
 export function dashboardOptionShown(attribute: string, view: DashboardView): boolean {
-  if (view === 'explore') return EXPLORE_TAKES.includes(attribute);
+  if (view === 'explore') return EXPLORE_TAKES.includes(attribute) || attribute === 'help';
   return !(view === 'campaign' ? LIVE_ONLY : CAMPAIGN_ONLY).includes(attribute);
 }

@@ -83,25 +83,32 @@ describe('the explore app', () => {
   it('selects a class with ↓ and ↑, showing its replay command, and scrolls the map with → and ←', async () => {
     const wide: ExploreFile = { ...view.file, heat: { ...view.file.heat, columns: Array.from({ length: 300 }, (_, j) => ({ client: 0, j, op: 'set' })), rows: view.file.heat.rows.map((r) => ({ ...r, cells: Array.from({ length: 300 }, () => null) })), sites: false } };
     const app = render(<ExploreApp view={{ ...view, file: wide }} />);
-    await settle();
+    // Keys are read asynchronously: wait for the frame they lead to (a loaded machine is slow).
+    const frameWhere = async (test: (frame: string) => boolean): Promise<string> => {
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        if (test(app.lastFrame() ?? '')) break;
+        await settle(20);
+      }
+      return app.lastFrame() ?? '';
+    };
     const selected = (frame: string) => Number(/failure classes, worst first \((\d+) of/.exec(frame)?.[1]);
-    expect(selected(app.lastFrame() ?? '')).toBe(1);
+    expect(selected(await frameWhere((f) => selected(f) === 1))).toBe(1);
     app.stdin.write('\u001B[B');
-    await settle();
-    expect(selected(app.lastFrame() ?? '')).toBe(Math.min(2, view.file.classes.length));
-    const second = view.file.classes[Math.min(1, view.file.classes.length - 1)];
+    const two = Math.min(2, view.file.classes.length);
+    const frame = await frameWhere((f) => selected(f) === two);
+    expect(selected(frame)).toBe(two);
+    const second = view.file.classes[two - 1];
     const seed = view.seeds.get(classKey(second));
-    expect(app.lastFrame()).toContain(seed === undefined ? 'a passing class (no crash seed)' : `npx curios replay ${seed}`);
+    expect(frame).toContain(seed === undefined ? 'a passing class (no crash seed)' : `npx curios replay ${seed}`);
     app.stdin.write('\u001B[A');
+    await frameWhere((f) => selected(f) === 1);
     app.stdin.write('\u001B[A');
     await settle();
-    expect(selected(app.lastFrame() ?? '')).toBe(1);
+    expect(selected(await frameWhere((f) => selected(f) === 1))).toBe(1);
     app.stdin.write('\u001B[C');
-    await settle();
-    expect(app.lastFrame()).toMatch(/columns 9-\d+ of 300/);
+    expect(await frameWhere((f) => /columns 9-/.test(f))).toMatch(/columns 9-\d+ of 300/);
     app.stdin.write('\u001B[D');
-    await settle();
-    expect(app.lastFrame()).toMatch(/columns 1-\d+ of 300/);
+    expect(await frameWhere((f) => /columns 1-/.test(f))).toMatch(/columns 1-\d+ of 300/);
     app.unmount();
   });
 });
