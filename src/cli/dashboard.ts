@@ -70,7 +70,7 @@ function processStreams(): TerminalStreams {
 export async function dashboardCommand(o: DashboardOpts, given: (option: string) => boolean, campaignConfig: () => CampaignConfig, io: TerminalStreams = processStreams()): Promise<void> {
   if (o.explore !== undefined) return exploreDashboard(o.explore, o, given, io);
   const misplaced = (o.campaign === true ? LIVE_ONLY : CAMPAIGN_ONLY).find(given);
-  if (misplaced !== undefined) fail(`--${kebab(misplaced)} ${o.campaign === true ? 'is for a live run, not for --campaign' : 'goes with --campaign'}`);
+  if (misplaced !== undefined) fail(`--${kebab(misplaced)} ${o.campaign === true ? 'is for a live run, not for --campaign' : EXPLORE_TAKES.includes(misplaced) ? 'goes with --campaign or --explore' : 'goes with --campaign'}`);
   if (o.campaign === true) return campaignDashboard(campaignConfig(), o, io);
   if (o.commit?.includes(',') === true) fail(`--commit: a live run takes one commit policy (${COMMIT_POLICIES.join(' or ')}), got "${o.commit}"`);
   const config: LiveConfig = {

@@ -45,6 +45,9 @@ const BAD: [string[], string | RegExp, number][] = [
   [['merge', 'nofile.json'], 'curios: cannot read nofile.json: ENOENT', USAGE],
   [['dashboard', '--trials', '5'], 'curios: --trials goes with --campaign', USAGE],
   [['dashboard', '--campaign', '--mode', 'curios'], 'curios: --mode is for a live run, not for --campaign', USAGE],
+  [['dashboard', '--db', 'x.json'], 'curios: --db goes with --campaign or --explore', USAGE],
+  [['dashboard', '--explore', '--campaign'], 'curios: --campaign is not for --explore (it takes only --explore, --db, --json)', USAGE],
+  [['runs', '--kind', 'nope'], /^curios: option "--kind <kind>" argument "nope" is invalid\. Allowed choices are campaign, explore\.$/, USAGE],
   [['dashboard', '--fault-rate', '-1'], 'curios: --fault-rate must be a number ≥ 0 (faults per million cycles), got "-1"', USAGE],
   [['dashboard', '--cycles', '0'], /^curios: --cycles must be between 1 and /, USAGE],
 ];
