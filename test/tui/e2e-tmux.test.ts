@@ -91,7 +91,7 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
     keys(s, 'c');
     keys(s, '1');
     const ended = await waitFor(s, 'the host limit', (f) => f.includes('ENDED: host-limit (wall-clock)'));
-    expect(ended).toMatch(/end\s+-\s+the run ended: host-limit \(wall-clock\)/);
+    expect(ended).toMatch(/end\s+-\s+host-limit \(wall-clock\): a slice ran past its wall-clock budget of 3000 ms/);
     keys(s, 'q');
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));
   });

@@ -121,7 +121,8 @@ describe('the live dashboard over a server that loops forever or allocates witho
     expect(model.host_limit).toBe('wall-clock');
     const end = model.view().events.filter((e) => e.kind === 'end');
     expect(end).toHaveLength(1);
-    expect(end[0].detail).toMatch(/^the run ended: host-limit \(wall-clock\) — a slice of the simulation ran past its wall-clock budget of 5000 ms$/);
+    expect(end[0].detail).toBe('host-limit (wall-clock): a slice ran past its wall-clock budget of 5000 ms');
+    expect(model.message).toBe(`the run ended: host-limit (wall-clock) — r replays it to cycle ${model.now}, m starts another run, q quits`);
     const last = { at: model.now, hash: model.frame.trace_hash };
     // r: the same run again in a fresh worker, paused at the last frame before the limit, same hash.
     app.stdin.write('r');
@@ -141,7 +142,8 @@ describe('the live dashboard over a server that loops forever or allocates witho
     app.stdin.write('1');
     await until('the host limit', () => frame().includes('ENDED: host-limit (memory)'));
     expect(model.host_limit).toBe('memory');
-    expect(frame()).toMatch(/host-limit \(memory\): the simulation ran its worker process out of its 512 MB heap/);
+    expect(frame()).toMatch(/end\s+-\s+host-limit \(memory\)/);
+    expect(model.view().events.at(-1)?.detail).toBe('host-limit (memory): the simulation ran its worker process out of its 512 MB heap');
     app.stdin.write('q');
     await until('quit', () => model.quit);
   });

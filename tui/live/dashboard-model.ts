@@ -88,6 +88,8 @@ export class DashboardModel {
   private readonly runner: LiveRunner;
   /** the run's number: an answer for an earlier run is dropped */
   private run = 0;
+  /** inside runner.request: an answer now is an in-process one, given before request returns */
+  private asking = false;
   private pending: InjectKind | null = null;
   private replay: Replay | null = null;
   private stopped_at: Cycles | null = null;
@@ -111,7 +113,8 @@ export class DashboardModel {
     this.frame = emptyFrame(config);
     this.window = this.newWindow();
     this.restart(config);
-    this.note(`${config.mode} mode, seed ${config.seed}: ${config.clients} clients on ${this.server_names.length} servers`);
+    const servers = this.server_names.length;
+    this.note(`${config.mode} mode, seed ${config.seed}: ${config.clients} clients on ${servers} server${servers === 1 ? '' : 's'}`);
     if (this.runner.busy) this.message = STARTING;
   }
 
@@ -133,6 +136,9 @@ export class DashboardModel {
     this.ask({ kind: 'advance', limit_cycles: limit, wall_ms_max: DASHBOARD_LIMITS.slice_wall_ms_max }, () => {
       this.checkReplay();
       this.checkStop();
+      // Behind (max speed, a replay, a slow machine): a worker's answer asks for the next slice at
+      // once rather than at the next frame, so a run elsewhere goes as fast as one here.
+      if (!this.asking && this.frame.now_cycles < limit) this.tick();
     });
   }
 
@@ -222,18 +228,27 @@ export class DashboardModel {
   /** Sends a request for this run; its answer, if it carries a frame, is taken and handed to `then` with the cycle before it. */
   private ask(req: LiveRequest, then: (reply: FrameReply, before_cycles: Cycles) => void = () => {}): void {
     const run = this.run;
-    this.runner.request(req, (reply) => {
-      if (run !== this.run) return;
-      if (reply.kind === 'host-limit') return this.end(`host-limit (${reply.limit})`, reply.detail, reply.limit);
-      if (reply.kind === 'failed') return this.end('failed', reply.error.split('\n')[0], null);
-      const before = this.frame.now_cycles;
-      this.frame = reply.frame;
-      for (const e of reply.frame.events) this.events.push(e);
-      for (const a of reply.frame.applied) this.applied.push(a);
-      if (this.message === STARTING) this.message = null;
-      then(reply, before);
-    });
+    this.asking = true;
+    try {
+      this.runner.request(req, (reply) => this.answer(run, reply, then));
+    } finally {
+      this.asking = false;
+    }
   }
+
+  /** Takes an answer of run `run` (dropped if another run has started since). */
+  private answer(run: number, reply: LiveReply, then: (reply: FrameReply, before_cycles: Cycles) => void): void {
+    if (run !== this.run) return;
+    if (reply.kind === 'host-limit') return this.end(`host-limit (${reply.limit})`, reply.detail, reply.limit);
+    if (reply.kind === 'failed') return this.end('failed', reply.error.split('\n')[0], null);
+    const before = this.frame.now_cycles;
+    this.frame = reply.frame;
+    for (const e of reply.frame.events) this.events.push(e);
+    for (const a of reply.frame.applied) this.applied.push(a);
+    if (this.message === STARTING) this.message = null;
+    then(reply, before);
+  }
+
 
   /** The run cannot go on (its worker broke a host limit, or the simulation failed): it stays on screen, ended. */
   private end(outcome: string, detail: string, limit: HostLimit | null): void {
@@ -241,8 +256,8 @@ export class DashboardModel {
     this.ended = outcome;
     this.host_limit = limit;
     this.replay = null;
-    this.events.push({ t: this.frame.now_cycles, kind: 'end', server: '-', detail: `the run ended: ${outcome} — ${detail}` });
-    this.message = `${outcome}: ${detail} — r replays to cycle ${this.frame.now_cycles}, m starts another run, q quits`;
+    this.events.push({ t: this.frame.now_cycles, kind: 'end', server: '-', detail: `${outcome}: ${detail}` });
+    this.message = `the run ended: ${outcome} — r replays it to cycle ${this.frame.now_cycles}, m starts another run, q quits`;
   }
 
   private choose(input: string, key: KeyPress): void {

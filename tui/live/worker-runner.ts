@@ -144,6 +144,6 @@ export class WorkerRunner implements LiveRunner {
 }
 
 function hostLimitReply(limit: HostLimit, budget_ms: number, exit: number | string | null): LiveReply {
-  const how = limit === 'wall-clock' ? 'a slice of the simulation' : 'the simulation';
+  const how = limit === 'wall-clock' ? 'a slice' : 'the simulation';
   return { kind: 'host-limit', limit, detail: `${how} ${hostLimitSaid(limit, budget_ms)}${limit === 'worker-exit' ? ` (${exit})` : ''}` };
 }
