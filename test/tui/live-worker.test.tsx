@@ -107,6 +107,7 @@ describe('the live dashboard over a server that loops forever or allocates witho
       return performance.now() - busy_since > 1_000;
     }, 20_000);
     const stuck_at = model.now;
+    await until('the header to say so', () => /· WAITING \d+ s/.test(frame()));
     // The dashboard draws and reads keys meanwhile: help opens and closes, pause shows.
     app.stdin.write('?');
     await until('the help panel', () => model.help && frame().includes('keys'));

@@ -21,7 +21,7 @@ const server = (number: number, name: string, over: Partial<ServerRow> = {}): Se
 const client = (c: number, over: Partial<ClientTally> = {}): ClientTally => ({ client: c, ops: 300, errors: 0, stale: 0, wrong: 0, other: 0, unjudged: 0, last: null, ...over });
 const ssrStats: SsrStats = { maps: 500, unmaps: 499, commits: 498, rollbacks: 1, checksum_failures: 1, resets: 1, validated: 0 };
 const stats: RecoveryStats = { faults_fired: 3, failures: 2, by_cause: { exception: 1, hang: 1 }, restarted: 2, down: 0, ignored: 0, given_up: false, mttr_cycles: 150_000, detect_cycles: 100_000, latent_damage: 0 };
-const header: RunHeader = { mode: 'curios', commit: 'shadow', seed: 1, fault_rate: 0.5, clients: 3, now_cycles: 12_345_678, cycles_per_s: 3_900_000, trace_events_per_s: 12_000, speed: '1.0M cycles/s', paused: false, panic: null, given_up: false, stopped_at: null, ended: null };
+const header: RunHeader = { mode: 'curios', commit: 'shadow', seed: 1, fault_rate: 0.5, clients: 3, now_cycles: 12_345_678, cycles_per_s: 3_900_000, trace_events_per_s: 12_000, speed: '1.0M cycles/s', paused: false, panic: null, given_up: false, stopped_at: null, ended: null, unanswered_s: null };
 const ssrMap: SsrMap = {
   mode: 'curios',
   active: true,
@@ -154,6 +154,9 @@ describe('header, footer and help', () => {
     expect(render(<HeaderBar header={header} />).lastFrame()).toMatch(/mode curios · seed 1 · 0\.5 faults\/Mcycle · 3 clients · cycle 12_345_678 · running[\s\S]*shadow commit · simulated 3\.9M cycles\/s · 12\.0k kernel events\/s · speed 1\.0M cycles\/s/);
     expect(render(<HeaderBar header={{ ...header, paused: true }} />).lastFrame()).toMatch(/PAUSED/);
     expect(render(<HeaderBar header={{ ...header, panic: 'invariant' }} />).lastFrame()).toMatch(/KERNEL PANIC/);
+    expect(render(<HeaderBar header={{ ...header, unanswered_s: 3 }} />).lastFrame()).toMatch(/· WAITING 3 s/);
+    expect(render(<HeaderBar header={{ ...header, paused: true, unanswered_s: 3, fault_rate: 0 }} />).lastFrame()).toMatch(/· PAUSED, WAITING 3 s/);
+    expect(render(<HeaderBar header={{ ...header, unanswered_s: 3, ended: 'host-limit (memory)', fault_rate: 0 }} />).lastFrame()).toMatch(/· ENDED: host-limit \(memory\)/);
     expect(render(<HeaderBar header={{ ...header, mode: 'restart' }} />).lastFrame()).not.toMatch(/commit/);
   });
 

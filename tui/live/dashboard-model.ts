@@ -63,6 +63,9 @@ function speedLabel(index: number): string {
 /** Said while a run waits for its first frame (its worker process is starting). */
 const STARTING = 'starting the simulation in its worker process…';
 
+/** How long the simulation may take to answer before the header says it is waiting for it. */
+const UNANSWERED_SHOWN_MS = 1_000;
+
 /** The answers that carry a frame (the others end the run). */
 type FrameReply = Extract<LiveReply, { frame: LiveFrame }>;
 
@@ -90,6 +93,8 @@ export class DashboardModel {
   private run = 0;
   /** inside runner.request: an answer now is an in-process one, given before request returns */
   private asking = false;
+  /** when the request the simulation has not answered yet was sent (wall ms), or null */
+  private unanswered_since_ms: number | null = null;
   private pending: InjectKind | null = null;
   private replay: Replay | null = null;
   private stopped_at: Cycles | null = null;
@@ -212,6 +217,7 @@ export class DashboardModel {
         given_up: f.given_up,
         stopped_at: this.stopped_at,
         ended: this.ended,
+        unanswered_s: this.unansweredSeconds(),
       },
       servers: f.servers,
       clients: f.clients,
@@ -225,6 +231,13 @@ export class DashboardModel {
     };
   }
 
+  /** Whole seconds the simulation has kept the dashboard waiting, from UNANSWERED_SHOWN_MS on (null before, or when it is not). */
+  private unansweredSeconds(): number | null {
+    if (this.unanswered_since_ms === null || this.ended !== null) return null;
+    const waited_ms = this.clock() - this.unanswered_since_ms;
+    return waited_ms < UNANSWERED_SHOWN_MS ? null : Math.floor(waited_ms / 1000);
+  }
+
   /** Sends a request for this run; its answer, if it carries a frame, is taken and handed to `then` with the cycle before it. */
   private ask(req: LiveRequest, then: (reply: FrameReply, before_cycles: Cycles) => void = () => {}): void {
     const run = this.run;
@@ -234,10 +247,12 @@ export class DashboardModel {
     } finally {
       this.asking = false;
     }
+    if (this.runner.busy) this.unanswered_since_ms ??= this.clock();
   }
 
   /** Takes an answer of run `run` (dropped if another run has started since). */
   private answer(run: number, reply: LiveReply, then: (reply: FrameReply, before_cycles: Cycles) => void): void {
+    this.unanswered_since_ms = this.runner.busy ? this.clock() : null;
     if (run !== this.run) return;
     if (reply.kind === 'host-limit') return this.end(`host-limit (${reply.limit})`, reply.detail, reply.limit);
     if (reply.kind === 'failed') return this.end('failed', reply.error.split('\n')[0], null);

@@ -42,6 +42,8 @@ export interface RunHeader {
   stopped_at: Cycles | null;
   /** how the run ended when its simulation could not go on (`host-limit (wall-clock)`, …), or null */
   ended: string | null;
+  /** seconds the simulation has not answered for (its worker is busy or stuck), once it is noticeable; null otherwise */
+  unanswered_s: number | null;
 }
 
 export interface LiveView {

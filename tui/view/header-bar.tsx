@@ -1,6 +1,6 @@
 // The top two lines: which run this is (mode, seed, fault rate), where it is in virtual time and
-// whether it is running, paused, panicked, given up or ended (its worker broke a host limit); then the mode's commit policy (where it has
-// one) and how fast it goes.
+// whether it is running, paused, panicked, given up, waiting for its worker, or ended (its worker
+// broke a host limit); then the mode's commit policy (where it has one) and how fast it goes.
 import { Box, Text } from 'ink';
 import { compactCycles, groupedCycles } from '../format.ts';
 import { usesCommitPolicy } from '../../src/ssr/modes.ts';
@@ -10,6 +10,7 @@ export const HEADER_LINES = 2;
 
 function runState(h: RunHeader): { text: string; color: string } {
   if (h.ended !== null) return { text: `ENDED: ${h.ended}`, color: 'redBright' };
+  if (h.unanswered_s !== null) return { text: `${h.paused ? 'PAUSED, ' : ''}WAITING ${h.unanswered_s} s`, color: 'yellow' };
   if (h.panic !== null) return { text: 'KERNEL PANIC', color: 'redBright' };
   if (h.stopped_at !== null) return { text: 'STOPPED', color: 'yellow' };
   if (h.paused) return { text: 'PAUSED', color: 'yellow' };
