@@ -90,7 +90,7 @@ describe('curios dashboard under tmux', { tags: ['slow'] }, () => {
     await waitFor(s, 'the first frame', (f) => /1 hostile\s+running/.test(f));
     keys(s, 'c');
     keys(s, '1');
-    const ended = await waitFor(s, 'the host limit', (f) => f.includes('ENDED: host-limit (wall-clock)'));
+    const ended = await waitFor(s, 'the host limit', (f) => f.includes('· host-limit (wall-clock)'));
     expect(ended).toMatch(/end\s+-\s+host-limit \(wall-clock\): a slice ran past its wall-clock budget of 3000 ms/);
     keys(s, 'q');
     await waitFor(s, 'the command to exit', (f) => f.includes('CURIOS-EXIT=0'));

@@ -118,7 +118,7 @@ describe('the live dashboard over a server that loops forever or allocates witho
     expect(model.ended).toBeNull();
     expect(model.now).toBe(stuck_at);
     app.stdin.write(' ');
-    await until('the host limit', () => frame().includes('ENDED: host-limit (wall-clock)'));
+    await until('the host limit', () => frame().includes('· host-limit (wall-clock)'));
     expect(model.host_limit).toBe('wall-clock');
     const end = model.view().events.filter((e) => e.kind === 'end');
     expect(end).toHaveLength(1);
@@ -141,7 +141,7 @@ describe('the live dashboard over a server that loops forever or allocates witho
     const { model, app, frame } = await dashboard(2, 120_000);
     app.stdin.write('c');
     app.stdin.write('1');
-    await until('the host limit', () => frame().includes('ENDED: host-limit (memory)'));
+    await until('the host limit', () => frame().includes('· host-limit (memory)'));
     expect(model.host_limit).toBe('memory');
     expect(frame()).toMatch(/end\s+-\s+host-limit \(memory\)/);
     expect(model.view().events.at(-1)?.detail).toBe('host-limit (memory): the simulation ran its worker process out of its 512 MB heap');

@@ -156,7 +156,7 @@ describe('header, footer and help', () => {
     expect(render(<HeaderBar header={{ ...header, panic: 'invariant' }} />).lastFrame()).toMatch(/KERNEL PANIC/);
     expect(render(<HeaderBar header={{ ...header, unanswered_s: 3 }} />).lastFrame()).toMatch(/· WAITING 3 s/);
     expect(render(<HeaderBar header={{ ...header, paused: true, unanswered_s: 3, fault_rate: 0 }} />).lastFrame()).toMatch(/· PAUSED, WAITING 3 s/);
-    expect(render(<HeaderBar header={{ ...header, unanswered_s: 3, ended: 'host-limit (memory)', fault_rate: 0 }} />).lastFrame()).toMatch(/· ENDED: host-limit \(memory\)/);
+    expect(render(<HeaderBar header={{ ...header, unanswered_s: 3, ended: 'host-limit (memory)', fault_rate: 0 }} />).lastFrame()).toMatch(/cycle 12_345_678 · host-limit \(memory\)$/m);
     expect(render(<HeaderBar header={{ ...header, mode: 'restart' }} />).lastFrame()).not.toMatch(/commit/);
   });
 

@@ -9,7 +9,8 @@ import type { RunHeader } from '../live/live-view.ts';
 export const HEADER_LINES = 2;
 
 function runState(h: RunHeader): { text: string; color: string } {
-  if (h.ended !== null) return { text: `ENDED: ${h.ended}`, color: 'redBright' };
+  // The outcome alone (the footer says the run ended): it must fit a 100-column header.
+  if (h.ended !== null) return { text: h.ended, color: 'redBright' };
   if (h.unanswered_s !== null) return { text: `${h.paused ? 'PAUSED, ' : ''}WAITING ${h.unanswered_s} s`, color: 'yellow' };
   if (h.panic !== null) return { text: 'KERNEL PANIC', color: 'redBright' };
   if (h.stopped_at !== null) return { text: 'STOPPED', color: 'yellow' };
