@@ -3,7 +3,7 @@
 
 export const EXIT = {
   ok: 0,
-  /** a run did what it should not (a replay that differs, a campaign with failures asked to fail) */
+  /** a run did what it should not (a replay that differs, a campaign with failures asked to fail, a demo stopped at a host limit) */
   mismatch: 3,
   /** bad input: an unknown server, a malformed plan, a bad number */
   usage: 2,
