@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import type { CrashSeed } from '../campaign/crash-seeds.ts';
 import type { PoolOptions } from '../campaign/pool.ts';
-import { replayIsolated } from '../campaign/pool.ts';
 import { compareReplay, parseTrialData, type Replayed, type TrialData } from '../campaign/replay.ts';
 import { moduleChange, moduleStamp } from '../campaign/config-file.ts';
 import { shortHash } from '../campaign/report/columns.ts';
 import { activeCatalog } from '../servers/catalog.ts';
+import { replayContained } from './replay-run.ts';
 import { checkLine, formatStory } from './replay-story.ts';
 import { PlanError } from '../faults/plan-json.ts';
 import { openStore, readStore, resolveDbPath, seedDedupKey, seedId, signatureDedupKey, StoreError, type SeedRecord, type Store, type StoreSnapshot } from '../store/index.ts';
@@ -156,8 +156,8 @@ export async function replayCommand(data: TrialData, expectedLines: string[] | n
     err(`NOT replayed: ${changed}`);
     return EXIT.mismatch;
   }
-  // In a worker process under the host limits: a trial that broke one in its campaign breaks it again, not this process.
-  const replayed = await replayIsolated(data);
+  // Contained (replay-run.ts): a trial that broke a host limit in its campaign breaks it again, not this process.
+  const replayed = await replayContained(data);
   const expected = data.expected;
   const diff = expected === undefined ? null : compareReplay(expected, replayed, expectedLines);
   const reproduced = expected === undefined ? null : diff === null;

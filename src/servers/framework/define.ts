@@ -19,6 +19,7 @@
 //
 // Every byte a server keeps is in simulated memory, reached through `env.mem`: never in JS objects,
 // which would survive a restart that real memory would not.
+import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { SERVER_LIMITS } from '../../hw/limits.ts';
 import type { VirtAddr } from '../../hw/types.ts';
@@ -182,9 +183,13 @@ function callerFile(): string | null {
     Error.prepareStackTrace = (_, frames) => frames;
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, defineServer);
-    const name = holder.stack?.[0]?.getFileName() ?? null;
-    if (name === null || name === undefined) return null;
-    return name.startsWith('file:') ? fileURLToPath(name) : name;
+    const frame = holder.stack?.[0];
+    const name = frame?.getFileName() ?? null;
+    if (frame === undefined || name === null || name === undefined) return null;
+    // Run from a bundle (bin/bundle.mjs), the frame is in the bundle: its source map names the file.
+    const original = findSourceMap(name)?.findEntry((frame.getLineNumber() ?? 1) - 1, (frame.getColumnNumber() ?? 1) - 1);
+    const file = original !== undefined && 'originalSource' in original ? original.originalSource : name;
+    return file.startsWith('file:') ? fileURLToPath(file) : file;
   } finally {
     Error.prepareStackTrace = saved;
   }
