@@ -39,3 +39,12 @@ export function* freeBits(env: ServerEnv, block: number, bits: readonly number[]
   }
   yield* writeBlock(env, block, buf);
 }
+
+/** The set bits below `limit` of bitmap block `block`. */
+export function* setBits(env: ServerEnv, block: number, limit: number): Sys<number[]> {
+  const buf = env.heap + HEAP.meta_buf;
+  yield* readBlock(env, block, buf);
+  const bits: number[] = [];
+  for (let bit = 0; bit < limit; bit++) if (isSet(env, buf, bit)) bits.push(bit);
+  return bits;
+}

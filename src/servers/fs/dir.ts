@@ -55,13 +55,18 @@ export function* lookup(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<numbe
   return e === null ? 0 : e.ino;
 }
 
-export function* listNames(env: ServerEnv, dir: Inode): Sys<Uint8Array[]> {
-  const names: Uint8Array[] = [];
+/** The live entries of `dir`, in entry order. */
+export function* listEntries(env: ServerEnv, dir: Inode): Sys<Entry[]> {
+  const entries: Entry[] = [];
   yield* scan(env, dir, (e) => {
-    if (e.ino !== 0) names.push(e.name);
+    if (e.ino !== 0) entries.push(e);
     return false;
   });
-  return names;
+  return entries;
+}
+
+export function* listNames(env: ServerEnv, dir: Inode): Sys<Uint8Array[]> {
+  return (yield* listEntries(env, dir)).map((e) => e.name);
 }
 
 export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {

@@ -18,7 +18,7 @@ export interface Inode {
   direct: number[];
 }
 
-function tableBlock(ino: number): number {
+export function tableBlock(ino: number): number {
   return INODE_TABLE_BLOCK + Math.floor(ino / INODES_PER_BLOCK);
 }
 
@@ -29,19 +29,22 @@ function slotAddr(env: ServerEnv, ino: number): number {
 export function* readInode(env: ServerEnv, ino: number): Sys<Inode> {
   check(Number.isInteger(ino) && ino > 0 && ino < INODES, 'EIO');
   yield* readBlock(env, tableBlock(ino), env.heap + HEAP.inode_buf);
+  const inode = decodeInode(env, ino);
+  // A corrupt inode is an I/O error to the client, never a wild block access.
+  check(inode !== null, 'EIO');
+  return inode;
+}
+
+/** Inode `ino` from its table block, already in the inode buffer; null when it is corrupt (a bad type, size or block number). */
+export function decodeInode(env: ServerEnv, ino: number): Inode | null {
   const at = slotAddr(env, ino);
   const { mem } = env;
   const type = mem.load16(at + INODE.type);
   const size = mem.load32(at + INODE.size);
   const direct: number[] = [];
   for (let i = 0; i < DIRECT_BLOCKS; i++) direct.push(mem.load32(at + INODE.direct + 4 * i));
-  // A corrupt inode is an I/O error to the client, never a wild block access.
-  check(type === FILE_TYPE.free || type === FILE_TYPE.file || type === FILE_TYPE.dir, 'EIO');
-  check(size <= MAX_FILE_BYTES, 'EIO');
-  check(
-    direct.every((b) => b === 0 || (b >= DATA_START && b < FS_BLOCKS)),
-    'EIO',
-  );
+  if (type !== FILE_TYPE.free && type !== FILE_TYPE.file && type !== FILE_TYPE.dir) return null;
+  if (size > MAX_FILE_BYTES || !direct.every((b) => b === 0 || (b >= DATA_START && b < FS_BLOCKS))) return null;
   return { ino, type: type as FileType, generation: mem.load32(at + INODE.generation), size, direct };
 }
 

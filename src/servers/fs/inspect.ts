@@ -1,7 +1,9 @@
 // fs's inspector, for the end-state oracle: the disk image through the file system's own check
 // (fsck.ts) — its problems and its tree — and each client's open-file table, each handle shown by
 // the file it reaches (its path; null when the inode was freed or reused since: a stale handle),
-// never by inode number or generation, which depend on how clients' creations interleaved. The
+// never by inode number or generation, which depend on how clients' creations interleaved. For the
+// same reason the tree is listed by path, not in walk order: the order of a shared directory's
+// entries is the order in which clients created them (a retried request comes later). The
 // heap holds only scratch buffers (nothing outlives a request), so it is not part of the end state.
 import { decodeClients, type EndValue, type ServerInspector } from '../framework/inspector.ts';
 import { OPEN_FILES_MAX, SLOT, SLOT_BYTES } from './layout.ts';
@@ -28,6 +30,6 @@ export const fsInspector: ServerInspector = (view) => {
   const report = fsck(view.machine.disk.data);
   return {
     clients: decodeClients(view, (state) => openFilesOf(state, report.named)),
-    global: { formatted: report.formatted, tree: report.tree, problems: report.problems },
+    global: { formatted: report.formatted, tree: [...report.tree].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), problems: report.problems },
   };
 };

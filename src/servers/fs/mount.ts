@@ -1,11 +1,14 @@
 // Mounting: `init` reads the superblock through the disk driver; a disk without the magic is
 // formatted first (mkfs). The superblock is written last, so that a crash during mkfs leaves a
 // disk that is formatted again at the next start. A superblock with the magic but another
-// geometry is not ours to overwrite: the server stops with an error naming the field.
+// geometry is not ours to overwrite: the server stops with an error naming the field. A file system
+// that was there already is repaired before use (repair.ts): fs never unmounts cleanly, so every
+// such mount follows a stop that may have come between two writes of one operation.
 import type { Sys } from '../../kernel/sys.ts';
 import type { ServerEnv } from '../framework/define.ts';
 import { readBlock, writeBlock, zeroBuffer } from './disk-io.ts';
 import { writeInode } from './inode.ts';
+import { repair } from './repair.ts';
 import { BLOCK_BITMAP_BLOCK, DIRECT_BLOCKS, FILE_TYPE, FS_MAGIC, HEAP, INODE_BITMAP_BLOCK, INODE_TABLE_BLOCK, INODE_TABLE_BLOCKS, ROOT_INODE, SB, SUPER_BLOCK, SUPERBLOCK_FIELDS } from './layout.ts';
 
 export function* mount(env: ServerEnv): Sys<void> {
@@ -19,6 +22,7 @@ export function* mount(env: ServerEnv): Sys<void> {
     const found = env.mem.load32(buf + offset);
     if (found !== value) throw new Error(`fs: superblock field at +${offset} is ${found}, this build expects ${value}`);
   }
+  yield* repair(env);
 }
 
 function* mkfs(env: ServerEnv): Sys<void> {
