@@ -73,6 +73,7 @@ export function runDemo(seed: number): DemoResult {
     const system = new System({ mode, ...(commit === null ? {} : { commit }), servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
     if (withFaults) runWithFaults(system, plan, { seed, until_cycles: DEMO_CYCLES_MAX });
     else system.runClients(DEMO_CYCLES_MAX);
+    system.runPendingResetHooks();
     return { records, system, endState: readEndState(system, inspectorsOf(profile)) };
   };
   const modes: Record<string, DemoMode> = {};

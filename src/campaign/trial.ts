@@ -75,11 +75,14 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: safetyEnd });
   injector.detach();
   if (!system.clientsDone() && system.kernel.panic_reason === null) system.run({ until: () => system.clientsDone(), until_cycles: system.now + cfg.liveness_bound_cycles });
+  const cycles = system.now;
+  // Reset hooks still pending run before the end state is read (and before the trace is hashed).
+  if (system.kernel.panic_reason === null) system.runPendingResetHooks();
   finished?.(system);
   const run: RunRecord = {
     records,
     traceHash: system.traceHash(),
-    cycles: system.now,
+    cycles,
     ops: workload.reduce((n, ops) => n + ops.length, 0),
     done: system.clientsDone(),
     panic: system.kernel.panic_reason,

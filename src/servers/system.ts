@@ -5,6 +5,7 @@
 import { Machine, type MachineConfig } from '../hw/machine.ts';
 import type { Cycles } from '../hw/types.ts';
 import { inspectSpace } from '../kernel/copy.ts';
+import { notifyEndpoint } from '../kernel/ipc.ts';
 import { Kernel, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { result } from '../kernel/result.ts';
 import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
@@ -31,6 +32,9 @@ export interface SystemConfig {
   machine?: MachineConfig;
 }
 
+
+/** How long the servers get to run their pending reset hooks at the end of a run (far more than a hook takes). */
+const RESET_HOOKS_CYCLES_MAX = 1_000_000;
 
 export class System {
   readonly machine: Machine;
@@ -147,6 +151,27 @@ export class System {
 
   run(opts: RunOptions = {}): RunStop {
     return this.kernel.run(opts);
+  }
+
+  /**
+   * The step before a run's end state is read: a client's SSR reset at its last call (answered
+   * ESTALE by the kernel alone) leaves its server's `onClientReset` hook to run at the server's next
+   * message, and after the clients' last call none may come. Each server with such resets pending
+   * is woken by a heartbeat ping, as the supervisor's next one would wake it (the server runs its
+   * pending hooks before it handles any message), and run until it is back waiting for a message,
+   * so that the end state is the one it would present to its next caller. Returns the servers it woke; a run without
+   * pending resets is left exactly as it was.
+   */
+  runPendingResetHooks(until_cycles: Cycles = this.now + RESET_HOOKS_CYCLES_MAX): string[] {
+    const waiting = this.config.servers.filter((def) => def.onClientReset !== undefined && this.ssr.hasResets(this.serverTask(def.name)));
+    if (waiting.length === 0) return [];
+    for (const def of waiting) notifyEndpoint(this.kernel, this.endpoint(def.name), HEARTBEAT_BIT);
+    const idle = (def: ServerDef): boolean => {
+      const task = this.serverTask(def.name);
+      return !this.ssr.hasResets(task) && task.threads.every((t) => t.state === 'dead' || (t.state === 'recv-blocked' && t.blocked_on === this.endpoint(def.name)));
+    };
+    this.kernel.run({ until: () => waiting.every(idle), until_cycles });
+    return waiting.map((def) => def.name);
   }
 
   /** Runs until every client finishes (or the bound is reached). */

@@ -150,6 +150,11 @@ export class SsrManager implements IpcHooks {
     return entry.resets.splice(0);
   }
 
+  /** Whether resets wait for the server to take them (its `onClientReset` hooks have not run for them yet). */
+  hasResets(server: Task): boolean {
+    return (this.servers.get(server)?.resets.length ?? 0) > 0;
+  }
+
   /** The SSR mapped into a server right now (for the dashboard), or null. */
   mappedNow(server: Task): Ssr | null {
     return this.servers.get(server)?.current ?? null;

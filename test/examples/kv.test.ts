@@ -10,11 +10,9 @@ import { KEYS_MAX } from '../../examples/kv/server.ts';
 import { kvModule } from '../../examples/kv/workload.ts';
 import type { Row } from '../../src/campaign/result-types.ts';
 import { runWithFaults } from '../../src/faults/run.ts';
-import { notifyEndpoint } from '../../src/kernel/ipc.ts';
 import type { Observation } from '../../src/servers/framework/module.ts';
 import { System } from '../../src/servers/system.ts';
 import { makeWorkload, modelObservations, workloadProgram } from '../../src/servers/workload.ts';
-import { HEARTBEAT_BIT } from '../../src/ssr/badges.ts';
 import { HEAP_BASE } from '../../src/ssr/layout.ts';
 import type { Mode } from '../../src/ssr/modes.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -111,18 +109,16 @@ function resetKv(seed: number, at_cycles: number, victim: number): { count: numb
   const plan = { version: 1 as const, faults: [{ server: 'kv', kind: 'bitflip' as const, trigger: { at: 'time' as const, cycles: at_cycles }, target: 'ssr' as const, offset: victim * kvModule.def.state_bytes, bit: 0 }] };
   runWithFaults(system, plan, { seed, until_cycles: 20_000_000 });
   expect(system.clientsDone()).toBe(true);
-  // A reset found at a client's call is answered ESTALE by the kernel alone; kv's hook runs when kv
-  // next receives a message. After the clients' last call none may come: wake kv once (a heartbeat)
-  // so that the state read is the one kv presents to its next caller.
-  notifyEndpoint(system.kernel, system.endpoint('kv'), HEARTBEAT_BIT);
-  system.run({ until_cycles: system.now + 200_000 });
+  // A reset found at a client's last call leaves kv's hook pending: the step every trial takes
+  // before reading end states runs it.
+  system.runPendingResetHooks();
   return { ...kvCounts(system), resets: system.ssr.stats.resets };
 }
 
 describe("kv: the global count after one client's SSR is reset", () => {
   // The counterexample that once kept this skipped — [seed 0, flip at 49231 cycles, client 2]: the reset was
   // found at client 2's last call, no message followed, so kv's hook had not run yet when the
-  // tables were read (resetKv now wakes kv once before reading).
+  // tables were read (System.runPendingResetHooks now runs it before reading).
   it("curios: onClientReset takes the reset client's keys out of the global count, which agrees with the tables at the end", () => {
     let resets = 0;
     fc.assert(

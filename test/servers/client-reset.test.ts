@@ -17,6 +17,7 @@ import { TIMER_OPS } from '../../src/servers/timer/layout.ts';
 import { timerServer } from '../../src/servers/timer/server.ts';
 import { System } from '../../src/servers/system.ts';
 import { RUN_CYCLES_MAX } from '../helpers/systems.ts';
+import { HEAP_BASE } from '../../src/ssr/layout.ts';
 
 type Step = (env: ClientEnv) => Sys<ClientCallResult>;
 
@@ -148,5 +149,63 @@ describe('onClientReset keeps derived global state consistent after one client i
     // The kernel was told: the last setting of client 0's task is the default again.
     const settings = system.kernel.trace.events().filter((e) => e.event === 'set-sched' && e.detail.startsWith('client0 '));
     expect(settings.at(-1)?.detail).toMatch(new RegExp(`^client0 prio=${PRIORITY_DEFAULT} `));
+  });
+});
+
+// A reset found at a client's *last* call: the kernel answers ESTALE alone and no message follows,
+// so the hook is still pending when the clients are done. The step every trial takes before it
+// reads end states (System.runPendingResetHooks) runs it: the derived state is stale before the
+// step and mended after it.
+describe('a reset found at a client\'s last call is mended before the end state is read', () => {
+  const lastCall = (server: ServerDef, before: Step[][], last: Step) => {
+    const { seen, system } = flipBetween(server, before, [[last], []]);
+    expect(seen[0].map((r) => r.status)).toEqual(['ESTALE']);
+    return system;
+  };
+  const mended = (system: System, server: string) => {
+    const hash = system.traceHash();
+    expect(system.runPendingResetHooks()).toEqual([server]);
+    expect(system.traceHash()).not.toBe(hash);
+    // nothing is left pending: a second step changes nothing
+    const after = system.traceHash();
+    expect(system.runPendingResetHooks()).toEqual([]);
+    expect(system.traceHash()).toBe(after);
+  };
+
+  it('kv: the count drops the reset client\'s share', () => {
+    const system = lastCall(kvServer(true), [[call('kv', KV.put), call('kv', KV.put), call('kv', KV.put)], [call('kv', KV.put), call('kv', KV.put)]], call('kv', KV.mine));
+    const count = () => new DataView((system.readServerMemory('kv', HEAP_BASE, 4) as Uint8Array).buffer).getUint32(0, true);
+    expect(count()).toBe(5);
+    mended(system, 'kv');
+    expect(count()).toBe(2);
+  });
+
+  it("net: the reset client's port is freed", () => {
+    const bind = (port: number) => call('net', NET_OPS.bind, [port]);
+    const system = lastCall(netServer, [[bind(7)], [bind(8)]], bind(9));
+    const ports = () => readNetGlobal(system).ports.map((p) => [p.port, p.client]);
+    expect(ports()).toEqual([
+      [7, 0],
+      [8, 1],
+    ]);
+    mended(system, 'net');
+    expect(ports()).toEqual([[8, 1]]);
+  });
+
+  it("timer: the reset client's alarm leaves the queue", () => {
+    const set = (delay: number) => call('timer', TIMER_OPS.set, [delay]);
+    const system = lastCall(timerServer, [[set(9_000_000)], [set(8_000_000)]], call('timer', TIMER_OPS.remaining, [1]));
+    expect(readTimerGlobal(system).queue.map((a) => a.client).sort()).toEqual([0, 1]);
+    mended(system, 'timer');
+    const g = readTimerGlobal(system);
+    expect(g.queue.map((a) => a.client)).toEqual([1]);
+    expect(g.hw_deadline_cycles).toBe(g.queue[0].deadline_cycles);
+  });
+
+  it('sched: the reset process leaves the run queue', () => {
+    const system = lastCall(schedServer, [[call('sched', SCHED_OPS.nice, [3])], [call('sched', SCHED_OPS.nice, [1])]], call('sched', SCHED_OPS.info));
+    expect(readSchedGlobal(system)?.run_queue.map((e) => e.client).sort()).toEqual([0, 1]);
+    mended(system, 'sched');
+    expect(readSchedGlobal(system)?.run_queue.map((e) => e.client)).toEqual([1]);
   });
 });
