@@ -57,7 +57,7 @@ function triggerWords(t: Record<string, unknown>): string {
     case 'request':
       return `at its request #${String(t.n)}`;
     case 'access':
-      return `at memory access ${String(t.k)} of its request #${String(t.n)}`;
+      return `at memory access ${String(t.k)} from the start of its request #${String(t.n)}`;
     case 'time':
       return `at cycle ${String(t.cycles)}`;
     case 'site':

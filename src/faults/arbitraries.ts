@@ -3,8 +3,9 @@
 // - `faultArb`: any fault the JSON parser accepts, over each field's whole range. Failing trials
 //   shrink through it (fewer faults, earlier triggers, smaller offsets, lower bits).
 // - `placedFaultArb` / `planArb`: what a campaign draws. Triggers are placed over the golden run
-//   (`FaultShape`): an access point uniformly over the memory accesses the server executes in its
-//   requests, a request uniformly over those it handles, a time uniformly over the run's length, a
+//   (`FaultShape`): an access point uniformly over the memory accesses the server executes from
+//   its first request on (in requests, and in the heartbeats and interrupts between them), a
+//   request uniformly over those it handles, a time uniformly over the run's length, a
 //   site among those the server declares. `samplePlan` draws without fast-check's small-value bias
 //   (fc.noBias), so an early trigger is no likelier than a late one; the values still shrink
 //   through `faultArb`.
@@ -16,7 +17,7 @@ import { TRIGGER_SPECS, type Trigger, type TriggerAt } from './triggers.ts';
 
 /** What the golden run of a trial reached in its target server: where its faults are placed. */
 export interface FaultShape {
-  /** memory accesses the server made in each request it handled (request n at index n − 1) */
+  /** memory accesses the server made from the start of each request it handled to the next's (request n at index n − 1; see Reach.accesses) */
   accesses_per_request: readonly number[];
   /** the length of the golden run's safety phase, in cycles */
   cycles: number;
@@ -100,7 +101,7 @@ function placedTrigger(at: TriggerAt, shape: FaultShape): fc.Arbitrary<Trigger> 
   }
 }
 
-/** The i-th access (from 0) of the golden run's requests, as request n and access k within it. */
+/** The i-th access (from 0) of the golden run from its first request on, as request n and access k from that request's start. */
 function accessPoint(per: readonly number[], i: number): Trigger {
   let left = i;
   for (let n = 0; n < per.length; n++) {

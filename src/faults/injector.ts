@@ -29,7 +29,12 @@ export interface FiredFault {
 
 /** What a run reached while faults were armed: where a fault can be placed and fire. */
 export interface Reach {
-  /** server → the memory accesses it made in each request it handled (request n at n − 1) */
+  /**
+   * server → the memory accesses it made from the start of each request it handled to the start
+   * of the next (request n at n − 1): the request's own, then whatever the server did before its
+   * next request — heartbeats, interrupts, reset hooks. The last runs to the end of the safety
+   * phase. Every access from the server's first request on is in exactly one.
+   */
   accesses: Record<string, number[]>;
   /** server → the client of each request it handled (request n at n − 1; −1: a kernel report) */
   clients: Record<string, number[]>;
@@ -48,8 +53,8 @@ interface Armed {
   task: Task;
   /** accesses to let pass before the one that is hit (0: the next one) */
   skip: number;
-  /** what ends it unfired: its request's reply, its recovery's end, or only the safety phase */
-  scope: 'request' | 'recovery' | 'run';
+  /** what ends it unfired: its request's reply, the server's death (an access point), its recovery's end, or only the safety phase */
+  scope: 'request' | 'span' | 'recovery' | 'run';
 }
 
 interface Counting {
@@ -141,7 +146,8 @@ export class FaultInjector implements FaultPort {
     this.plan.faults.forEach((f, index) => {
       if (this.done.has(index) || f.server !== server || (f.trigger.at !== 'request' && f.trigger.at !== 'access') || f.trigger.n !== n) return;
       this.done.add(index);
-      if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'request' });
+      // Counted from the request's start on, past its reply: an access point may be in the heartbeats and interrupts that follow.
+      if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'span' });
       else outcome = this.atRequest(index, f, req, task) ?? outcome;
     });
     return outcome;
@@ -201,6 +207,7 @@ export class FaultInjector implements FaultPort {
     // The request the server died in is over: what it left armed goes with it.
     this.counting.delete(task);
     this.disarm(task, 'request');
+    this.disarm(task, 'span');
     const n = (this.recoveries.get(server) ?? 0) + 1;
     this.recoveries.set(server, n);
     this.plan.faults.forEach((f, index) => {
@@ -213,8 +220,8 @@ export class FaultInjector implements FaultPort {
   beforeReply(server: string, req: ServerRequest, reply: ServerReply): ServerReply {
     if (!this.active) return reply;
     const task = this.sys().serverTask(server);
-    this.counting.delete(task);
-    // A request that ends disarms what it left armed: such a fault lives within its request.
+    // A request that ends disarms what it armed for itself (a fault at the request); its span's
+    // counting goes on to the next request, and so do access points (see Reach.accesses).
     this.disarm(task, 'request');
     let out = reply;
     this.plan.faults.forEach((f, index) => {
@@ -226,7 +233,7 @@ export class FaultInjector implements FaultPort {
     return out;
   }
 
-  /** The kernel's memory hook: counts a request's accesses and applies what is armed. */
+  /** The kernel's memory hook: counts the accesses of a request's span and applies what is armed. */
   private onAccess(a: MemAccess): void {
     const task = a.thread.task;
     const c = this.counting.get(task);

@@ -2,8 +2,11 @@
 // plan arbitraries and the JSON parser alike (src/faults/fields.ts).
 //
 // - request: the n-th request the server handles (1-based, counted over its whole run).
-// - access: the k-th memory access the server makes inside its n-th request (any access counts;
-//   a fault that needs a load or a store takes the first one at or after the k-th).
+// - access: the k-th memory access the server makes from the start of its n-th request (any access
+//   counts; a fault that needs a load or a store takes the first one at or after the k-th). The
+//   count goes on past the request's reply, through what the server does before its next request
+//   — heartbeats, interrupts, reset hooks — so access points cover every access from the first
+//   request on, not only those inside requests.
 // - time: the first point at or after a virtual time: a crash stops the server there, a bit flip
 //   flips there, and a fault that needs an access takes the server's next one — in a request, a
 //   heartbeat, an interrupt or a recovery alike.
@@ -21,7 +24,7 @@ const nth = (what: string) => int(1, TRIGGER_COUNT_MAX, what);
 
 export const TRIGGER_SPECS = {
   request: { n: nth('the request, counted from 1') },
-  access: { n: nth('the request, counted from 1'), k: nth('the memory access within it, counted from 1') },
+  access: { n: nth('the request, counted from 1'), k: nth('the memory access from its start, counted from 1') },
   time: { cycles: int(0, Number.MAX_SAFE_INTEGER, 'the virtual time, in cycles') },
   site: { name: name('an injection site the server declares'), p_on: probability('chance the site is switched on for the run'), p_fire: probability('chance it fires each time it is reached while on') },
   recovery: { n: nth('the recovery (restart), counted from 1'), k: nth('the memory access within it, counted from 1') },

@@ -119,6 +119,52 @@ describe('faults while a server handles interrupts', () => {
   });
 });
 
+describe('access points between requests', () => {
+  /**
+   * The first access point (request n, access k from its start) at which `server` is not serving a
+   * request in the golden run — a heartbeat, an interrupt — and how many accesses request n's own
+   * handling made before it.
+   */
+  function firstBetween(cfg: TrialConfig, server: string): { golden: RunRecord; n: number; k: number; inside: number } {
+    let found: { n: number; k: number; inside: number } | null = null;
+    let inside = 0;
+    let span = 0;
+    const golden = runOnce(cfg, null, (system) => {
+      const injector = system.faults as FaultInjector;
+      const task = system.serverTask(server);
+      const counted = system.kernel.memoryHook;
+      if (counted === null) throw new Error('the injector is not attached');
+      system.kernel.memoryHook = (a) => {
+        counted(a);
+        const list = injector.reach.accesses[server] ?? [];
+        if (a.thread.task !== task || list.length === 0 || found !== null) return;
+        if (list.length !== span) [span, inside] = [list.length, 0];
+        if (system.requests.servingNow(a.thread) !== null) inside++;
+        else found = { n: list.length, k: list[list.length - 1], inside };
+      };
+    });
+    if (found === null) throw new Error(`${server} never worked between requests`);
+    return { golden, ...(found as { n: number; k: number; inside: number }) };
+  }
+
+  // Heartbeats make no memory access (the loop answers them with one notify), so the work between
+  // requests that access points reach is interrupt handling (and reset hooks).
+  it.each(['timer', 'net'])('%s: a crash placed after a request\'s reply, in the interrupt handling that follows, fires outside any request, is classified and replays', (server) => {
+    const cfg = config(server, 'curios', 5);
+    const { golden, n, k, inside } = firstBetween(cfg, server);
+    // past the request's own accesses, yet inside the span a campaign places access points over
+    expect(k).toBeGreaterThan(inside);
+    expect(k).toBeLessThanOrEqual(golden.reach.accesses[server][n - 1]);
+    const plan: FaultPlan = { version: 1, faults: [{ server, kind: 'crash', trigger: { at: 'access', n, k } }] };
+    const run = runOnce(cfg, plan);
+    expect(run.fired.map((f) => [f.effect, f.client])).toEqual([['crash at a memory access', null]]);
+    expect(run.events).toHaveLength(1);
+    // no request was in flight: every client sees the golden results
+    expect(classifyOutcome(golden, run).outcome).toBe('recovered');
+    expectReplays(cfg, plan, run, golden);
+  });
+});
+
 describe('the end of recovery', () => {
   /** The state windows a server has mapped now. */
   const mappedStates = (system: System, server: string) => [...system.serverTask(server).as.table.entries.keys()].filter((vpn) => vpn * system.machine.mmu.page_bytes >= STATE_BASE);
