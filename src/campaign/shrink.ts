@@ -68,6 +68,11 @@ function shrinkFault(f: Fault, sites: readonly string[]): Fault[] {
   return [...arb.shrink(f, undefined).take(16)].map((v) => v.value);
 }
 
+/**
+ * The sites the fault's server declares (`sites` in its defineServer), from the catalog in use —
+ * the built-in servers and those of the user's config alike (a worker loads the config first) —
+ * so that a site trigger shrinks among that server's own sites.
+ */
 function sitesOf(target: string, server: string): readonly string[] {
   return profileFor(target).servers.find((d) => d.name === server)?.sites ?? [];
 }
