@@ -22,8 +22,9 @@ afterAll(() => {
 });
 
 describe('the crash seeds a campaign saves', () => {
-  // Mode none leaves a crashed server down (failed); net under restart corrupts silently.
-  const config: CampaignConfig = { seed: 7, servers: ['prng', 'net'], faults: ['crash', 'hang'], modes: ['none', 'restart', 'curios'], trials: 2, commits: ['shadow'], clients: 2, ops_per_client: 6 };
+  // Mode none leaves a crashed server down (failed); net under restart corrupts silently (in one
+  // of this seed's trials: campaign seed 6 is picked for that, since plans follow placement).
+  const config: CampaignConfig = { seed: 6, servers: ['prng', 'net'], faults: ['crash', 'hang'], modes: ['none', 'restart', 'curios'], trials: 2, commits: ['shadow'], clients: 2, ops_per_client: 6 };
   const log: string[] = [];
   let failing = 0;
   let ids: string[] = [];
