@@ -4,6 +4,8 @@
 export const DASHBOARD_LIMITS = {
   frame_ms: 34, // wall milliseconds between two frames: at most 30 renders a second
   slice_wall_ms_max: 28, // wall milliseconds of simulation per frame, so that keys and rendering never lag
+  unanswered_shown_ms: 1_000, // wall milliseconds without an answer from the simulation's worker before the header says WAITING
+  restart_grace_ms: 1_000, // wall milliseconds a new run (m, r) waits for the old run's request in flight before its worker is replaced
   frame_gap_ms_max: 250, // a longer gap between two frames (a stalled terminal) does not turn into a burst of cycles
   slice_cycles: 50_000, // simulated cycles per run between two checks of the wall-clock budget
   events_kept: 200, // entries of the event stream kept (the panel shows the newest that fit)

@@ -137,6 +137,22 @@ describe('the live dashboard over a server that loops forever or allocates witho
     await until('the next mode to run', () => model.config.mode === 'persist' && model.now > 0 && model.ended === null);
   });
 
+  it('m while the worker is stuck starts the next mode in a fresh worker, without waiting out the budget', async () => {
+    // A budget longer than this test waits: the new run cannot come from the watchdog's stop.
+    const { model, app, runner } = await dashboard(56, 600_000);
+    app.stdin.write('c');
+    app.stdin.write('1');
+    let busy_since = performance.now();
+    await until('the simulation to get stuck', () => {
+      if (!runner.busy) busy_since = performance.now();
+      return performance.now() - busy_since > 1_000;
+    }, 20_000);
+    app.stdin.write('m');
+    await until('the next mode to run', () => model.config.mode === 'persist' && model.now > 0);
+    expect(model.ended).toBeNull();
+    expect(model.view().events.some((e) => e.kind === 'end')).toBe(false);
+  });
+
   it('allocates: the run ends as host-limit (memory), and q quits', async () => {
     const { model, app, frame } = await dashboard(2, 120_000);
     app.stdin.write('c');

@@ -63,9 +63,6 @@ function speedLabel(index: number): string {
 /** Said while a run waits for its first frame (its worker process is starting). */
 const STARTING = 'starting the simulation in its worker process…';
 
-/** How long the simulation may take to answer before the header says it is waiting for it. */
-const UNANSWERED_SHOWN_MS = 1_000;
-
 /** The answers that carry a frame (the others end the run). */
 type FrameReply = Extract<LiveReply, { frame: LiveFrame }>;
 
@@ -231,11 +228,11 @@ export class DashboardModel {
     };
   }
 
-  /** Whole seconds the simulation has kept the dashboard waiting, from UNANSWERED_SHOWN_MS on (null before, or when it is not). */
+  /** Whole seconds the simulation has kept the dashboard waiting, from unanswered_shown_ms on (null before, or when it is not). */
   private unansweredSeconds(): number | null {
     if (this.unanswered_since_ms === null || this.ended !== null) return null;
     const waited_ms = this.clock() - this.unanswered_since_ms;
-    return waited_ms < UNANSWERED_SHOWN_MS ? null : Math.floor(waited_ms / 1000);
+    return waited_ms < DASHBOARD_LIMITS.unanswered_shown_ms ? null : Math.floor(waited_ms / 1000);
   }
 
   /** Sends a request for this run; its answer, if it carries a frame, is taken and handed to `then` with the cycle before it. */

@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { HOST_LIMITS, hostLimitSaid, trialBudgetMs, type HostLimit } from '../../src/campaign/host-limits.ts';
 import { deathCause, startWorker, stderrSummary, stopWorker, type WorkerProcess } from '../../src/campaign/worker-process.ts';
+import { DASHBOARD_LIMITS } from '../limits.ts';
 import type { LiveReply, LiveRequest, LiveRunner } from './live-session.ts';
 
 export type ToLiveWorker = { kind: 'request'; req: LiveRequest };
@@ -15,8 +16,6 @@ export type FromLiveWorker = { kind: 'ready' } | { kind: 'reply'; reply: LiveRep
 
 const LIVE_WORKER = fileURLToPath(new URL('./live-worker.ts', import.meta.url));
 
-/** How long a new run waits for the old run's request in flight before its worker is replaced (a stuck worker is not waited for until its budget). */
-const RESTART_GRACE_MS = 1_000;
 
 interface Waiting {
   req: LiveRequest;
@@ -114,11 +113,12 @@ export class WorkerRunner implements LiveRunner {
     w.child.send({ kind: 'request', req: next.req } satisfies ToLiveWorker);
   }
 
+  /** Stops a worker past its budget — or, for a new run that is waiting, past restart_grace_ms (a stuck worker is not waited for until its budget). */
   private watch(): void {
     const w = this.worker;
     if (w === null || this.inflight === null || this.stopped_for !== null) return;
     const waited_ms = this.opts.clock() - this.since_ms;
-    if (this.inflight.req.kind !== 'start' && this.queue.some((q) => q.req.kind === 'start') && waited_ms > RESTART_GRACE_MS) this.stopped_for = 'restart';
+    if (this.inflight.req.kind !== 'start' && this.queue.some((q) => q.req.kind === 'start') && waited_ms > DASHBOARD_LIMITS.restart_grace_ms) this.stopped_for = 'restart';
     else if (waited_ms > this.budget_ms) this.stopped_for = 'wall-clock';
     else return;
     w.child.kill('SIGKILL');
