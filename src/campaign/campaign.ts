@@ -34,8 +34,8 @@ export interface Cell {
   server: string;
   fault: FaultKind;
   trial: number;
-  /** an explore cell (src/campaign/explore/): one trial, under this mode, at this trigger */
-  point?: { mode: Mode; trigger: Trigger };
+  /** an explore cell (src/campaign/explore/): one trial, under this mode, at this trigger (and, at depth 2, a second fault inside the first one's recovery) */
+  point?: { mode: Mode; trigger: Trigger; fields?: Record<string, number | string>; second?: { fault: FaultKind; trigger: Trigger } };
 }
 
 /** A trial's full identity: enough to run it again bit for bit. */

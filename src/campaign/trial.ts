@@ -126,6 +126,8 @@ export function reaches(reach: Reach, f: Fault): boolean {
     case 'recovery':
       // A recovery follows a fault that fired: never in a run where none has.
       return false;
+    case 'rest':
+      return t.n <= requests.length;
   }
 }
 

@@ -4,8 +4,10 @@
 // src/campaign/explore/.
 import { Option, type Command } from 'commander';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign.ts';
-import { EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
+import { DEPTH_MAX, EXPLORE_DEFAULT_KINDS, EXPLORE_KINDS, type ExploreConfig } from '../campaign/explore/config.ts';
 import { formatExploreHtml } from '../campaign/explore/html.ts';
+import { BITS_ALL } from '../campaign/explore/kinds.ts';
+import { secondKinds } from '../campaign/explore/pairs.ts';
 import { formatExploreText, type ExploreTextOptions } from '../campaign/explore/report.ts';
 import { exploreRecordOf } from '../campaign/explore/record.ts';
 import { mergeExploreShards, runExplore, type ExploreFile } from '../campaign/explore/run.ts';
@@ -27,6 +29,8 @@ interface ExploreOpts extends RunFlags {
   modes: string;
   seed: string;
   stride: string;
+  bits?: string;
+  depth: string;
   commit: string;
   clients: string;
   ops: string;
@@ -39,16 +43,27 @@ export const EXPLORE_FORMATS = ['text', 'json', 'html'] as const;
 
 function exploreConfig(o: ExploreOpts): ExploreConfig {
   if ((TRUSTED_BASE as readonly string[]).includes(o.server)) fail(`--server: "${o.server}" is part of the trusted base (kernel, SSR manager, supervisor); faults target servers only`);
-  return {
+  const config: ExploreConfig = {
     seed: parseSeed(o.seed),
     server: parseOne(o.server, '--server', targets()),
     faults: parseList(o.faults, '--faults', EXPLORE_KINDS),
+    bits: o.bits === undefined ? [...BITS_ALL] : parseBits(o.bits),
     modes: parseList(o.modes, '--modes', MODES),
     commit: parseOne(o.commit, '--commit', COMMIT_POLICIES),
     clients: parseCount(o.clients, '--clients', 1, 16),
     ops_per_client: parseCount(o.ops, '--ops', 1, 500),
     stride: parseCount(o.stride, '--stride', 1, 1_000_000),
+    depth: parseCount(o.depth, '--depth', 1, DEPTH_MAX),
   };
+  if (config.depth >= 2 && secondKinds(config).length === 0) fail(`--depth 2: the second fault is a crash or a hang; --faults ${o.faults} has neither`);
+  return config;
+}
+
+/** `--bits 0,7,31`: distinct bits of a 32-bit word, in ascending order. */
+function parseBits(raw: string): number[] {
+  const bits = raw.split(',').map((b) => b.trim());
+  for (const b of bits) if (!/^\d+$/.test(b) || Number(b) > 31) fail(`--bits: "${b}" is not a bit of a 32-bit word (0..31); give a comma-separated list such as 0,7,31`);
+  return [...new Set(bits.map(Number))].sort((a, b) => a - b);
 }
 
 export function exploreCommand(program: Command, out: (s: string) => void, color: () => boolean): void {
@@ -56,10 +71,12 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
     .command('explore')
     .description('try every fault point of one server\'s workload (each request, each memory access inside it, each injection site) under each mode, and report the failure classes, how much of the space was tried, and a heat map')
     .requiredOption('--server <name>', `the server to explore (${targets().join(', ')})`)
-    .option('--faults <list>', `fault kinds, comma-separated (${EXPLORE_KINDS.join(', ')})`, EXPLORE_KINDS.join(','))
+    .option('--faults <list>', `fault kinds, comma-separated (${EXPLORE_KINDS.join(', ')})`, EXPLORE_DEFAULT_KINDS.join(','))
+    .option('--bits <list>', 'the bits of a 32-bit word that bitflip, regflip and msg-corrupt points flip, comma-separated, each 0..31 (default: all 32; fewer samples, and the report says so)')
     .option('--modes <list>', `recovery modes (${MODES.join(', ')})`, 'restart,curios')
     .option('--seed <n>', 'the workload seed', '1')
     .option('--stride <k>', 'take every k-th memory access of each request (1: every one; more samples, and the report says so)', '1')
+    .option('--depth <d>', '1: one fault per trial; 2: also a second fault (each of --faults that takes no fields: crash, hang) at each point inside the recovery of each first fault that did not fail', '1')
     .option('--workers <n>', 'worker processes, each running trials under the host limits (default: the core count)')
     .option('--shard <i/n>', 'run only shard i of n, i counting from 1 (its report says it is a share)')
     .option('--trial-budget <ms>', 'wall-clock budget of one trial (as in curios campaign)')

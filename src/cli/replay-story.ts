@@ -62,6 +62,10 @@ function triggerWords(t: Record<string, unknown>): string {
       return `at cycle ${String(t.cycles)}`;
     case 'site':
       return `at site ${String(t.name)}`;
+    case 'recovery':
+      return `at memory access ${String(t.k)} of its recovery #${String(t.n)}`;
+    case 'rest':
+      return `at rest after its request #${String(t.n)}`;
     default:
       return `at ${JSON.stringify(t)}`;
   }

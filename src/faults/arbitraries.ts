@@ -97,6 +97,7 @@ function placedTrigger(at: TriggerAt, shape: FaultShape): fc.Arbitrary<Trigger> 
     case 'site':
       return shape.sites.length === 0 ? null : tagged('site', fc.record({ name: fc.constantFrom(...shape.sites), p_on: fc.constant(1), p_fire: fc.double({ min: SITE_P_FIRE_MIN, max: 1, noNaN: true }) }));
     case 'recovery':
+    case 'rest':
       return null;
   }
 }

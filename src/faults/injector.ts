@@ -13,6 +13,7 @@ import type { MemAccess } from '../kernel/memory-view.ts';
 import type { Task } from '../kernel/objects.ts';
 import type { ServerReply, ServerRequest } from '../servers/framework/define.ts';
 import { NO_FAULTS, type FaultPort, type RequestFault } from '../servers/framework/fault-port.ts';
+import { HEAP_BASE, stateAddress } from '../ssr/layout.ts';
 import type { System } from '../servers/system.ts';
 import { corruptReply, crashHere, flipAtRest, flipInRequest, hangHere, matchesAccess, onAccess, type Hit } from './effects.ts';
 import type { Fault, FaultPlan } from './model.ts';
@@ -42,8 +43,26 @@ export interface Reach {
   ops: Record<string, number[]>;
   /** `server/site` of each injection site reached */
   sites: string[];
+  /** server → the memory accesses of each recovery it went through (its `init` and `recover` after restart n at n − 1) */
+  recovery_accesses: Record<string, number[]>;
+  /** server → the requests it had handled when each recovery began (restart n at n − 1) */
+  recovery_after: Record<string, number[]>;
   /** the last time the injector looked for due time triggers */
   cycles: number;
+  /** server → what a golden run records for exploring the kinds with fields (only when asked: recordDetail) */
+  detail?: Record<string, ReachDetail>;
+}
+
+/** Per request of one server (request n at n − 1): what its accesses were, what it read, what it replied. */
+export interface ReachDetail {
+  /** one letter per access: `r`/`w` a load/store of at most 4 bytes, `R`/`W` a bulk one */
+  access_kinds: string[];
+  /** the heap words it loaded (byte offsets in the heap), each once, in the order first loaded */
+  heap_reads: number[][];
+  /** the client-state words it loaded (byte offsets over every client's state in turn, as a bit flip at rest counts them), each once */
+  state_reads: number[][];
+  /** the words of its reply (−1: it had none: the server died in it) */
+  reply_words: number[];
 }
 
 /** A fault waiting for an access of its server: counted down, then applied. */
@@ -64,7 +83,7 @@ interface Counting {
 
 export class FaultInjector implements FaultPort {
   readonly fired: FiredFault[] = [];
-  readonly reach: Reach = { accesses: {}, clients: {}, ops: {}, sites: [], cycles: 0 };
+  readonly reach: Reach = { accesses: {}, clients: {}, ops: {}, sites: [], recovery_accesses: {}, recovery_after: {}, cycles: 0 };
   /** the operation a client is in (set by whoever runs the workload: it knows the clients' progress) */
   opOf: (client: number) => number = () => -1;
   private system: System | null = null;
@@ -76,6 +95,8 @@ export class FaultInjector implements FaultPort {
   private readonly site_on = new Map<string, boolean>();
   private readonly rng: RandomGenerator;
   private readonly hook = (a: MemAccess) => this.onAccess(a);
+  /** recordDetail's server: its task, its detail, and where its heap and client states lie */
+  private detailed: { server: string; task: Task; detail: ReachDetail; heap: [number, number]; states: [number, number][] } | null = null;
 
   constructor(
     readonly plan: FaultPlan,
@@ -91,7 +112,21 @@ export class FaultInjector implements FaultPort {
     this.system = system;
     system.faults = this;
     system.kernel.memoryHook = this.hook;
+    // Only a plan that flips state at rest listens to every reply (a hook on the IPC path costs every run).
+    if (this.plan.faults.some((f) => f.trigger.at === 'rest')) system.hooks.add({ delivered: () => null, requestDone: (receiver, how) => this.atRest(receiver.task, how), taskRestarted: () => {} });
     return this;
+  }
+
+  /** Records, for one server, what exploring the kinds with fields needs (reach.detail): a golden run's. */
+  recordDetail(server: string): void {
+    const system = this.sys();
+    const def = system.config.servers.find((d) => d.name === server);
+    if (def === undefined) throw new Error(`invariant: no server named ${server}`);
+    const page = system.machine.mmu.page_bytes;
+    const detail: ReachDetail = { access_kinds: [], heap_reads: [], state_reads: [], reply_words: [] };
+    (this.reach.detail ??= {})[server] = detail;
+    const states = def.state_bytes === 0 ? [] : system.clientTasks.map((_, c): [number, number] => [stateAddress(c, page), stateAddress(c, page) + def.state_bytes]);
+    this.detailed = { server, task: system.serverTask(server), detail, heap: [HEAP_BASE, HEAP_BASE + def.heap_pages * page], states };
   }
 
   /** Unwires it: the safety phase is over, nothing fires after this. */
@@ -142,6 +177,12 @@ export class FaultInjector implements FaultPort {
     (this.reach.ops[server] ??= []).push(req.from_kernel ? -1 : this.opOf(req.client));
     const n = list.length;
     this.counting.set(task, { list, n });
+    if (this.detailed?.task === task) {
+      this.detailed.detail.access_kinds.push('');
+      this.detailed.detail.heap_reads.push([]);
+      this.detailed.detail.state_reads.push([]);
+      this.detailed.detail.reply_words.push(-1);
+    }
     let outcome: RequestFault = null;
     this.plan.faults.forEach((f, index) => {
       if (this.done.has(index) || f.server !== server || (f.trigger.at !== 'request' && f.trigger.at !== 'access') || f.trigger.n !== n) return;
@@ -201,13 +242,18 @@ export class FaultInjector implements FaultPort {
     if (!this.active) return;
     const task = this.sys().serverTask(server);
     if (!on) {
+      this.counting.delete(task);
       this.disarm(task, 'recovery');
       return;
     }
     // The request the server died in is over: what it left armed goes with it.
-    this.counting.delete(task);
     this.disarm(task, 'request');
     this.disarm(task, 'span');
+    // A recovery's accesses are counted as a request's are: where a second fault can land in it.
+    (this.reach.recovery_after[server] ??= []).push(this.reach.accesses[server]?.length ?? 0);
+    const list = (this.reach.recovery_accesses[server] ??= []);
+    list.push(0);
+    this.counting.set(task, { list, n: list.length });
     const n = (this.recoveries.get(server) ?? 0) + 1;
     this.recoveries.set(server, n);
     this.plan.faults.forEach((f, index) => {
@@ -223,6 +269,7 @@ export class FaultInjector implements FaultPort {
     // A request that ends disarms what it armed for itself (a fault at the request); its span's
     // counting goes on to the next request, and so do access points (see Reach.accesses).
     this.disarm(task, 'request');
+    if (this.detailed?.task === task) this.detailed.detail.reply_words[this.detailed.detail.reply_words.length - 1] = reply.words?.length ?? 0;
     let out = reply;
     this.plan.faults.forEach((f, index) => {
       if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) return;
@@ -238,6 +285,8 @@ export class FaultInjector implements FaultPort {
     const task = a.thread.task;
     const c = this.counting.get(task);
     if (c !== undefined) c.list[c.n - 1]++;
+    // (a request's access, not a recovery's: a golden run has none, but say so)
+    if (this.detailed !== null && this.detailed.task === task && c !== undefined && c.list === this.reach.accesses[this.detailed.server]) this.note(a, c.n - 1);
     if (this.armed.length === 0) return;
     for (let i = 0; i < this.armed.length; i++) {
       const arm = this.armed[i];
@@ -261,6 +310,32 @@ export class FaultInjector implements FaultPort {
     }
   }
 
+  /** A golden run's access, for recordDetail: its kind, and the heap and state words it loads. */
+  private note(a: MemAccess, i: number): void {
+    const d = this.detailed;
+    if (d === null) return;
+    const bulk = a.size > 4;
+    d.detail.access_kinds[i] += a.write ? (bulk ? 'W' : 'w') : bulk ? 'R' : 'r';
+    if (a.write) return;
+    for (let w = a.vaddr - (a.vaddr % 4); w < a.vaddr + a.size; w += 4) {
+      if (w >= d.heap[0] && w < d.heap[1]) addOnce(d.detail.heap_reads[i], w - d.heap[0]);
+      const c = d.states.findIndex(([from, to]) => w >= from && w < to);
+      if (c >= 0) addOnce(d.detail.state_reads[i], c * (d.states[c][1] - d.states[c][0]) + w - d.states[c][0]);
+    }
+  }
+
+  /** The IPC hook's reply: a server that has just replied to its n-th request is at rest; `rest` n flips fire here. */
+  private atRest(task: Task, how: 'reply' | 'recv' | 'died'): void {
+    if (!this.active || how !== 'reply') return;
+    const system = this.sys();
+    this.plan.faults.forEach((f, index) => {
+      if (this.done.has(index) || f.trigger.at !== 'rest' || f.kind !== 'bitflip' || system.serverTask(f.server) !== task) return;
+      if (f.trigger.n !== (this.reach.accesses[f.server]?.length ?? 0)) return;
+      this.done.add(index);
+      this.record(index, f, flipAtRest(system, f));
+    });
+  }
+
   private disarm(task: Task, scope: Armed['scope']): void {
     for (let i = this.armed.length - 1; i >= 0; i--) if (this.armed[i].task === task && this.armed[i].scope === scope) this.armed.splice(i, 1);
   }
@@ -276,4 +351,8 @@ export class FaultInjector implements FaultPort {
     this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, effect: hit.what });
     system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${hit.what}`);
   }
+}
+
+function addOnce(list: number[], value: number): void {
+  if (!list.includes(value)) list.push(value);
 }

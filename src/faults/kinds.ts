@@ -32,7 +32,7 @@ export const FAULT_KIND_SPECS = {
     drawn: ['access', 'time', 'site'],
   },
   bitflip: {
-    triggers: ['request', 'time', 'site'],
+    triggers: ['request', 'time', 'site', 'rest'],
     fields: {
       target: choice(BITFLIP_TARGETS, 'the heap, the request message, the caller\'s state, or another client\'s state'),
       offset: int(0, 2 ** 20 - 1, 'byte offset, taken modulo the target\'s size (at rest, over every client\'s state)'),

@@ -15,6 +15,9 @@
 //   only name sites its server declares.
 // - recovery: the k-th memory access of the server's n-th recovery (its `init` and `recover` after
 //   its n-th restart): a second fault that lands while the first is being recovered from.
+// - rest: the moment the server has replied to its n-th request: its state at rest (the caller's
+//   SSR committed, sealed and unmapped), before anything else is delivered to it. A bit flip there
+//   is a flip in memory nobody is using, found (or not) at its next use.
 import { int, name, probability, type ValuesOf } from './fields.ts';
 
 /** The largest request, access or recovery number a plan may name. */
@@ -28,6 +31,7 @@ export const TRIGGER_SPECS = {
   time: { cycles: int(0, Number.MAX_SAFE_INTEGER, 'the virtual time, in cycles') },
   site: { name: name('an injection site the server declares'), p_on: probability('chance the site is switched on for the run'), p_fire: probability('chance it fires each time it is reached while on') },
   recovery: { n: nth('the recovery (restart), counted from 1'), k: nth('the memory access within it, counted from 1') },
+  rest: { n: nth('the request after whose reply it fires, counted from 1') },
 } as const;
 
 export type TriggerAt = keyof typeof TRIGGER_SPECS;

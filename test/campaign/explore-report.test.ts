@@ -13,7 +13,7 @@ import { classKey, completenessLines } from '../../src/campaign/explore/statemen
 import { OUTCOME_COLOURS } from '../../src/campaign/report/html.ts';
 import { OUTCOMES } from '../../src/campaign/result-types.ts';
 
-const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4 };
+const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4, bits: [0, 31], depth: 1 };
 let run: ExploreRun;
 beforeAll(async () => {
   run = await runExplore(cfg, { workers: 1, shard: null, clock_ms: () => 0 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExploreConfig } from '../../src/campaign/explore/config.ts';
+import { BITS_ALL } from '../../src/campaign/explore/kinds.ts';
 import { classesOf, exploreCells, mergeExploreShards, runExplore, spaceOf } from '../../src/campaign/explore/run.ts';
 import { pointsOf } from '../../src/campaign/explore/space.ts';
 import { damageOf, exploreTrials, goldenOf, signatureOf, type ExploreResult } from '../../src/campaign/explore/trials.ts';
@@ -8,7 +9,7 @@ import type { EndState } from '../../src/servers/end-state.ts';
 import { reaches } from '../../src/campaign/trial.ts';
 import type { Reach } from '../../src/faults/injector.ts';
 
-const reach = (accesses: number[], sites: string[]): Reach => ({ accesses: { fs: accesses }, clients: { fs: accesses.map(() => 0) }, ops: { fs: accesses.map((_, i) => i) }, sites, cycles: 0 });
+const reach = (accesses: number[], sites: string[]): Reach => ({ accesses: { fs: accesses }, clients: { fs: accesses.map(() => 0) }, ops: { fs: accesses.map((_, i) => i) }, sites, recovery_accesses: {}, recovery_after: {}, cycles: 0 });
 
 describe('explore: the fault space', () => {
   it('holds every request, every access of each request and every site of the server (a hand count)', () => {
@@ -38,7 +39,7 @@ describe('explore: the fault space', () => {
   });
 
   it('on a real workload: every point is reached by the golden run, and one access past a request is not', () => {
-    const cfg: ExploreConfig = { seed: 7, server: 'timer', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 1, ops_per_client: 3, stride: 1 };
+    const cfg: ExploreConfig = { seed: 7, server: 'timer', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 1, ops_per_client: 3, stride: 1, bits: [...BITS_ALL], depth: 1 };
     const { reach: r } = goldenOf(cfg, 'curios').golden;
     const cells = exploreCells(cfg);
     const per = r.accesses.timer;
@@ -78,7 +79,8 @@ describe('explore: latent corruption is split by its damage', () => {
 });
 
 describe('explore: runs', () => {
-  const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4 };
+  // every kind: those that are only a trigger, and those with fields (a few bits of each word)
+  const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang', 'bitflip', 'regflip', 'wild-write', 'msg-corrupt'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4, bits: [0, 31], depth: 1 };
   const run = (workers: number, shard: { index: number; count: number } | null = null) => runExplore(cfg, { workers, shard, clock_ms: () => 0 });
 
   it('gives the same digest twice, with 1 and 2 workers, and merged from shards', async () => {
@@ -98,7 +100,7 @@ describe('explore: runs', () => {
 
 describe('explore: the known case', { tags: ['slow'] }, () => {
   it('under curios, a crash mid-unlink after the disk changed is retried into ENOENT: a failing class of fs', () => {
-    const cfg: ExploreConfig = { seed: 1, server: 'fs', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 3, ops_per_client: 16, stride: 1 };
+    const cfg: ExploreConfig = { seed: 1, server: 'fs', faults: ['crash'], modes: ['curios'], commit: 'shadow', clients: 3, ops_per_client: 16, stride: 1, bits: [...BITS_ALL], depth: 1 };
     const [space] = spaceOf(cfg);
     const unlinks = new Set(space.calls.flatMap((c, i) => (c.op === 'unlink' ? [i + 1] : [])));
     expect(unlinks.size).toBeGreaterThan(0);

@@ -14,7 +14,7 @@ import { heatLines, heatWindow, legendRows, wrapWords } from '../../tui/explore/
 import { ExploreApp } from '../../tui/view/explore-app.tsx';
 import { ExploreScreen, type ExploreView } from '../../tui/view/explore-screen.tsx';
 
-const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4 };
+const cfg: ExploreConfig = { seed: 3, server: 'timer', faults: ['crash', 'hang'], modes: ['restart', 'curios'], commit: 'shadow', clients: 2, ops_per_client: 2, stride: 4, bits: [0, 31], depth: 1 };
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 let view: ExploreView;
 

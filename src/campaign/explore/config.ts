@@ -1,7 +1,7 @@
 // What an exploration is: one server's workload (seed, clients, operations per client, as in
 // campaigns), the fault kinds and modes to explore it under, and the stride over memory accesses
 // (1: every access). Plain data, sent to worker processes and stored with the result.
-import type { FaultKind } from '../../faults/model.ts';
+import { FAULT_KINDS, type FaultKind } from '../../faults/model.ts';
 import type { CommitPolicy, Mode } from '../../ssr/modes.ts';
 import { TRIAL_DEFAULTS, type TrialConfig } from '../trial.ts';
 
@@ -16,10 +16,19 @@ export interface ExploreConfig {
   ops_per_client: number;
   /** every `stride`-th memory access of each request is a point (1: all of them) */
   stride: number;
+  /** the bits of a 32-bit word the kinds with bits flip (bitflip, regflip, msg-corrupt): all 32, or a subset */
+  bits: number[];
+  /** 1: one fault per trial; 2: also a second fault inside the recovery of each first one that did not fail (src/campaign/explore/pairs.ts) */
+  depth: number;
 }
 
-/** The kinds explore enumerates: those whose faults have no fields besides the trigger (a point is a trigger). */
-export const EXPLORE_KINDS = ['crash', 'hang'] as const satisfies readonly FaultKind[];
+/** The deepest exploration: pairs of faults. */
+export const DEPTH_MAX = 2;
+
+/** The kinds explore enumerates: every kind (each one's points: src/campaign/explore/kinds.ts). */
+export const EXPLORE_KINDS: readonly FaultKind[] = FAULT_KINDS;
+/** The kinds `--faults` takes when not given. */
+export const EXPLORE_DEFAULT_KINDS: readonly FaultKind[] = ['crash', 'hang'];
 
 /** The trial configuration of an exploration under a mode: the same workload for every point. */
 export function trialConfigOf(cfg: ExploreConfig, mode: Mode): TrialConfig {

@@ -3,6 +3,7 @@
 // and its digest; not its thousands of trials. What comes back from the store is checked before a
 // report or the dashboard draws it: a record of the wrong shape is refused with what is wrong.
 import type { ExploreConfig } from './config.ts';
+import { BITS_ALL } from './kinds.ts';
 import type { ExploreFile } from './run.ts';
 
 /** The summary of a stored exploration: its file without the trials, and the seed of each failing class (by classKey). */
@@ -27,7 +28,17 @@ export function exploreOfRecord(record: { config: unknown; summary: unknown; dig
   const { seeds, ...rest } = summary as ExploreSummary;
   const heatProblem = shapeProblem(rest.heat, { columns: 'array', rows: 'array', sites: 'boolean' }, 'summary.heat');
   if (heatProblem !== null) throw new Error(`not an exploration record: ${heatProblem}`);
-  return { file: { config: config as ExploreConfig, digest: record.digest, ...rest }, seeds: new Map(Object.entries(seeds)) };
+  return { file: withDefaults({ config: config as ExploreConfig, digest: record.digest, ...rest }), seeds: new Map(Object.entries(seeds)) };
+}
+
+/**
+ * A record stored before depth 2 and the kinds with fields: one fault per trial, every bit, and a
+ * space that holds crash and hang only (each kind takes every point of it).
+ */
+function withDefaults(file: ExploreFile): ExploreFile {
+  const config = { ...file.config, depth: file.config.depth ?? 1, bits: file.config.bits ?? [...BITS_ALL] };
+  const space = file.space.map((s) => ({ ...s, kinds: s.kinds ?? config.faults.map((fault) => ({ fault, full: s.full, points: s.points, sampled: null })) }));
+  return { ...file, config, space, classes: file.classes.map((c) => ({ ...c, depth: c.depth ?? 1 })) };
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';

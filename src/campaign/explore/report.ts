@@ -21,18 +21,26 @@ export function formatExploreText(file: ExploreFile, o: ExploreTextOptions): str
   const lines: string[] = [];
   lines.push(colors.bold(`curios explore: ${exploreTitle(file.config)}`));
   lines.push('');
-  lines.push('fault space (per fault kind: every request, every memory access inside each request, every injection site reached):');
+  lines.push('fault space (per fault kind, read off each mode\'s golden run):');
   for (const l of spaceLines(file)) lines.push(`  ${l}`);
   lines.push('');
   lines.push(...completenessLines(file));
   lines.push('');
   lines.push(colors.bold('failure classes') + ' (outcome and first divergence from the golden run: client, operation, what it saw — or, for a latent corruption, the damage to the end state), worst first:');
   const cells = (r: ClassRow) => [r.mode, r.label, String(r.points), r.divergence, r.representative, r.seed === null ? '' : `npx curios replay ${r.seed}`];
-  const rows = classRows(file, o.seeds);
-  const widths = CLASS_HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => cells(r)[i].length)));
-  const fmt = (r: readonly string[]) => `  ${r.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ')}`.trimEnd();
-  lines.push(fmt(CLASS_HEADER));
-  for (const r of rows) lines.push(r.failing ? colors.red(fmt(cells(r))) : fmt(cells(r)));
+  const all = classRows(file, o.seeds);
+  const table = (rows: readonly ClassRow[]) => {
+    if (rows.length === 0) return ['  (none)'];
+    const widths = CLASS_HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => cells(r)[i].length)));
+    const fmt = (r: readonly string[]) => `  ${r.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ')}`.trimEnd();
+    return [fmt(CLASS_HEADER), ...rows.map((r) => (r.failing ? colors.red(fmt(cells(r))) : fmt(cells(r))))];
+  };
+  lines.push(...table(all.filter((r) => r.depth === 1)));
+  if (file.config.depth >= 2) {
+    lines.push('');
+    lines.push(`${colors.bold('failure classes of pairs')} (depth 2: a second fault inside the first one's recovery; the same signatures), worst first:`);
+    lines.push(...table(all.filter((r) => r.depth === 2)));
+  }
   lines.push('');
   lines.push(...heatMapText(file, colors));
   lines.push('');

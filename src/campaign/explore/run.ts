@@ -11,8 +11,10 @@ import type { ExploreConfig } from './config.ts';
 import { heatMapOf, type HeatMap, type RequestCall } from './heat-map.ts';
 import { isFailing } from './outcomes.ts';
 import { fullSpaceSize, pointsOf } from './space.ts';
-import { goldenOf, type Divergence, type ExploreResult } from './trials.ts';
-import type { Trigger } from '../../faults/model.ts';
+import { goldenOf, type Divergence, type ExploreResult, type SecondFault } from './trials.ts';
+import { pairCells, pairCounts, type FirstPoint, type PairCount } from './pairs.ts';
+import { BITS_ALL, EXPLORE_SPACES, kindPoints, type PointFields } from './kinds.ts';
+import type { FaultKind, Trigger } from '../../faults/model.ts';
 import type { Workload } from '../../servers/workload.ts';
 
 /** The fault space of the workload under one mode (per fault kind: each kind takes every point). */
@@ -27,11 +29,15 @@ export interface ModeSpace {
   points: number;
   /** each request of the golden run as its client made it (client −1: a kernel report), for the heat map */
   calls: RequestCall[];
+  /** per fault kind explored: its points with no stride and every bit, those this exploration takes, and what it samples regardless (null: nothing) */
+  kinds: { fault: FaultKind; full: number; points: number; sampled: string | null }[];
 }
 
-/** One failure class: the points (under one mode) whose trials have the same signature. */
+/** One failure class: the points (under one mode, at one depth) whose trials have the same signature. */
 export interface ExploreClass {
   mode: Mode;
+  /** 1: single faults; 2: pairs (a second fault inside the first one's recovery) */
+  depth: number;
   signature: string;
   outcome: Outcome;
   /** a client saw something other than the golden run (or the run failed) */
@@ -44,7 +50,7 @@ export interface ExploreClass {
   /** the fault kinds among its points */
   faults: string[];
   /** its first point (in trial order): the class's representative */
-  representative: { index: number; fault: string; point: Trigger };
+  representative: { index: number; fault: string; point: Trigger; fields?: PointFields; second?: SecondFault };
 }
 
 export interface ExploreFile {
@@ -58,6 +64,8 @@ export interface ExploreFile {
   classes: ExploreClass[];
   /** the worst outcome per request × fault kind × mode (heat-map.ts) */
   heat: HeatMap;
+  /** depth 2, per mode: the pairs the bound allows, those pruned, those tried */
+  pairs?: PairCount[];
   /** every trial: for shards (what merge needs) and --format json */
   results?: ExploreResult[];
 }
@@ -89,6 +97,12 @@ export function spaceOf(cfg: ExploreConfig): ModeSpace[] {
       full: fullSpaceSize(reach, cfg.server),
       points: pointsOf(reach, cfg.server, cfg.stride).length,
       calls: callsOf(reach.clients[cfg.server] ?? [], reach.ops[cfg.server] ?? [], workload),
+      kinds: cfg.faults.map((fault) => ({
+        fault,
+        full: kindPoints(fault, reach, cfg.server, { stride: 1, bits: BITS_ALL, seed: cfg.seed }).length,
+        points: kindPoints(fault, reach, cfg.server, knobsOf(cfg)).length,
+        sampled: EXPLORE_SPACES[fault].sampled,
+      })),
     };
   });
 }
@@ -107,8 +121,12 @@ function callsOf(clients: readonly number[], ops: readonly number[], workload: W
 export function exploreCells(cfg: ExploreConfig): Cell[] {
   const cells: Cell[] = [];
   for (const mode of cfg.modes) {
-    const points = pointsOf(goldenOf(cfg, mode).golden.reach, cfg.server, cfg.stride);
-    for (const fault of cfg.faults) points.forEach((trigger, trial) => cells.push({ index: cells.length, server: cfg.server, fault, trial, point: { mode, trigger } }));
+    const reach = goldenOf(cfg, mode).golden.reach;
+    for (const fault of cfg.faults) {
+      kindPoints(fault, reach, cfg.server, knobsOf(cfg)).forEach(({ trigger, fields }, trial) =>
+        cells.push({ index: cells.length, server: cfg.server, fault, trial, point: { mode, trigger, ...(Object.keys(fields).length === 0 ? {} : { fields }) } }),
+      );
+    }
   }
   return cells;
 }
@@ -117,10 +135,21 @@ export async function runExplore(cfg: ExploreConfig, o: ExploreOptions): Promise
   const all = exploreCells(cfg);
   const cells = o.shard === null ? all : shardCells(all, o.shard);
   const started_ms = o.clock_ms();
-  // The pool carries campaign results; an exploration's workers send ExploreResults (trials.ts).
-  const results = (await runCells(cfg, cells, o.workers, o.onProgress, undefined, { trial_budget_ms: o.trial_budget_ms ?? null })) as ExploreResult[];
-  const complete = withPoints(results, cells);
+  const run = async (cs: readonly Cell[], before: number) =>
+    // The pool carries campaign results; an exploration's workers send ExploreResults (trials.ts).
+    withPoints((await runCells(cfg, cs, o.workers, o.onProgress === undefined ? undefined : (p) => o.onProgress?.({ ...p, done_cells: before + p.done_cells, total_cells: before + p.total_cells }), undefined, { trial_budget_ms: o.trial_budget_ms ?? null })) as ExploreResult[], cs);
+  const singles = await run(cells, 0);
+  // Depth 2 from this run's own first points: a shard tries the pairs of its share, so shards still merge.
+  const pairs = cfg.depth >= 2 ? pairCells(cfg, firstPointsOf(singles), all.length) : [];
+  const complete = pairs.length === 0 ? singles : [...singles, ...(await run(pairs, singles.length))];
   return { file: exploreFile(cfg, complete, (o.clock_ms() - started_ms) / 1000, o.shard), results: complete };
+}
+
+const knobsOf = (cfg: ExploreConfig) => ({ stride: cfg.stride, bits: cfg.bits, seed: cfg.seed });
+
+/** The single-fault trials as depth 2 reads them: whether each failed, and its recovery window. */
+function firstPointsOf(results: readonly ExploreResult[]): FirstPoint[] {
+  return results.filter((r) => r.second === undefined).map((r) => ({ index: r.index, fault: r.fault as FaultKind, mode: r.mode, point: r.point, ...(r.fields === undefined ? {} : { fields: r.fields }), failing: isFailing(r.outcome), window: r.window ?? null }));
 }
 
 /** A trial stopped by a host limit comes back from the pool without its point: take it from its cell. */
@@ -130,7 +159,7 @@ function withPoints(results: ExploreResult[], cells: readonly Cell[]): ExploreRe
     if (r.point !== undefined) return r;
     const point = byIndex.get(r.index)?.point;
     if (point === undefined) throw new Error(`invariant: trial ${r.index} has no cell`);
-    return { ...r, point: point.trigger, divergence: null, damage: null, signature: r.outcome };
+    return { ...r, point: point.trigger, ...(point.fields === undefined ? {} : { fields: point.fields }), ...(point.second === undefined ? {} : { second: { fault: point.second.fault, point: point.second.trigger } }), divergence: null, damage: null, signature: r.outcome };
   });
 }
 
@@ -145,7 +174,8 @@ export function exploreFile(cfg: ExploreConfig, results: ExploreResult[], second
     digest: digestOf(results),
     trialsPerSecond: Math.round((results.length / Math.max(1e-9, seconds)) * 10) / 10,
     classes: classesOf(results),
-    heat: heatMapOf(cfg, space, results),
+    heat: heatMapOf(cfg, space, results.filter((r) => r.second === undefined)),
+    ...(cfg.depth >= 2 ? { pairs: pairCounts(cfg, firstPointsOf(results), results.filter((r) => r.second !== undefined)) } : {}),
     ...(shard === null ? {} : { results }),
   };
 }
@@ -168,19 +198,21 @@ export function mergeExploreShards(files: readonly ExploreFile[]): ExploreRun {
   return { file: exploreFile(first.config, results, seconds, null), results };
 }
 
-/** The failure classes of a set of trials: one per mode × signature, worst first, then largest. */
+/** The failure classes of a set of trials: one per depth × mode × signature; single faults first, then worst first, then largest. */
 export function classesOf(results: readonly ExploreResult[]): ExploreClass[] {
   const classes = new Map<string, ExploreClass>();
   for (const r of [...results].sort((a, b) => a.index - b.index)) {
-    const key = `${r.mode}|${r.signature}`;
+    const depth = r.second === undefined ? 1 : 2;
+    const key = `${depth}|${r.mode}|${r.signature}`;
     const c = classes.get(key);
     if (c === undefined) {
-      classes.set(key, { mode: r.mode, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, divergence: r.divergence, damage: r.damage ?? null, faults: [r.fault], representative: { index: r.index, fault: r.fault, point: r.point } });
+      const representative = { index: r.index, fault: r.fault, point: r.point, ...(r.fields === undefined ? {} : { fields: r.fields }), ...(r.second === undefined ? {} : { second: r.second }) };
+      classes.set(key, { mode: r.mode, depth, signature: r.signature, outcome: r.outcome, failing: isFailing(r.outcome), points: 1, divergence: r.divergence, damage: r.damage ?? null, faults: [r.fault], representative });
       continue;
     }
     c.points++;
     if (!c.faults.includes(r.fault)) c.faults.push(r.fault);
   }
   const rank = (o: Outcome) => OUTCOMES.indexOf(o);
-  return [...classes.values()].sort((a, b) => rank(b.outcome) - rank(a.outcome) || b.points - a.points || a.representative.index - b.representative.index);
+  return [...classes.values()].sort((a, b) => a.depth - b.depth || rank(b.outcome) - rank(a.outcome) || b.points - a.points || a.representative.index - b.representative.index);
 }

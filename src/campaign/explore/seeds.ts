@@ -19,7 +19,7 @@ export function exploreSeedsOf(cfg: ExploreConfig, classes: readonly ExploreClas
   return classes.flatMap((c) => {
     const found = byIndex.get(c.representative.index);
     if (!c.failing || c.outcome === 'host-limit' || found === undefined) return [];
-    const trial = { config: trialConfigOf(cfg, c.mode), plan: planOf(cfg.server, c.representative.fault, c.representative.point) };
+    const trial = { config: trialConfigOf(cfg, c.mode), plan: planOf(cfg.server, c.representative.fault, c.representative.point, c.representative.fields, c.representative.second) };
     const replayed = replayTrial(trial);
     return [{ class: classKey(c), found, trial, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: 0, signature: null }];
   });

@@ -1,8 +1,8 @@
 // The fault space of a workload: every point a fault can take in the target server, read off the
 // golden run of a mode — each request it handles (a `request` trigger), each memory access inside
 // each request (`access` n/k; with a stride K, every K-th from the first), each injection site it
-// reached (a `site` trigger that is on and fires at the first reach). A point is its trigger; the
-// kinds explored (EXPLORE_KINDS) have no other fields.
+// reached (a `site` trigger that is on and fires at the first reach). A point is its trigger: this
+// is the space of the kinds that have no other fields (crash, hang); kinds.ts builds the others'.
 import type { Trigger } from '../../faults/model.ts';
 import type { Reach } from '../../faults/injector.ts';
 
@@ -23,9 +23,9 @@ export function fullSpaceSize(reach: Reach, server: string): number {
   return per.length + per.reduce((a, b) => a + b, 0) + reach.sites.filter((k) => k.startsWith(`${server}/`)).length;
 }
 
-/** The request a point falls in (1-based), or null for a site (it may be reached in any request). */
+/** The request a point falls in (1-based; a flip at rest: the request it follows), or null for a site (it may be reached in any request). */
 export function requestOf(t: Trigger): number | null {
-  return t.at === 'request' || t.at === 'access' ? t.n : null;
+  return t.at === 'request' || t.at === 'access' || t.at === 'rest' ? t.n : null;
 }
 
 /** A point as people write it: `request 3`, `access 3/17`, `site between-blocks`. */
@@ -41,5 +41,7 @@ export function pointName(t: Trigger): string {
       return `time ${t.cycles}`;
     case 'recovery':
       return `recovery ${t.n}/${t.k}`;
+    case 'rest':
+      return `rest after request ${t.n}`;
   }
 }

@@ -2,11 +2,11 @@
 // mode's golden run as campaigns judge, with its failure signature — FATE's failure ID: the outcome
 // and the first divergence from the golden run (the client, its operation, what it saw). Points
 // with the same signature are one class.
-import type { Fault, FaultPlan, Trigger } from '../../faults/model.ts';
+import type { Fault, FaultKind, FaultPlan, Trigger } from '../../faults/model.ts';
 import { profileFor } from '../../servers/catalog.ts';
 import { makeWorkload, type Workload } from '../../servers/workload.ts';
 import type { Mode } from '../../ssr/modes.ts';
-import type { Cell, TrialSpec } from '../campaign.ts';
+import type { Cell } from '../campaign.ts';
 import { classifyOutcome } from '../classify.ts';
 import { recoverCycles } from '../recovery-time.ts';
 import { usesCommitPolicy } from '../../ssr/modes.ts';
@@ -14,6 +14,10 @@ import type { TrialResult } from '../result-types.ts';
 import { runOnce, runTrial, type RunRecord } from '../trial.ts';
 import { judge } from '../verdict.ts';
 import { trialConfigOf, type ExploreConfig } from './config.ts';
+import { windowOf, type RecoveryWindow } from './pairs.ts';
+import type { PointFields } from './kinds.ts';
+import { FaultInjector } from '../../faults/injector.ts';
+import type { System } from '../../servers/system.ts';
 
 /** Where a faulty run first parted from its golden run, as the client saw it. */
 export interface Divergence {
@@ -28,6 +32,12 @@ export interface Divergence {
 
 export interface ExploreResult extends TrialResult {
   point: Trigger;
+  /** the fault's fields besides its trigger (a bit flip's target, offset and bit, …): absent for crash and hang */
+  fields?: PointFields;
+  /** depth 2: the second fault, inside the recovery of the first */
+  second?: SecondFault;
+  /** depth 2, a single fault's trial: where its recovery lets a second land (null: it had none) */
+  window?: RecoveryWindow | null;
   divergence: Divergence | null;
   /** latent-corruption: the kinds of damage the end-state oracle found (see damageOf); else null */
   damage: string[] | null;
@@ -35,18 +45,19 @@ export interface ExploreResult extends TrialResult {
   signature: string;
 }
 
-/** The plan of a point: one fault of `kind` on the server at the point's trigger. */
-export function planOf(server: string, kind: string, trigger: Trigger): FaultPlan {
-  return { version: 1, faults: [{ server, kind, trigger } as Fault] };
+export interface SecondFault {
+  fault: FaultKind;
+  point: Trigger;
 }
 
-/** A point's trial under its mode, bit for bit (what a crash seed stores). */
-export function pointSpec(cfg: ExploreConfig, cell: Cell): TrialSpec {
-  const point = pointOfCell(cell);
-  return { config: trialConfigOf(cfg, point.mode), plan: planOf(cfg.server, cell.fault, point.trigger) };
+/** The plan of a point: one fault of `kind` on the server at the point's trigger, with its fields (then the second fault of a pair). */
+export function planOf(server: string, kind: string, trigger: Trigger, fields: PointFields = {}, second?: SecondFault): FaultPlan {
+  const faults = [{ server, kind, trigger, ...fields } as Fault];
+  if (second !== undefined) faults.push({ server, kind: second.fault, trigger: second.point } as Fault);
+  return { version: 1, faults };
 }
 
-function pointOfCell(cell: Cell): { mode: Mode; trigger: Trigger } {
+function pointOfCell(cell: Cell): NonNullable<Cell['point']> {
   if (cell.point === undefined) throw new Error('invariant: an explore cell carries its point');
   return cell.point;
 }
@@ -62,9 +73,15 @@ export function goldenOf(cfg: ExploreConfig, mode: Mode): { golden: RunRecord; w
   if (goldens.size >= 2 * cfg.modes.length) goldens.clear();
   const config = trialConfigOf(cfg, mode);
   const profile = profileFor(cfg.server);
-  const entry = { golden: runOnce(config, null), workload: makeWorkload({ seed: config.workload_seed, clients: config.clients, ops_per_client: config.ops_per_client, modules: profile.modules, isolated: true }) };
+  // The golden run also records what the kinds with fields are placed over (kinds.ts).
+  const entry = { golden: runOnce(config, null, (system) => detailFor(system, cfg.server)), workload: makeWorkload({ seed: config.workload_seed, clients: config.clients, ops_per_client: config.ops_per_client, modules: profile.modules, isolated: true }) };
   goldens.set(key, entry);
   return entry;
+}
+
+function detailFor(system: System, server: string): void {
+  if (!(system.faults instanceof FaultInjector)) throw new Error('invariant: a golden run carries a fault injector');
+  system.faults.recordDetail(server);
 }
 
 /** The trial of an explore cell (from_mode is 0: a cell holds one trial). */
@@ -73,7 +90,8 @@ export function* exploreTrials(cfg: ExploreConfig, cell: Cell, from_mode: number
   const point = pointOfCell(cell);
   const { golden, workload } = goldenOf(cfg, point.mode);
   const config = trialConfigOf(cfg, point.mode);
-  const run = runTrial(config, planOf(cfg.server, cell.fault, point.trigger), golden);
+  const second = point.second === undefined ? undefined : { fault: point.second.fault, point: point.second.trigger };
+  const run = runTrial(config, planOf(cfg.server, cell.fault, point.trigger, point.fields, second), golden);
   const c = classifyOutcome(golden, run);
   const divergence = firstDivergence(golden, run, workload);
   const damage = c.latent === undefined ? null : damageOf(c.latent);
@@ -90,6 +108,9 @@ export function* exploreTrials(cfg: ExploreConfig, cell: Cell, from_mode: number
     ops: golden.ops,
     ...(c.failedReason === undefined ? {} : { failedReason: c.failedReason }),
     point: point.trigger,
+    ...(point.fields === undefined ? {} : { fields: point.fields }),
+    ...(second === undefined ? {} : { second }),
+    ...(cfg.depth >= 2 && second === undefined ? { window: run.fired.length === 0 ? null : windowOf(run.reach, cfg.server) } : {}),
     divergence,
     damage,
     signature: signatureOf(c.outcome + (c.failedReason === undefined ? '' : `/${c.failedReason}`), divergence, damage),
