@@ -15,7 +15,7 @@
 //   (the reply's buffer, else its status).
 //
 // `bits` narrows the bits (of the 32 in a word) every kind with bits takes; `stride` takes every
-// K-th access (crash, hang, regflip, wild-write) or word (bitflip).
+// K-th access (crash, hang, regflip), store (wild-write) or word (bitflip).
 import type { Reach, ReachDetail } from '../../faults/injector.ts';
 import type { FaultKind, Trigger } from '../../faults/model.ts';
 import { WILD_REGIONS } from '../../faults/model.ts';
@@ -44,7 +44,7 @@ interface KindRow {
   /** null: its points with stride 1 and every bit are the whole space; else what it samples */
   readonly sampled: string | null;
   /** what `--stride` takes every K-th of (null: nothing) */
-  readonly strides: 'access' | 'word' | null;
+  readonly strides: 'access' | 'store' | 'word' | null;
   /** whether `--bits` narrows its points */
   readonly bits: boolean;
   points(reach: Reach, server: string, k: KindKnobs): KindPoint[];
@@ -55,8 +55,8 @@ export const BITS_ALL: readonly number[] = Array.from({ length: 32 }, (_, i) => 
 const triggerOnly = (reach: Reach, server: string, k: KindKnobs): KindPoint[] => pointsOf(reach, server, k.stride).map((trigger) => ({ trigger, fields: {} }));
 
 export const EXPLORE_SPACES: Record<FaultKind, KindRow> = {
-  crash: { describe: 'every request, every memory access inside each request, every injection site reached', sampled: null, strides: 'access', bits: false, points: triggerOnly },
-  hang: { describe: 'every request, every memory access inside each request, every injection site reached', sampled: null, strides: 'access', bits: false, points: triggerOnly },
+  crash: { describe: 'every request, every memory access from its start to the next request\'s, every injection site reached', sampled: null, strides: 'access', bits: false, points: triggerOnly },
+  hang: { describe: 'every request, every memory access from its start to the next request\'s, every injection site reached', sampled: null, strides: 'access', bits: false, points: triggerOnly },
   bitflip: {
     describe: 'at rest after each request, each bit of each heap or client-state word the next request loads',
     sampled: null,
@@ -84,11 +84,12 @@ export const EXPLORE_SPACES: Record<FaultKind, KindRow> = {
   'wild-write': {
     describe: 'at each store, each region (heap, another client\'s state, any address), at one drawn offset',
     sampled: 'one offset of 2^32 per store and region, drawn from the workload seed',
-    strides: 'access',
+    strides: 'store',
     bits: false,
     points: (reach, server, k) => {
       const rng = streamFor(k.seed, 'explore-wild-write');
-      return accessesOf(detailOf(reach, server), k.stride, (trigger, kind) => (kind === 'w' || kind === 'W' ? WILD_REGIONS.map((region) => ({ trigger, fields: { region, offset: drawInt(rng, 0, 2 ** 32 - 1) } })) : []));
+      const stores = (kind: string) => kind === 'w' || kind === 'W';
+      return accessesOf(detailOf(reach, server), k.stride, (trigger) => WILD_REGIONS.map((region) => ({ trigger, fields: { region, offset: drawInt(rng, 0, 2 ** 32 - 1) } })), stores);
     },
   },
   'msg-corrupt': {
@@ -122,13 +123,11 @@ function perRequest(d: ReachDetail, each: (d: ReachDetail, i: number) => KindPoi
   return d.access_kinds.flatMap((_, i) => each(d, i));
 }
 
-/** Every `stride`-th access of each request (from its first), with its kind letter. */
-function accessesOf(d: ReachDetail, stride: number, each: (trigger: Trigger, kind: string) => KindPoint[]): KindPoint[] {
+/** Every `stride`-th access of each request that `takes` (from its first), with its kind letter. */
+function accessesOf(d: ReachDetail, stride: number, each: (trigger: Trigger, kind: string) => KindPoint[], takes: (kind: string) => boolean = () => true): KindPoint[] {
   return perRequest(d, (_, i) => {
-    const out: KindPoint[] = [];
-    const kinds = d.access_kinds[i];
-    for (let k = 1; k <= kinds.length; k += stride) out.push(...each({ at: 'access', n: i + 1, k }, kinds[k - 1]));
-    return out;
+    const ks = [...d.access_kinds[i]].flatMap((kind, at) => (takes(kind) ? [{ kind, k: at + 1 }] : []));
+    return strided(ks, stride).flatMap(({ kind, k }) => each({ at: 'access', n: i + 1, k }, kind));
   });
 }
 
