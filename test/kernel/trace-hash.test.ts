@@ -94,4 +94,20 @@ describe('trace hash (FNV-1a 64 over units)', () => {
     u.record(12, 'client0', TRACE_CODE['sys-call'], 'client0.main', 'fs', 4, 2, 0, 0, 0, NO_WORDS);
     expect(u.events()[1]).toEqual({ seq: 1, t: 12, task: 'client0', event: 'sys-call', detail: 'client0.main -> fs' });
   });
+  it('keeps exactly the last kept_max events, in order, as its ring grows and wraps', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.boolean(), { maxLength: 700 }), (kept, kinds) => {
+        const t = new Trace(kept);
+        kinds.forEach((numeric, i) => {
+          if (numeric) t.record(i, 'task', TRACE_CODE['ipc-call'], 'a', 'b', i, 1, 2, 3, 0, [i, i + 1]);
+          else t.append(i, 'task', 'ev', `text ${i}`);
+        });
+        const expected = kinds.map((numeric, i) => (numeric ? `a -> b badge=2 label=3 words=${i},${i + 1} buf=0` : `text ${i}`)).slice(-kept);
+        const events = t.events();
+        expect(events.map((e) => e.detail)).toEqual(expected);
+        expect(events.map((e) => e.seq)).toEqual(expected.map((_, j) => kinds.length - expected.length + j));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
