@@ -19,6 +19,8 @@ import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
 import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
 import type { DemoResult } from './demo.ts';
+import type { ExploreGolden } from './explore/trials.ts';
+import type { Mode } from '../ssr/modes.ts';
 import type { Replayed, TrialData } from './replay.ts';
 import type { TrialResult } from './result-types.ts';
 import { deathCause, startWorker, stderrSummary, stopWorker, type WorkerProcess } from './worker-process.ts';
@@ -152,6 +154,7 @@ export class TrialPool {
               return finish(new Error(`campaign worker failed: ${m.error}`));
             case 'replayed':
             case 'demo':
+            case 'golden':
               return finish(new Error(`a campaign worker sent a ${m.kind} it was not asked for`));
             case 'alive':
               slot.since_ms = performance.now();
@@ -300,6 +303,11 @@ export async function replayIsolated(trial: TrialData, budget_ms: number = trial
 /** The demo (demo.ts) in a worker process of its own, under the host limits: a user's server in it cannot stop the calling process. */
 export function demoIsolated(seed: number, budget_ms: number = HOST_LIMITS.demo_budget_ms): Promise<Isolated<DemoResult>> {
   return runIsolated({ kind: 'demo', seed }, (m) => (m.kind === 'demo' ? m.result : undefined), budget_ms, 'demo');
+}
+
+/** An exploration's golden run under one mode, in a worker process of its own under the host limits (explore/goldens.ts). */
+export function exploreGoldenIsolated(config: ExploreConfig, mode: Mode, budget_ms: number = trialBudgetMs(null)): Promise<Isolated<ExploreGolden>> {
+  return runIsolated({ kind: 'golden', config, mode }, (m) => (m.kind === 'golden' ? m.golden : undefined), budget_ms, 'golden run');
 }
 
 /** Runs cells in a pool of `workers` processes opened for them and closed after. */

@@ -1,13 +1,14 @@
 // A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
 // order, saying which trial it starts (and its plan) before running it and sending each result as
 // soon as it is judged, with its failure signature when the keep policy keeps it; one kept trial to shrink into a crash
-// seed (signed already), with a sign of life at every run; one trial to replay; or the demo. So the pool always knows which
+// seed (signed already), with a sign of life at every run; one trial to replay; the demo; or an exploration's golden run under one mode. So the pool always knows which
 // trial a worker is in, and can name it (and keep its seed) if the host stops this process
 // (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
 // process writes). It runs the servers of the main process's config file, named in its argv.
 import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
 import { isExplore, type ExploreConfig } from './explore/config.ts';
-import { exploreTrials } from './explore/trials.ts';
+import { exploreTrials, goldenOf, type ExploreGolden } from './explore/trials.ts';
+import type { Mode } from '../ssr/modes.ts';
 import { failureSignature, shrunkSeed, type CrashSeed } from './crash-seeds.ts';
 import { keeps, type KeepPolicy } from './keep.ts';
 import { useWorkerCatalog } from './worker-process.ts';
@@ -20,7 +21,8 @@ export type ToWorker =
   | { kind: 'cell'; config: CampaignConfig | ExploreConfig; cell: Cell; from_arm: number; keep: KeepPolicy | null }
   | { kind: 'shrink'; found: TrialResult; spec: TrialSpec; signature: string }
   | { kind: 'replay'; trial: TrialData }
-  | { kind: 'demo'; seed: number };
+  | { kind: 'demo'; seed: number }
+  | { kind: 'golden'; config: ExploreConfig; mode: Mode };
 
 export type FromWorker =
   | { kind: 'ready' }
@@ -32,6 +34,7 @@ export type FromWorker =
   | { kind: 'job-done' }
   | { kind: 'replayed'; replayed: Replayed }
   | { kind: 'demo'; result: DemoResult }
+  | { kind: 'golden'; golden: ExploreGolden }
   | { kind: 'error'; error: string };
 
 const send = process.send?.bind(process);
@@ -44,6 +47,8 @@ function run(job: ToWorker): void {
       return post({ kind: 'replayed', replayed: replayWithStory(job.trial) });
     case 'demo':
       return post({ kind: 'demo', result: runDemo(job.seed) });
+    case 'golden':
+      return post({ kind: 'golden', golden: goldenOf(job.config, job.mode) });
     case 'shrink':
       post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
       return post({ kind: 'job-done' });

@@ -18,7 +18,8 @@ import { COMMIT_POLICIES, DEFAULT_COMMIT, MODES } from '../ssr/modes.ts';
 import { parseCount, parseList, parseOne, parseSeed } from './args.ts';
 import type { ShardInput } from '../campaign/merge.ts';
 import { campaignSetup, writeOut, type RunFlags } from './campaign.ts';
-import { fail } from './errors.ts';
+import { EXIT, fail } from './errors.ts';
+import { adoptGoldens, GoldenHostLimitError } from '../campaign/explore/goldens.ts';
 import type { ExplorationRecord, StoreSnapshot } from '../store/index.ts';
 import { progressReporter } from './progress.ts';
 import { saveSeedsTo } from './seeds.ts';
@@ -95,7 +96,7 @@ export function exploreCommand(program: Command, out: (s: string) => void, color
       try {
         const startedAt = new Date().toISOString();
         const progress = progressReporter(process.stderr, () => performance.now(), 'trials');
-        const { file, results } = await runExplore(config, { workers: setup.workers, shard: setup.shard, trial_budget_ms: setup.trial_budget_ms, clock_ms: () => performance.now(), onProgress: (p) => progress.update(p.done_cells, p.total_cells) });
+        const { file, results } = await unlessGoldenBroke(() => runExplore(config, { workers: setup.workers, shard: setup.shard, trial_budget_ms: setup.trial_budget_ms, clock_ms: () => performance.now(), onProgress: (p) => progress.update(p.done_cells, p.total_cells) }));
         progress.finish();
         const seeds = new Map<string, string>();
         let recorded: string | null = null;
@@ -120,11 +121,13 @@ export function areExploreShards(inputs: readonly ShardInput[]): boolean {
 }
 
 /** Merges an exploration's shard files and prints the unsharded report (text or json); a set that cannot be merged is one line, exit 2. */
-export function mergeExploreFiles(inputs: readonly ShardInput[], format: string, color: boolean): string {
+export async function mergeExploreFiles(inputs: readonly ShardInput[], format: string, color: boolean): Promise<string> {
   for (const input of inputs) {
     const d = input.data as Partial<ExploreFile> | null;
     if (typeof d !== 'object' || d === null || typeof d.config !== 'object' || !Array.isArray(d.results) || typeof d.shard !== 'object') fail(`${input.name}: not an explore shard file (curios explore --shard i/n --format json --out FILE)`);
   }
+  // The merged report reads the space off the golden runs: made in a worker, as explore makes them.
+  await unlessGoldenBroke(() => adoptGoldens((inputs[0].data as ExploreFile).config, null));
   let merged;
   try {
     merged = mergeExploreShards(inputs.map((i) => i.data as ExploreFile));
@@ -157,4 +160,14 @@ export function findExploration(store: Pick<StoreSnapshot, 'listExplorations' | 
   if (which === '' || matching.length === 0) fail(`no exploration ${JSON.stringify(which)} in ${store.path} (npx curios runs --kind explore lists them)`);
   if (matching.length > 1) fail(`exploration id prefix ${JSON.stringify(which)} is ambiguous: ${matching.map((e) => e.id).join(', ')}`);
   return matching[0];
+}
+
+/** Runs `f`; a fault-free run that broke a host limit is one line and exit 3 (a run did what it should not), not an internal error. */
+async function unlessGoldenBroke<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof GoldenHostLimitError) fail(`explore: ${e.message}`, EXIT.mismatch);
+    throw e;
+  }
 }

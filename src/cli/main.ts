@@ -187,10 +187,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--wide', 'the text table with every column (by default the columns that fit 100)')
-    .action((files: string[], o: { format: string; out?: string; wide?: boolean }) => {
+    .action(async (files: string[], o: { format: string; out?: string; wide?: boolean }) => {
       const inputs = files.map(readShardInput);
       // An exploration's shards (curios explore --shard i/n --format json) merge to its report.
-      if (areExploreShards(inputs)) return writeOut(o.out, mergeExploreFiles(inputs, o.format, color() && o.out === undefined), out);
+      if (areExploreShards(inputs)) return writeOut(o.out, await mergeExploreFiles(inputs, o.format, color() && o.out === undefined), out);
       writeOut(o.out, report(mergeFiles(files), o.format, { color: color() && o.out === undefined, wide: o.wide === true }), out);
     });
 

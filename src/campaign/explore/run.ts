@@ -5,6 +5,7 @@
 import type { Mode } from '../../ssr/modes.ts';
 import { digestOf, type Cell } from '../campaign.ts';
 import { runCells, type Progress } from '../pool.ts';
+import { adoptGoldens } from './goldens.ts';
 import { OUTCOMES, type Outcome } from '../result-types.ts';
 import { shardCells, type Shard } from '../shard.ts';
 import type { ExploreConfig } from './config.ts';
@@ -132,6 +133,7 @@ export function exploreCells(cfg: ExploreConfig): Cell[] {
 }
 
 export async function runExplore(cfg: ExploreConfig, o: ExploreOptions): Promise<ExploreRun> {
+  await adoptGoldens(cfg, o.trial_budget_ms ?? null);
   const all = exploreCells(cfg);
   const cells = o.shard === null ? all : shardCells(all, o.shard);
   const started_ms = o.clock_ms();
