@@ -96,9 +96,13 @@ const keyOf = (cell: Cell) => `${cell.server}/${cell.fault}/${cell.trial}`;
  * run when you have it.
  */
 export function trialSpec(cfg: CampaignConfig, cell: Cell, arm: Arm, baseline?: RunRecord): TrialSpec {
-  const config = configOf(cfg, cell, arm);
-  const base = baseline ?? runOnce(configOf(cfg, cell, BASELINE), null);
-  return { config, plan: samplePlan(planArb(cell.server, [cell.fault], shapeOf(config, base)), deriveSeed(cfg.seed, `plan/${keyOf(cell)}`)) };
+  return { config: configOf(cfg, cell, arm), plan: cellPlan(cfg, cell, baseline ?? runOnce(configOf(cfg, cell, BASELINE), null)) };
+}
+
+/** A cell's fault plan, the same under every arm: drawn once per cell (fast-check's sampling is a visible share of a campaign's CPU). */
+function cellPlan(cfg: CampaignConfig, cell: Cell, baseline: RunRecord): FaultPlan {
+  // The shape depends on the cell's server and its baseline run only, not on the arm.
+  return samplePlan(planArb(cell.server, [cell.fault], shapeOf(configOf(cfg, cell, BASELINE), baseline)), deriveSeed(cfg.seed, `plan/${keyOf(cell)}`));
 }
 
 /** Runs one cell under every arm; trial results carry indices in campaign order. */
@@ -128,11 +132,12 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, s
     return g;
   };
   const baseline = golden(configOf(cfg, cell, BASELINE));
+  const plan = cellPlan(cfg, cell, baseline);
   const arms = armsOf(cfg);
   for (let a = from_arm; a < arms.length; a++) {
     const arm = arms[a];
     const index = trialIndex(cfg, cell, a);
-    const spec = trialSpec(cfg, cell, arm, baseline);
+    const spec: TrialSpec = { config: configOf(cfg, cell, arm), plan };
     starting?.(index, spec);
     const g = golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
