@@ -67,7 +67,7 @@ export function classLines(file: ExploreFile, seeds: ReadonlyMap<string, string>
   const rows = classRows(file, seeds);
   // The seed before the long columns, so that it stays on a narrow terminal.
   const header = [CLASS_HEADER[0], CLASS_HEADER[1], CLASS_HEADER[2], CLASS_HEADER[5], CLASS_HEADER[3], CLASS_HEADER[4]];
-  const cells = rows.map((r) => [r.mode, r.label, String(r.points), r.seed ?? (r.failing ? 'not stored' : ''), r.divergence, r.representative]);
+  const cells = rows.map((r) => [r.depth > 1 ? `${r.mode} pair` : r.mode, r.label, String(r.points), r.seed ?? (r.failing ? 'not stored' : ''), r.divergence, r.representative]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const fmt = (c: readonly string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   const replay = (r: (typeof rows)[number]) =>

@@ -108,7 +108,7 @@ function classTable(file: ExploreFile, seeds: ReadonlyMap<string, string> | unde
     const swatch = `<span class="swatch" style="background:${OUTCOME_COLOURS[r.outcome]}"></span> `;
     const seed = r.seed === null ? (r.failing ? 'not stored' : '') : `<code>${escapeHtml(r.seed)}</code>`;
     const replay = r.seed === null ? '' : `<code>npx curios replay ${escapeHtml(r.seed)}</code>`;
-    return `<tr${r.failing ? ' class="failing"' : ''}><td>${escapeHtml(r.mode)}</td><td>${swatch}${escapeHtml(r.label)}</td><td class="right">${r.points}</td><td>${escapeHtml(r.divergence)}</td><td>${escapeHtml(r.representative)}</td><td class="seed">${seed}</td><td class="seed">${replay}</td></tr>`;
+    return `<tr${r.failing ? ' class="failing"' : ''}><td>${escapeHtml(r.depth > 1 ? `${r.mode} (pair)` : r.mode)}</td><td>${swatch}${escapeHtml(r.label)}</td><td class="right">${r.points}</td><td>${escapeHtml(r.divergence)}</td><td>${escapeHtml(r.representative)}</td><td class="seed">${seed}</td><td class="seed">${replay}</td></tr>`;
   });
   return ['<table>', `<thead><tr>${head}</tr></thead>`, '<tbody>', ...body, '</tbody>', '</table>'];
 }
