@@ -37,7 +37,7 @@ const BAD: [string[], string | RegExp, number][] = [
   [['seeds', 'list', '--mode', 'bogus'], /^curios: option "--mode <mode>" argument "bogus" is invalid\./, USAGE],
   [['seeds', 'list', '--db', 'nowhere/db.json'], /^curios: no curios database at .*nowhere\/db\.json: the directory .*nowhere does not exist/, STORE],
   [['seeds', 'rm', 'abc', '--db', 'nowhere/db.json'], /^curios: no curios database at /, STORE],
-  [['explore', '--server', 'fs', '--faults', 'bitflip'], 'curios: --faults: unknown "bitflip"; expected one of: crash, hang', USAGE],
+  [['explore', '--server', 'fs', '--faults', 'nope'], 'curios: --faults: unknown "nope"; expected one of: crash, hang, bitflip, regflip, wild-write, msg-corrupt', USAGE],
   [['explore', '--server', 'kernel'], /^curios: --server: "kernel" is part of the trusted base/, USAGE],
   [['explore', '--server', 'nope'], /^curios: --server: unknown "nope"; expected one of: /, USAGE],
   [['explore', '--server', 'fs', '--stride', '0'], 'curios: --stride must be between 1 and 1000000, got 0', USAGE],
