@@ -171,6 +171,9 @@ export class FaultInjector implements FaultPort {
     if (!this.active) return null;
     const system = this.sys();
     const task = system.serverTask(server);
+    // The span of the previous request ends here: an access point past its last access is not
+    // reached (reaches() in campaign/trial.ts says the same), so it must not spill into this one.
+    this.disarm(task, 'span');
     const list = (this.reach.accesses[server] ??= []);
     list.push(0);
     (this.reach.clients[server] ??= []).push(req.from_kernel ? -1 : req.client);

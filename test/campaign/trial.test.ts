@@ -42,6 +42,19 @@ describe('a plan the golden run never reaches is not-activated without running i
     expect(runs).toBeGreaterThan(0);
   });
 
+  it("an access point one past its request's span is not reached, and running it fires nothing (it does not spill into the next span)", () => {
+    // Found by the property above (seed 1896869680, path 32:0:0): console, mode none, a crash at
+    // access 5/11 where span 5 held fewer accesses; the injector kept counting into span 6.
+    const cfg = config('console', 'none', 418209201);
+    const golden = runOnce(cfg, null);
+    const spans = golden.reach.accesses.console ?? [];
+    const n = spans.findIndex((_, i) => i + 1 < spans.length && spans[i + 1] > 0) + 1;
+    expect(n).toBeGreaterThan(0);
+    const plan: FaultPlan = { version: 1, faults: [{ server: 'console', kind: 'crash', trigger: { at: 'access', n, k: spans[n - 1] + 1 } }] };
+    expect(reaches(golden.reach, plan.faults[0])).toBe(false);
+    expect(runOnce(cfg, plan).fired).toEqual([]);
+  });
+
   it('a fault the golden run reaches is run (a trigger inside the run is never cut short)', () => {
     const cfg = config('prng', 'curios', 11);
     const golden = runOnce(cfg, null);
