@@ -143,9 +143,12 @@ export class MemoryView implements Mem {
   // host is little-endian, checked above, so it reads as the DataView of the full path does).
   // (2) #cached: the per-thread translation cache. (3) The full path, which checks and charges
   // everything itself.
+  /** Whether an access of `vaddr` (aligned to `align_mask` + 1) takes fast path (1): the same page as the last access, nothing changed since. */
+  #fastHit(vaddr: VirtAddr, align_mask: number, write: boolean): boolean {
+    return (vaddr >>> 0) === vaddr && (vaddr & align_mask) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && (!write || this.#f_writable) && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && this.#thread.fault === null && this.#hits < this.#f_budget;
+  }
   load8(vaddr: VirtAddr): number {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+    if (this.#fastHit(vaddr, 0, false)) {
       this.#hits++;
       return this.#u8[this.#f_base + (vaddr & this.#page_mask)];
     }
@@ -153,8 +156,7 @@ export class MemoryView implements Mem {
     return pa >= 0 ? this.#u8[pa] : this.#loadScalar(vaddr, 1);
   }
   load16(vaddr: VirtAddr): number {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && (vaddr & 1) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+    if (this.#fastHit(vaddr, 1, false)) {
       this.#hits++;
       return this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1];
     }
@@ -162,8 +164,7 @@ export class MemoryView implements Mem {
     return pa >= 0 ? this.#u16[pa >>> 1] : this.#loadScalar(vaddr, 2);
   }
   load32(vaddr: VirtAddr): number {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && (vaddr & 3) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget) {
+    if (this.#fastHit(vaddr, 3, false)) {
       this.#hits++;
       return this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2];
     }
@@ -171,8 +172,7 @@ export class MemoryView implements Mem {
     return pa >= 0 ? this.#u32[pa >>> 2] : this.#loadScalar(vaddr, 4);
   }
   store8(vaddr: VirtAddr, value: number): void {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+    if (this.#fastHit(vaddr, 0, true) && Number.isInteger(value)) {
       this.#hits++;
       this.#u8[this.#f_base + (vaddr & this.#page_mask)] = value;
       return;
@@ -182,8 +182,7 @@ export class MemoryView implements Mem {
     else this.#storeScalar(vaddr, 1, value);
   }
   store16(vaddr: VirtAddr, value: number): void {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && (vaddr & 1) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+    if (this.#fastHit(vaddr, 1, true) && Number.isInteger(value)) {
       this.#hits++;
       this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1] = value;
       return;
@@ -193,8 +192,7 @@ export class MemoryView implements Mem {
     else this.#storeScalar(vaddr, 2, value);
   }
   store32(vaddr: VirtAddr, value: number): void {
-    const t = this.#thread;
-    if ((vaddr >>> 0) === vaddr && (vaddr & 3) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && this.#f_writable && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && t.fault === null && this.#hits < this.#f_budget && Number.isInteger(value)) {
+    if (this.#fastHit(vaddr, 3, true) && Number.isInteger(value)) {
       this.#hits++;
       this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2] = value;
       return;
