@@ -62,22 +62,30 @@ export function campaignTargets(trials: number, emit: (t: Target) => void): void
   }
 }
 
-/** The resident set after 10,000 and after 100,000 trials run one cell after another in this thread. */
-export function memoryTargets(emit: (t: Target) => void): void {
+/**
+ * The resident set after 10,000 and after 100,000 trials run one cell after another in this
+ * thread (the target), with the points between and, when `trials` asks for more, after. Each
+ * point is taken after a full garbage collection and also prints the heap in use, so that a leak
+ * (the heap growing) can be told from the allocator's slack (the heap flat, the resident set not).
+ */
+export function memoryTargets(emit: (t: Target) => void, trials = 100_000): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const config: CampaignConfig = { seed: SEED, servers: targets(), faults: FAULT_KINDS, modes: [...MODES], trials: 600, ...CAMPAIGN_DEFAULTS };
   const cells = cellsOf(config);
-  let trials = 0;
+  let done = 0;
   let cell = 0;
-  const runUntil = (n: number): number => {
+  const MiB = 2 ** 20;
+  const rss = new Map<number, number>();
+  for (const point of [10_000, 25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 500_000].filter((p) => p <= Math.max(trials, 100_000))) {
     // Cells in an order that visits every server and fault kind early.
-    while (trials < n) trials += runCell(config, cells[(cell++ * 1_009) % cells.length]).length;
+    while (done < point) done += runCell(config, cells[(cell++ * 1_009) % cells.length]).length;
     gc();
-    return process.memoryUsage().rss;
-  };
-  const rss_10k = runUntil(10_000);
-  emit({ name: 'RSS after 10,000 trials, MiB', measured: rss_10k / 2 ** 20, target: null });
-  const rss_100k = runUntil(100_000);
-  emit({ name: 'RSS after 100,000 ÷ after 10,000', measured: rss_100k / rss_10k, target: { at_most: 1.1 } });
+    const m = process.memoryUsage();
+    rss.set(point, m.rss);
+    emit({ name: `RSS after ${point.toLocaleString('en')} trials, MiB`, measured: m.rss / MiB, target: null });
+    emit({ name: `heap used after ${point.toLocaleString('en')} trials, MiB`, measured: m.heapUsed / MiB, target: null });
+  }
+  emit({ name: 'RSS after 100,000 ÷ after 10,000', measured: rss.get(100_000)! / rss.get(10_000)!, target: { at_most: 1.1 } });
+  if (trials > 100_000) emit({ name: `RSS after ${done.toLocaleString('en')} ÷ after 100,000`, measured: rss.get(done)! / rss.get(100_000)!, target: null });
 }

@@ -6,6 +6,7 @@
 //   npm run bench                      everything but the memory check
 //   npm run bench -- --trials 10       a shorter campaign (the targets are for --trials 40)
 //   npm run bench -- --memory          also RSS after 10,000 and 100,000 trials (several minutes)
+//   npm run bench -- --memory --memory-trials 200000   and points up to 200,000 trials
 //   npm run bench -- --only kernel     one group: kernel, servers or campaign
 //
 // A benchmark module exports a `Bench`: a name and a `run()` that returns rows. To add one, write
@@ -93,7 +94,7 @@ function rowTargets(row: Row): Target[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { trials: { type: 'string', default: '40' }, memory: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { trials: { type: 'string', default: '40' }, memory: { type: 'boolean', default: false }, 'memory-trials': { type: 'string', default: '100000' }, only: { type: 'string' } } });
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const only = values.only;
@@ -112,7 +113,9 @@ async function main(): Promise<void> {
   printTargetHeader();
   for (const t of targets) printTarget(t);
   if (only === undefined || only === 'campaign') campaignTargets(trials, printTarget);
-  if (values.memory) memoryTargets(printTarget);
+  const memory_trials = Number(values['memory-trials']);
+  if (!Number.isInteger(memory_trials) || memory_trials < 100_000) throw new Error(`--memory-trials must be an integer of at least 100000, got ${values['memory-trials']}`);
+  if (values.memory) memoryTargets(printTarget, memory_trials);
 }
 
 await main();
