@@ -76,9 +76,11 @@ interface Armed {
   scope: 'request' | 'span' | 'recovery' | 'run';
 }
 
+/** A span being counted: request (or recovery) n of `list`, from the task's `accesses_made` then. */
 interface Counting {
   list: number[];
   n: number;
+  from: number;
 }
 
 export class FaultInjector implements FaultPort {
@@ -111,7 +113,6 @@ export class FaultInjector implements FaultPort {
     if (system.faults !== NO_FAULTS || system.kernel.memoryHook !== null) throw new Error('invariant: another fault injector is attached');
     this.system = system;
     system.faults = this;
-    system.kernel.memoryHook = this.hook;
     // Only a plan that flips state at rest listens to every reply (a hook on the IPC path costs every run).
     if (this.plan.faults.some((f) => f.trigger.at === 'rest')) system.hooks.add({ delivered: () => null, requestDone: (receiver, how) => this.atRest(receiver.task, how), taskRestarted: () => {} });
     return this;
@@ -127,15 +128,50 @@ export class FaultInjector implements FaultPort {
     (this.reach.detail ??= {})[server] = detail;
     const states = def.state_bytes === 0 ? [] : system.clientTasks.map((_, c): [number, number] => [stateAddress(c, page), stateAddress(c, page) + def.state_bytes]);
     this.detailed = { server, task: system.serverTask(server), detail, heap: [HEAP_BASE, HEAP_BASE + def.heap_pages * page], states };
+    this.syncHook();
   }
 
   /** Unwires it: the safety phase is over, nothing fires after this. */
   detach(): void {
     const system = this.sys();
-    if (system.faults === this) system.faults = NO_FAULTS;
-    if (system.kernel.memoryHook === this.hook) system.kernel.memoryHook = null;
+    for (const task of [...this.counting.keys()]) this.endSpan(task);
     this.armed.length = 0;
-    this.counting.clear();
+    if (system.faults === this) system.faults = NO_FAULTS;
+    this.syncHook();
+  }
+
+  /**
+   * The memory hook is on only while it has work: a fault armed on an access, or a golden run's
+   * detail to record. Spans are counted without it (Task.accesses_made), so that ctx.mem keeps
+   * its fast paths while nothing can fire at an access; what a run does is the same either way.
+   */
+  private syncHook(): void {
+    const kernel = this.sys().kernel;
+    const wanted = this.active && (this.armed.length > 0 || this.detailed !== null);
+    if (wanted && kernel.memoryHook !== this.hook) kernel.memoryHook = this.hook;
+    else if (!wanted && kernel.memoryHook === this.hook) kernel.memoryHook = null;
+  }
+
+  /** A task's accesses so far; reading the time first has ctx.mem settle what its fast path counted (clock.ts). */
+  private accessesOf(task: Task): number {
+    void this.sys().now;
+    return task.accesses_made;
+  }
+
+  /** Starts counting a task's span (a request's, or a recovery's) as entry `list.length` of `list`, ending the one before. */
+  private beginSpan(task: Task, list: number[]): number {
+    this.endSpan(task);
+    list.push(0);
+    this.counting.set(task, { list, n: list.length, from: this.accessesOf(task) });
+    return list.length;
+  }
+
+  /** Ends a task's span: its accesses since it began are counted. */
+  private endSpan(task: Task): void {
+    const c = this.counting.get(task);
+    if (c === undefined) return;
+    c.list[c.n - 1] += this.accessesOf(task) - c.from;
+    this.counting.delete(task);
   }
 
   private get active(): boolean {
@@ -165,6 +201,7 @@ export class FaultInjector implements FaultPort {
         this.armed.push({ index, fault: f, task, skip: 0, scope: 'run' });
       }
     });
+    this.syncHook();
   }
 
   beforeRequest(server: string, req: ServerRequest): RequestFault {
@@ -174,12 +211,9 @@ export class FaultInjector implements FaultPort {
     // The span of the previous request ends here: an access point past its last access is not
     // reached (reaches() in campaign/trial.ts says the same), so it must not spill into this one.
     this.disarm(task, 'span');
-    const list = (this.reach.accesses[server] ??= []);
-    list.push(0);
+    const n = this.beginSpan(task, (this.reach.accesses[server] ??= []));
     (this.reach.clients[server] ??= []).push(req.from_kernel ? -1 : req.client);
     (this.reach.ops[server] ??= []).push(req.from_kernel ? -1 : this.opOf(req.client));
-    const n = list.length;
-    this.counting.set(task, { list, n });
     if (this.detailed?.task === task) {
       this.detailed.detail.access_kinds.push('');
       this.detailed.detail.heap_reads.push([]);
@@ -194,6 +228,7 @@ export class FaultInjector implements FaultPort {
       if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'span' });
       else outcome = this.atRequest(index, f, req, task) ?? outcome;
     });
+    this.syncHook();
     return outcome;
   }
 
@@ -245,8 +280,9 @@ export class FaultInjector implements FaultPort {
     if (!this.active) return;
     const task = this.sys().serverTask(server);
     if (!on) {
-      this.counting.delete(task);
+      this.endSpan(task);
       this.disarm(task, 'recovery');
+      this.syncHook();
       return;
     }
     // The request the server died in is over: what it left armed goes with it.
@@ -254,9 +290,7 @@ export class FaultInjector implements FaultPort {
     this.disarm(task, 'span');
     // A recovery's accesses are counted as a request's are: where a second fault can land in it.
     (this.reach.recovery_after[server] ??= []).push(this.reach.accesses[server]?.length ?? 0);
-    const list = (this.reach.recovery_accesses[server] ??= []);
-    list.push(0);
-    this.counting.set(task, { list, n: list.length });
+    this.beginSpan(task, (this.reach.recovery_accesses[server] ??= []));
     const n = (this.recoveries.get(server) ?? 0) + 1;
     this.recoveries.set(server, n);
     this.plan.faults.forEach((f, index) => {
@@ -264,6 +298,7 @@ export class FaultInjector implements FaultPort {
       this.done.add(index);
       this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'recovery' });
     });
+    this.syncHook();
   }
 
   beforeReply(server: string, req: ServerRequest, reply: ServerReply): ServerReply {
@@ -272,6 +307,7 @@ export class FaultInjector implements FaultPort {
     // A request that ends disarms what it armed for itself (a fault at the request); its span's
     // counting goes on to the next request, and so do access points (see Reach.accesses).
     this.disarm(task, 'request');
+    this.syncHook();
     if (this.detailed?.task === task) this.detailed.detail.reply_words[this.detailed.detail.reply_words.length - 1] = reply.words?.length ?? 0;
     let out = reply;
     this.plan.faults.forEach((f, index) => {
@@ -283,13 +319,14 @@ export class FaultInjector implements FaultPort {
     return out;
   }
 
-  /** The kernel's memory hook: counts the accesses of a request's span and applies what is armed. */
+  /** The kernel's memory hook (on while it has work: syncHook): records a golden run's detail and applies what is armed. */
   private onAccess(a: MemAccess): void {
     const task = a.thread.task;
-    const c = this.counting.get(task);
-    if (c !== undefined) c.list[c.n - 1]++;
-    // (a request's access, not a recovery's: a golden run has none, but say so)
-    if (this.detailed !== null && this.detailed.task === task && c !== undefined && c.list === this.reach.accesses[this.detailed.server]) this.note(a, c.n - 1);
+    if (this.detailed !== null && this.detailed.task === task) {
+      const c = this.counting.get(task);
+      // (a request's access, not a recovery's: a golden run has none, but say so)
+      if (c !== undefined && c.list === this.reach.accesses[this.detailed.server]) this.note(a, c.n - 1);
+    }
     if (this.armed.length === 0) return;
     for (let i = 0; i < this.armed.length; i++) {
       const arm = this.armed[i];
@@ -301,6 +338,7 @@ export class FaultInjector implements FaultPort {
       const f = arm.fault;
       if ((f.kind === 'regflip' || f.kind === 'wild-write') && !matchesAccess(f, a)) continue;
       this.armed.splice(i, 1);
+      this.syncHook();
       const system = this.sys();
       const client = system.requests.servingNow(a.thread);
       if (f.kind === 'regflip' || f.kind === 'wild-write') {

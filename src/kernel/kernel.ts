@@ -143,6 +143,7 @@ export class Kernel implements MemoryViewHost {
       sched_badge: toBadge(0),
       image,
       incarnation: 0,
+      accesses_made: 0,
     };
     this.tasks.push(task);
     this.log(name, 'task-create', `id=${task.id}`);

@@ -115,6 +115,7 @@ export class MemoryView implements Mem {
     this.#hits = 0;
     this.#f_budget -= hits;
     this.#thread.accesses_in_slice += hits;
+    this.#thread.task.accesses_made += hits;
     this.#clock.charge(hits * this.#costs.mem_access);
   };
 
@@ -218,6 +219,7 @@ export class MemoryView implements Mem {
     if (this.#x_vpn[i] !== vpn || this.#x_generation[i] !== generation || (write && this.#x_writable[i] === 0)) return -1;
     if (!this.#mmu.hit(this.#x_entry[i], this.#x_tag[i])) return -1;
     t.accesses_in_slice++;
+    t.task.accesses_made++;
     this.#f_vpn = vpn;
     this.#f_generation = generation;
     this.#f_stamp = this.#mmu.stamp;
@@ -292,6 +294,8 @@ export class MemoryView implements Mem {
     if (++t.accesses_in_slice > LIMITS.accesses_per_slice_max) this.#stop('watchdog', vaddr, `more than ${LIMITS.accesses_per_slice_max} memory accesses without a system call`);
     if (!Number.isInteger(vaddr) || vaddr < 0 || vaddr >= 2 ** LIMITS.vaddr_bits) this.#stop(write ? 'page-write' : 'page-read', 0, `address ${vaddr} is not a 32-bit address`);
     if (!Number.isInteger(size) || size < 0 || size > LIMITS.msg_buf_bytes_max * 64) this.#stop('exception', vaddr, `bad access size ${size}`);
+    // Counted here, where the hook would see it (the checks above stop the thread before it does).
+    t.task.accesses_made++;
     const a = this.#access;
     a.write = write;
     a.vaddr = vaddr;

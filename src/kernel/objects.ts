@@ -122,6 +122,8 @@ export interface Task {
   /** the boot image, run again by a restart */
   image: TaskImage | null;
   incarnation: number;
+  /** loads and stores its threads have made, over every incarnation, counted where a memory hook sees them (ctx.mem settles its fast path's first: read the time) */
+  accesses_made: number;
 }
 
 export type TaskImage = (task: Task) => void;

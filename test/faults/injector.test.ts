@@ -1,17 +1,19 @@
 // The fault injector: explicit attach and detach; every BUGGIFY site can fire and replays; a fault
 // during `recover` is classified and replays; after `recover` no SSR stays mapped, so a wild write
 // there page-faults under curios.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { parseTrialData, replayTrial } from '../../src/campaign/replay.ts';
-import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { runOnce, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { planArb, samplePlan } from '../../src/faults/arbitraries.ts';
 import { FaultInjector } from '../../src/faults/injector.ts';
-import type { FaultPlan } from '../../src/faults/model.ts';
+import { FAULT_KINDS, type FaultPlan } from '../../src/faults/model.ts';
 import { profileFor, targets } from '../../src/servers/catalog.ts';
 import { NO_FAULTS } from '../../src/servers/framework/fault-port.ts';
 import { System } from '../../src/servers/system.ts';
 import { STATE_BASE } from '../../src/ssr/layout.ts';
-import type { Mode } from '../../src/ssr/modes.ts';
+import { MODES, type Mode } from '../../src/ssr/modes.ts';
 
 function config(target: string, mode: Mode, workload_seed: number): TrialConfig {
   return { target, mode, commit: 'shadow', workload_seed, clients: 3, ops_per_client: 12, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };
@@ -129,18 +131,19 @@ describe('access points between requests', () => {
     let found: { n: number; k: number; inside: number } | null = null;
     let inside = 0;
     let span = 0;
+    let k = 0;
     const golden = runOnce(cfg, null, (system) => {
       const injector = system.faults as FaultInjector;
       const task = system.serverTask(server);
-      const counted = system.kernel.memoryHook;
-      if (counted === null) throw new Error('the injector is not attached');
+      // A golden run's injector counts spans without a memory hook (Task.accesses_made): this one sees each access.
+      if (system.kernel.memoryHook !== null) throw new Error('a memory hook is already attached');
       system.kernel.memoryHook = (a) => {
-        counted(a);
-        const list = injector.reach.accesses[server] ?? [];
-        if (a.thread.task !== task || list.length === 0 || found !== null) return;
-        if (list.length !== span) [span, inside] = [list.length, 0];
+        const n = injector.reach.accesses[server]?.length ?? 0;
+        if (a.thread.task !== task || n === 0 || found !== null) return;
+        if (n !== span) [span, inside, k] = [n, 0, 0];
+        k++;
         if (system.requests.servingNow(a.thread) !== null) inside++;
-        else found = { n: list.length, k: list[list.length - 1], inside };
+        else found = { n, k, inside };
       };
     });
     if (found === null) throw new Error(`${server} never worked between requests`);
@@ -200,5 +203,27 @@ describe('the end of recovery', () => {
     expect(run.fired.map((f) => f.kind)).toEqual(['crash', 'wild-write']);
     expect(run.events.map((e) => e.cause)).toEqual(['exception', 'page-fault']);
     expect(classifyOutcome(golden, run).outcome).not.toBe('silent-corruption');
+  });
+});
+
+describe('spans counted without a memory hook', () => {
+  it('count what a hook on every access counts, and a run with the hook on throughout is the same run', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...targets()), fc.constantFrom(...MODES), fc.constantFrom(...FAULT_KINDS), fc.nat({ max: 2 ** 30 }), (server, mode, kind, seed) => {
+        const cfg = config(server, mode, seed);
+        const golden = runOnce(cfg, null);
+        const plan = samplePlan(planArb(server, [kind], shapeOf(cfg, golden), 2), seed);
+        // recordDetail keeps the hook on for the whole safety phase: one letter per access it sees.
+        const hooked = runOnce(cfg, plan, (s) => (s.faults as FaultInjector).recordDetail(server));
+        const plain = runOnce(cfg, plan);
+        expect(hooked.reach.detail?.[server]?.access_kinds.map((k) => k.length)).toEqual(plain.reach.accesses[server] ?? []);
+        const { detail: _, ...reach } = hooked.reach;
+        expect(reach).toEqual(plain.reach);
+        expect(hooked.traceHash).toBe(plain.traceHash);
+        expect(hooked.fired).toEqual(plain.fired);
+        expect(hooked.cycles).toBe(plain.cycles);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
