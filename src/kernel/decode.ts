@@ -17,7 +17,7 @@ import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { checkRange, isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import { SyscallArgs } from './syscall-args.ts';
+import { REG_OP, SyscallArgs, type RegOp, type SyscallRegisters } from './syscall-args.ts';
 import type { Badge, Capability, DeviceName, DeviceRequest, Endpoint, Message, RecvBuf, Task, Thread } from './objects.ts';
 
 /** A system call that decoded cleanly: what invoke.ts carries out, with no check left to make. */
@@ -38,6 +38,18 @@ export type Invocation =
   | { op: 'setSched'; target: Task; priority: number; quantum_cycles: Cycles }
   | { op: 'exit' };
 
+/**
+ * A call in register form (syscall-args.ts), decoded: the four IPC calls in their plain shape. One
+ * record per kernel, rewritten by each such call (no allocation on the hot path); `endpoint` for
+ * call, recv and replyRecv, `badge` for call, `msg` for call, reply and replyRecv.
+ */
+export interface IpcInvocation {
+  op: RegOp;
+  endpoint: Endpoint | null;
+  badge: Badge;
+  msg: Message | null;
+}
+
 export type ControlInvocation = { action: 'kill' } | { action: 'shutdown' } | { action: 'restart' } | { action: 'settle'; caller: Thread; how: 'abort' | 'requeue' };
 
 /** Copy-in (sealed by the library, or copied here), then decode; any throw on the way is the thread's malformed argument. */
@@ -49,6 +61,31 @@ export function decodeSyscall(k: Kernel, t: Thread, raw: unknown): Invocation | 
   } catch {
     return 'EINVAL';
   }
+}
+
+/**
+ * Decodes a call in register form into `out`: the checks, and their order, of `decode` for the same
+ * call in record form with no buffer and no options. Answers OK or the error; reads nothing of the
+ * thread's (the registers hold primitives and the stub's own copy of the words), so nothing throws.
+ */
+export function decodeRegisters(t: Thread, r: SyscallRegisters, out: IpcInvocation): Errno {
+  const op = r.op;
+  out.op = op;
+  out.endpoint = null;
+  out.msg = null;
+  if (op === REG_OP.reply || op === REG_OP.replyRecv) {
+    if (!isMessage(r.label, r.words)) return 'EINVAL';
+    out.msg = { label: r.label as number, words: r.words };
+    if (op === REG_OP.reply) return 'OK';
+  }
+  const cap = decodeEndpoint(t, r.slot, op === REG_OP.call ? 'send' : 'recv');
+  if (isErr(cap)) return cap;
+  out.endpoint = cap.endpoint;
+  out.badge = cap.badge;
+  if (op !== REG_OP.call) return 'OK';
+  if (!isMessage(r.label, r.words)) return 'EINVAL';
+  out.msg = { label: r.label as number, words: r.words };
+  return 'OK';
 }
 
 // ---- copy-in ----
@@ -250,18 +287,27 @@ function decodeTaskCap(t: Thread, slot: unknown, right: 'map' | 'control' | 'sch
   return cap;
 }
 
+/** A message's label and words: u32s, at most msg_words_max words, in a plain array (copy-in made it). */
+function isMessage(label: unknown, words: unknown): words is number[] {
+  if (!isInt(label) || label < 0 || label > 0xffffffff) return false;
+  if (!Array.isArray(words) || words.length > LIMITS.msg_words_max) return false;
+  for (let i = 0; i < words.length; i++) {
+    const w: unknown = words[i];
+    if (!isInt(w) || w < 0 || w > 0xffffffff) return false;
+  }
+  return true;
+}
+
 function decodeMessage(k: Kernel, t: Thread, raw: unknown): Decoded<Message> {
   if (!isPlain(raw)) return 'EINVAL';
   const { label, words } = raw;
-  if (!isInt(label) || label < 0 || label > 0xffffffff) return 'EINVAL';
-  if (!Array.isArray(words) || words.length > LIMITS.msg_words_max) return 'EINVAL';
-  for (const w of words) if (!isInt(w) || w < 0 || w > 0xffffffff) return 'EINVAL';
+  if (!isMessage(label, words)) return 'EINVAL';
   // Copy-in made `raw` (sealed by the library, or copied here): the kernel's own object, which
   // nothing outside the kernel can reach, so it is the message as it is.
   if (raw.buf === undefined) return raw as unknown as Message;
   const buf = decodeBuffer(k, t, raw.buf, false);
   if (isErr(buf)) return buf;
-  return { label, words: words as number[], buf };
+  return { label: label as number, words, buf };
 }
 
 function decodeRecvBuf(k: Kernel, t: Thread, raw: unknown): Decoded<RecvBuf | null> {

@@ -3,41 +3,94 @@
 // mechanisms (ipc.ts, the mapping database, the devices). Nothing here checks an argument: what can
 // still fail is the operation's own outcome (no frame waiting in the NIC, a caller gone).
 import { IRQ } from '../hw/machine.ts';
-import { decodeSyscall, type ControlInvocation, type Invocation } from './decode.ts';
+import { decodeRegisters, decodeSyscall, type ControlInvocation, type Invocation, type IpcInvocation } from './decode.ts';
 import type { Errno } from './errors.ts';
 import { doCall, doRecv, doReply, notifyEndpoint, settleOrphan } from './ipc.ts';
 import type { Kernel } from './kernel.ts';
 import { copyFromSpace, copyToSpace } from './copy.ts';
-import type { DeviceRequest, Task, Thread } from './objects.ts';
+import { badge, type Badge, type DeviceRequest, type Endpoint, type Message, type RecvBuf, type Task, type Thread } from './objects.ts';
+import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
+import { REG_OP, SyscallArgs, type SyscallRegisters } from './syscall-args.ts';
 import { NO_WORDS, TRACE_CODE } from './trace.ts';
 
+/** The registers a call in register form is read into, and what it decodes to: rewritten by every such call. */
+const REGISTERS: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined };
+const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null };
+
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
-  const inv = decodeSyscall(k, t, raw);
-  const err = typeof inv === 'string' ? inv : invoke(k, t, inv);
+  let err: Errno | null;
+  if (SyscallArgs.readRegisters(raw, REGISTERS)) {
+    // The plain shape of the four IPC calls, as the stubs send them: no record to walk, no invocation to build.
+    err = decodeRegisters(t, REGISTERS, IPC);
+    REGISTERS.words = undefined;
+    if (err === 'OK') err = invokeIpc(k, t, IPC);
+  } else {
+    const inv = decodeSyscall(k, t, raw);
+    err = typeof inv === 'string' ? inv : invoke(k, t, inv);
+  }
   if (err !== null) k.wake(t, result({ err }));
+}
+
+/** Runs a decoded call in register form (decode checked every field its op uses). */
+function invokeIpc(k: Kernel, t: Thread, inv: IpcInvocation): Errno | null {
+  const endpoint = inv.endpoint as Endpoint;
+  const msg = inv.msg as Message;
+  inv.endpoint = null;
+  inv.msg = null;
+  switch (inv.op) {
+    case REG_OP.call:
+      invokeCall(k, t, endpoint, inv.badge, msg, null, undefined);
+      return null;
+    case REG_OP.recv:
+      invokeRecv(k, t, endpoint, null, undefined);
+      return null;
+    case REG_OP.reply:
+      return invokeReply(k, t, msg);
+    case REG_OP.replyRecv:
+      invokeReplyRecv(k, t, msg, endpoint, null, undefined);
+      return null;
+    default:
+      throw new Error(`invariant: register-form call with op ${inv.op}`);
+  }
+}
+
+function invokeCall(k: Kernel, t: Thread, endpoint: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+  k.trace.record(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, endpoint.name, t.id, endpoint.id, 0, 0, 0, NO_WORDS);
+  doCall(k, t, endpoint, b, msg, recv_buf, timeout_cycles);
+}
+
+function invokeRecv(k: Kernel, t: Thread, endpoint: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+  k.endRequest(t, 'recv');
+  doRecv(k, t, endpoint, recv_buf, timeout_cycles);
+}
+
+function invokeReply(k: Kernel, t: Thread, msg: Message): Errno {
+  k.endRequest(t, 'reply');
+  return doReply(k, t, msg);
+}
+
+function invokeReplyRecv(k: Kernel, t: Thread, msg: Message, endpoint: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+  // The reply's own error is the server's affair only when the receive cannot go on; as in
+  // seL4, a reply to a caller that is gone is dropped and the receive proceeds.
+  k.endRequest(t, 'reply');
+  doReply(k, t, msg);
+  doRecv(k, t, endpoint, recv_buf, timeout_cycles);
 }
 
 /** Runs a decoded call; returns an error to hand back at once, or null when the call set its own result. */
 function invoke(k: Kernel, t: Thread, inv: Invocation): Errno | null {
   switch (inv.op) {
     case 'call':
-      k.trace.record(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, inv.endpoint.name, t.id, inv.endpoint.id, 0, 0, 0, NO_WORDS);
-      doCall(k, t, inv.endpoint, inv.badge, inv.msg, inv.recv_buf, inv.timeout_cycles);
+      invokeCall(k, t, inv.endpoint, inv.badge, inv.msg, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'recv':
-      k.endRequest(t, 'recv');
-      doRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
+      invokeRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'reply':
-      k.endRequest(t, 'reply');
-      return doReply(k, t, inv.msg);
+      return invokeReply(k, t, inv.msg);
     case 'replyRecv':
-      // The reply's own error is the server's affair only when the receive cannot go on; as in
-      // seL4, a reply to a caller that is gone is dropped and the receive proceeds.
-      k.endRequest(t, 'reply');
-      doReply(k, t, inv.msg);
-      doRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
+      invokeReplyRecv(k, t, inv.msg, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'notify':
       k.log(t.task.name, 'notify', `${t.name} -> ${inv.endpoint.name} bits=0x${(inv.badge >>> 0).toString(16)}`);

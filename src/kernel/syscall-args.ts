@@ -11,7 +11,7 @@
 // kernel's. Once sealed, nothing the thread holds can change the argument.
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles, VirtAddr } from '../hw/types.ts';
-import type { CapSlot, ControlAction, DeviceRequest, Message, RecvBuf } from './objects.ts';
+import type { CapSlot, ControlAction, DeviceRequest, Message, RecvBuf, SysResult } from './objects.ts';
 
 /** What a non-primitive leaf becomes: a symbol, which every check of decode refuses (EINVAL). */
 const NOT_A_VALUE = Symbol('not a value');
@@ -42,7 +42,12 @@ function words(w: unknown): unknown {
 function message(m: unknown): unknown {
   if (!isObject(m)) return leaf(m);
   const buf = m.buf;
-  return buf === undefined ? { label: leaf(m.label), words: words(m.words) } : { label: leaf(m.label), words: words(m.words), buf: range(buf) };
+  return buf === undefined ? { label: leaf(m.label), words: words(m.words) } : bufferedMessage(m, buf);
+}
+
+/** A message whose `buf` (already read, not undefined) is copied with it. */
+function bufferedMessage(m: Plain, buf: unknown): unknown {
+  return { label: leaf(m.label), words: words(m.words), buf: range(buf) };
 }
 
 function deviceRequest(r: unknown): unknown {
@@ -70,39 +75,141 @@ function timeoutOf(opts: unknown): unknown {
 /** The constructor's key: not exported, so only this file can make a SyscallArgs. */
 const SEALING = Symbol('sealing');
 
-/** A system call's argument as the stubs build it: sealed, already plain. */
-export class SyscallArgs {
-  readonly #args: Plain;
+/**
+ * The register form: how a stub seals the four IPC calls in their plain shape (a message with no
+ * buffer, no options), which is what the kernel's own stubs send on every request and reply. The
+ * leaves sit in the sealed argument's own private fields, so the kernel reads them into its
+ * registers (`readRegisters`) without a record to walk; every other call, and these with a
+ * buffer or options, is sealed as a plain record (`argsOf`) and decoded by the general path.
+ */
+export const REG_OP = { none: 0, call: 1, recv: 2, reply: 3, replyRecv: 4 } as const;
+export type RegOp = (typeof REG_OP)[keyof typeof REG_OP];
+
+/** The kernel's registers for a call in register form: written by `readRegisters`, read by decode. */
+export interface SyscallRegisters {
+  op: RegOp;
+  /** the capability slot (call, recv, replyRecv) */
+  slot: unknown;
+  /** the message's label and words (call, reply, replyRecv) */
+  label: unknown;
+  words: unknown;
+}
+
+/** What the stub hands back once the kernel answered: the result itself, or (sys.now) its value. */
+const RETURNS_RESULT = 0;
+const RETURNS_VALUE = 1;
+
+/**
+ * A system call's argument as the stubs build it: sealed, already plain. It is also the stub's
+ * iterator (`yield* sys.call(…)` yields it once, then returns the kernel's answer), so that a
+ * system call costs one object instead of a generator and its argument.
+ */
+export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
+  readonly #op: RegOp;
+  readonly #slot: unknown;
+  readonly #label: unknown;
+  readonly #words: unknown;
+  /** the plain record of a call not in register form (op none), else null */
+  readonly #args: Plain | null;
+  readonly #returns: number;
+  /** the iterator's progress: 0 before the yield, 1 waiting for the answer, 2 done */
+  #step = 0;
 
   /** Only the factories below make one: a thread cannot seal an argument of its own making. */
-  private constructor(key: symbol, args: Plain) {
+  private constructor(key: symbol, op: RegOp, slot: unknown, label: unknown, words: unknown, args: Plain | null, returns: number) {
     if (key !== SEALING) throw new TypeError('SyscallArgs are made by the system-call library only');
+    this.#op = op;
+    this.#slot = slot;
+    this.#label = label;
+    this.#words = words;
     this.#args = args;
+    this.#returns = returns;
   }
 
   static #seal(args: Plain): SyscallArgs {
-    return new SyscallArgs(SEALING, args);
+    return new SyscallArgs(SEALING, REG_OP.none, undefined, undefined, undefined, args, RETURNS_RESULT);
   }
 
-  /** The sealed argument, or null when `raw` is not one (a Proxy never is). */
+  static #registers(op: RegOp, slot: unknown, label: unknown, words: unknown): SyscallArgs {
+    return new SyscallArgs(SEALING, op, slot, label, words, null, RETURNS_RESULT);
+  }
+
+  /** The sealed plain record, or null when `raw` is not a sealed argument (a Proxy never is) or is in register form. */
   static argsOf(raw: unknown): Plain | null {
     return isObject(raw) && #args in raw ? raw.#args : null;
   }
 
+  /** Copies a sealed argument in register form into `regs` and answers true; false (regs untouched) for anything else. */
+  static readRegisters(raw: unknown, regs: SyscallRegisters): boolean {
+    if (!isObject(raw) || !(#op in raw) || raw.#op === REG_OP.none) return false;
+    regs.op = raw.#op;
+    regs.slot = raw.#slot;
+    regs.label = raw.#label;
+    regs.words = raw.#words;
+    return true;
+  }
+
+  // ---- the stub's iterator: yields this argument once, then returns the kernel's answer ----
+
+  next(answer?: SysResult): IteratorResult<SyscallArgs, unknown> {
+    if (this.#step === 0) {
+      this.#step = 1;
+      return { value: this, done: false };
+    }
+    if (this.#step === 1) {
+      this.#step = 2;
+      return { value: this.#returns === RETURNS_VALUE ? answer?.value : answer, done: true };
+    }
+    return { value: undefined, done: true };
+  }
+
+  return(value?: unknown): IteratorResult<SyscallArgs, unknown> {
+    this.#step = 2;
+    return { value, done: true };
+  }
+
+  throw(e?: unknown): IteratorResult<SyscallArgs, unknown> {
+    this.#step = 2;
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  // ---- the factories, one per system call ----
+
   static call(slot: CapSlot, msg: Message, opts?: IpcOpts): SyscallArgs {
+    // Reads in the order the record form reads them: msg.buf, msg.label, msg.words, then the options.
+    if (opts === undefined && isObject(msg)) {
+      const buf = msg.buf;
+      if (buf === undefined) return SyscallArgs.#registers(REG_OP.call, leaf(slot), leaf(msg.label), words(msg.words));
+      return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: bufferedMessage(msg, buf), recv_buf: undefined, timeout_cycles: undefined });
+    }
     // Every field written out (no spread): one object shape per call, built without a copy.
     return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: message(msg), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
   static recv(slot: CapSlot, opts?: IpcOpts): SyscallArgs {
+    if (opts === undefined) return SyscallArgs.#registers(REG_OP.recv, leaf(slot), undefined, undefined);
     return SyscallArgs.#seal({ op: 'recv', slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
   static reply(msg: Message): SyscallArgs {
+    if (isObject(msg)) {
+      const buf = msg.buf;
+      if (buf === undefined) return SyscallArgs.#registers(REG_OP.reply, undefined, leaf(msg.label), words(msg.words));
+      return SyscallArgs.#seal({ op: 'reply', msg: bufferedMessage(msg, buf) });
+    }
     return SyscallArgs.#seal({ op: 'reply', msg: message(msg) });
   }
 
   static replyRecv(msg: Message, slot: CapSlot, opts?: IpcOpts): SyscallArgs {
+    if (opts === undefined && isObject(msg)) {
+      const buf = msg.buf;
+      if (buf === undefined) return SyscallArgs.#registers(REG_OP.replyRecv, leaf(slot), leaf(msg.label), words(msg.words));
+      return SyscallArgs.#seal({ op: 'replyRecv', msg: bufferedMessage(msg, buf), slot: leaf(slot), recv_buf: undefined, timeout_cycles: undefined });
+    }
     return SyscallArgs.#seal({ op: 'replyRecv', msg: message(msg), slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
   }
 
@@ -112,6 +219,11 @@ export class SyscallArgs {
 
   static simple(op: 'yield' | 'now' | 'exit'): SyscallArgs {
     return SyscallArgs.#seal({ op });
+  }
+
+  /** sys.now: the stub returns the answer's value, not the answer. */
+  static now(): SyscallArgs {
+    return new SyscallArgs(SEALING, REG_OP.none, undefined, undefined, undefined, { op: 'now' }, RETURNS_VALUE);
   }
 
   static spin(cycles: Cycles): SyscallArgs {
