@@ -274,7 +274,7 @@ function decodeEndpoint(t: Thread, slot: unknown, right: 'send' | 'recv'): Decod
   const cap = decodeCap(t, slot);
   if (isErr(cap)) return cap;
   if (cap.kind !== 'endpoint') return 'ENOCAP';
-  if (!cap.rights[right]) return 'EPERM';
+  if (!(right === 'send' ? cap.rights.send : cap.rights.recv)) return 'EPERM';
   if (!cap.endpoint.alive) return 'EDEAD';
   return cap;
 }

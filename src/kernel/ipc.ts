@@ -15,9 +15,9 @@ import type { Cycles } from '../hw/types.ts';
 import { copyFromSpace, copyToSpace } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import type { Badge, Endpoint, KernelMessage, Message, RecvBuf, Thread } from './objects.ts';
+import { badge, type Badge, type Endpoint, type KernelMessage, type Message, type RecvBuf, type Thread } from './objects.ts';
 import { removeFromQueue } from './queue.ts';
-import { result } from './result.ts';
+import { messageResult, result } from './result.ts';
 import { TRACE_CODE } from './trace.ts';
 
 export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
@@ -120,7 +120,8 @@ export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
   k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, msg.label, buf_len, msg.words);
   caller.call_msg = null;
   caller.call_endpoint = null;
-  k.wake(caller, result({ kind: 'reply', label: msg.label, words: msg.words.slice(), buf_len }));
+  // The reply's words are the kernel's own copy (copy-in made it) and nothing else keeps them: the caller takes them as they are.
+  k.wake(caller, messageResult('reply', badge(0), msg.label, msg.words, buf_len));
   return 'OK';
 }
 
@@ -212,7 +213,8 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   receiver.reply_to_badge = caller.call_badge;
   receiver.in_request = true;
   receiver.request_badge = caller.call_badge;
-  k.wake(receiver, result({ kind: 'call', badge: caller.call_badge, label: msg.label, words: msg.words.slice(), buf_len }));
+  // The caller keeps its message (a requeue delivers it again): the receiver gets a copy of the words.
+  k.wake(receiver, messageResult('call', caller.call_badge, msg.label, msg.words.slice(), buf_len));
 }
 
 function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, receiver: Thread): void {
@@ -224,5 +226,5 @@ function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, r
   }
   receiver.in_request = true;
   receiver.request_badge = m.badge;
-  k.wake(receiver, result({ kind: 'kernel', badge: m.badge, label: m.label, words: m.words.slice() }));
+  k.wake(receiver, messageResult('kernel', m.badge, m.label, m.words.slice(), 0));
 }

@@ -210,6 +210,7 @@ export class Kernel implements MemoryViewHost {
       priority,
       quantum_cycles: quantum,
       quantum_left_cycles: quantum,
+      ready_queued: false,
       pending: NO_RESULT,
       fault: null,
       accesses_in_slice: 0,
@@ -460,14 +461,20 @@ export class Kernel implements MemoryViewHost {
     const pending = thread.pending;
     thread.pending = NO_RESULT;
     thread.accesses_in_slice = 0;
-    let step: IteratorResult<unknown, void>;
+    let done: boolean;
+    let raw: unknown;
     // Who may touch memory changes here and at the end of the slice: ctx.mem's fast paths end.
     const mmu = this.machine.mmu;
     mmu.touch();
     this.current = thread;
     try {
       if (thread.gen === null) thread.gen = this.startGenerator(thread);
-      step = thread.gen.next(pending);
+      // What the generator hands back is the thread's own object when it delegates (`yield*`) to
+      // an iterator of its making: its `done` and `value` are read here, in the thread's fault
+      // boundary, once each — a getter there is the thread's exception, never a kernel panic.
+      const step = thread.gen.next(pending);
+      done = step.done === true;
+      raw = done ? undefined : step.value;
     } catch (e) {
       this.current = null;
       this.faultThread(thread, thread.fault ?? faultFromThrown(e));
@@ -481,14 +488,14 @@ export class Kernel implements MemoryViewHost {
       this.faultThread(thread, thread.fault);
       return;
     }
-    if (step.done === true) {
+    if (done) {
       this.log(thread.task.name, 'thread-exit', thread.name);
       const orphan = this.stopThread(thread);
       if (orphan !== null) settleOrphan(this, orphan, 'abort');
       return;
     }
     this.machine.clock.charge(this.machine.costs.kernel_entry + this.machine.costs.kernel_exit);
-    dispatchSyscall(this, thread, step.value);
+    dispatchSyscall(this, thread, raw);
     this.scheduler.charge(thread, this.now - start);
   }
 

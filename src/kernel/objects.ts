@@ -76,6 +76,8 @@ export interface Thread {
   priority: number;
   quantum_cycles: Cycles;
   quantum_left_cycles: Cycles;
+  /** whether the thread is in its priority's ready queue (kept by the scheduler alone) */
+  ready_queued: boolean;
   /** the result handed to the generator when it next runs */
   pending: SysResult;
   /** set by the MMU path when an access faults, so that a caught fault still stops the thread */

@@ -14,27 +14,36 @@ export type QuantumExpiredHook = (thread: Thread) => void;
 
 export class Scheduler {
   private readonly queues: Thread[][] = Array.from({ length: LIMITS.priorities }, () => []);
+  /** bit p set when queue p is not empty: the highest set bit is the queue to run from */
+  private nonempty = 0;
   quantumExpiredHook: QuantumExpiredHook | null = null;
 
   makeReady(thread: Thread): void {
     if (thread.state === 'dead') throw new Error(`invariant: a dead thread ${thread.name} made ready`);
     thread.state = 'ready';
-    const queue = this.queues[thread.priority];
-    if (!queue.includes(thread)) queue.push(thread);
+    if (!thread.ready_queued) this.enqueue(thread, thread.priority);
   }
 
   /** Removes a thread from the ready queues (it blocked or died). */
   remove(thread: Thread): void {
-    removeFromQueue(this.queues[thread.priority], thread);
+    if (!thread.ready_queued) return;
+    const p = thread.priority;
+    const queue = this.queues[p];
+    removeFromQueue(queue, thread);
+    thread.ready_queued = false;
+    if (queue.length === 0) this.nonempty &= ~(1 << p);
+  }
+
+  private enqueue(thread: Thread, p: number): void {
+    this.queues[p].push(thread);
+    thread.ready_queued = true;
+    this.nonempty |= 1 << p;
   }
 
   /** The thread to run next: the head of the highest non-empty queue (it stays queued). */
   pick(): Thread | null {
-    for (let p = LIMITS.priorities - 1; p >= 0; p--) {
-      const queue = this.queues[p];
-      if (queue.length > 0) return queue[0];
-    }
-    return null;
+    if (this.nonempty === 0) return null;
+    return this.queues[31 - Math.clz32(this.nonempty)][0];
   }
 
   /** Called after a thread ran: rotates it to the back of its queue when its quantum is spent. */
@@ -48,12 +57,12 @@ export class Scheduler {
   }
 
   setPriority(thread: Thread, priority: number, quantum_cycles: number): void {
-    const wasQueued = this.queues[thread.priority].includes(thread);
+    const wasQueued = thread.ready_queued;
     this.remove(thread);
     thread.priority = priority;
     thread.quantum_cycles = quantum_cycles;
     thread.quantum_left_cycles = Math.min(thread.quantum_left_cycles, quantum_cycles);
-    if (wasQueued) this.queues[priority].push(thread);
+    if (wasQueued) this.enqueue(thread, priority);
   }
 
   readyCount(): number {

@@ -25,6 +25,15 @@
 const PRIME_LOW = 0x1b3;
 const TWO_32 = 4294967296;
 
+/**
+ * The high lane after one step, x being (low lane xor unit): hi × 0x1b3 + x × 2^8 (the prime's 2^40)
+ * + the carry of x × 0x1b3 out of the low lane (below 2^9), worked out from x's 16-bit halves.
+ */
+function stepHigh(hi: number, x: number): number {
+  const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
+  return (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
+}
+
 export class Fnv1a64 {
   private hi = 0xcbf29ce4;
   private lo = 0x84222325;
@@ -67,6 +76,34 @@ export class Fnv1a64 {
     }
     this.hi = hi >>> 0;
     this.lo = lo >>> 0;
+  }
+
+  /**
+   * One numeric event of the trace, as the units code, t (two units: xor takes t modulo 2^32, and
+   * truncates t / 2^32, t ≥ 0, to its floor), `numbers` units of nums[base…], then — when `count`
+   * ≥ 0 — count and `count` units of words[wbase…]. The same units as u32s over them in a row,
+   * without staging them: this runs for every traced IPC. Here x is the low lane already xored
+   * with the next unit, so a step is the high lane from x, and the next x.
+   */
+  event(code: number, t: number, nums: Uint32Array, base: number, numbers: number, words: Uint32Array, wbase: number, count: number): void {
+    let hi = stepHigh(this.hi, this.lo ^ code);
+    let x = Math.imul(this.lo ^ code, PRIME_LOW) ^ t;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, PRIME_LOW) ^ (t / TWO_32);
+    for (let i = base; i < base + numbers; i++) {
+      hi = stepHigh(hi, x);
+      x = Math.imul(x, PRIME_LOW) ^ nums[i];
+    }
+    if (count >= 0) {
+      hi = stepHigh(hi, x);
+      x = Math.imul(x, PRIME_LOW) ^ count;
+      for (let i = wbase; i < wbase + count; i++) {
+        hi = stepHigh(hi, x);
+        x = Math.imul(x, PRIME_LOW) ^ words[i];
+      }
+    }
+    this.hi = stepHigh(hi, x) >>> 0;
+    this.lo = Math.imul(x, PRIME_LOW) >>> 0;
   }
 
   /** A string: its length, then its UTF-16 code units. */

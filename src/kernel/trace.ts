@@ -57,6 +57,9 @@ export type NumericEvent = (typeof NUMERIC_EVENTS)[number]['event'];
 /** The code `record` takes for each numeric event. */
 export const TRACE_CODE = Object.fromEntries(NUMERIC_EVENTS.map((row, i) => [row.event, i + 1])) as Record<NumericEvent, number>;
 export const NO_WORDS: readonly number[] = Object.freeze([]);
+/** each code's count of hashed numbers, and whether it carries words (index 0, a text event, unused) */
+const NUMBERS_OF = Uint8Array.from([0, ...NUMERIC_EVENTS.map((row) => row.numbers)]);
+const HAS_WORDS = Uint8Array.from([0, ...NUMERIC_EVENTS.map((row) => (row.words ? 1 : 0))]);
 const NUMBERS_MAX = 5;
 const WORDS_MAX = LIMITS.msg_words_max;
 
@@ -67,8 +70,6 @@ const WORDS_MAX = LIMITS.msg_words_max;
  */
 export class Trace {
   private readonly hash = new Fnv1a64();
-  /** the units of the event being recorded, hashed in one go: code, t as two u32s, its numbers, the word count and the words */
-  private readonly units = new Uint32Array(4 + NUMBERS_MAX + WORDS_MAX);
   private readonly ring_t: Float64Array;
   private readonly ring_code: Uint8Array;
   private readonly ring_numbers: Uint32Array;
@@ -116,7 +117,6 @@ export class Trace {
    * name (thread ids, an ASID). At most msg_words_max words: a message never has more.
    */
   record(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
-    const row = NUMERIC_EVENTS[code - 1];
     const count = words.length;
     if (count > WORDS_MAX) throw new Error(`invariant: a traced message of ${count} words`);
     const i = this.next;
@@ -127,19 +127,11 @@ export class Trace {
     n[base + 2] = n2;
     n[base + 3] = n3;
     n[base + 4] = n4;
-    const u = this.units;
-    u[0] = code;
-    u[1] = t >>> 0;
-    u[2] = Math.floor(t / 2 ** 32);
-    let units = 3;
-    for (let k = 0; k < row.numbers; k++) u[units++] = n[base + k];
-    if (row.words) {
-      u[units++] = count;
-      const w = this.ring_words;
-      const wbase = i * WORDS_MAX;
-      for (let k = 0; k < count; k++) u[units++] = w[wbase + k] = words[k];
-    }
-    this.hash.u32s(u, units);
+    const w = this.ring_words;
+    const wbase = i * WORDS_MAX;
+    for (let k = 0; k < count; k++) w[wbase + k] = words[k];
+    // The ring holds the numbers and words as u32s: they are hashed from there.
+    this.hash.event(code, t, n, base, NUMBERS_OF[code], w, wbase, HAS_WORDS[code] === 1 ? count : -1);
     this.ring_t[i] = t;
     this.ring_code[i] = code;
     this.ring_word_count[i] = count;

@@ -2,11 +2,14 @@
 // call's argument, and the kernel decodes it without copying again. A thread cannot seal an
 // argument of its own, cannot change one once sealed, and a hostile value handed to a stub is read
 // in the thread's own time: an error to the thread, or the thread's own exception — never a
-// panic, never a getter run by the kernel.
+// panic, never a getter run by the kernel. The four IPC calls in their plain shape are sealed in
+// register form, and decode exactly as the same call in record form does.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeRegisters, decodeSyscall, type IpcInvocation } from '../../src/kernel/decode.ts';
 import type { Errno } from '../../src/kernel/errors.ts';
-import type { Message, SyscallYield } from '../../src/kernel/objects.ts';
-import { SyscallArgs } from '../../src/kernel/syscall-args.ts';
+import { badge, type Message, type SyscallYield } from '../../src/kernel/objects.ts';
+import { REG_OP, SyscallArgs, type SyscallRegisters } from '../../src/kernel/syscall-args.ts';
 import * as sys from '../../src/kernel/sys.ts';
 import { makeKernel } from '../helpers/kernel-fixtures.ts';
 
@@ -80,5 +83,62 @@ describe('sealed system-call arguments', () => {
       // The thread goes on, and its next call is decoded as usual (nobody receives: it times out).
       expect(outcome[1], name).toBe('ETIMEDOUT');
     }
+  });
+
+  it('decodes a call in register form exactly as the same call in record form', () => {
+    const k = makeKernel();
+    const ep = k.createEndpoint('ep');
+    const dead = k.createEndpoint('dead');
+    const task = k.createTask('t');
+    // Slots 0–4: send only, receive only, both rights on a dead endpoint, a device, both rights; 5 and up empty.
+    k.giveCap(task, k.endpointCap(ep, 5, { send: true }));
+    k.giveCap(task, k.endpointCap(ep, 6, { recv: true }));
+    k.giveCap(task, k.endpointCap(dead, 7, { send: true, recv: true }));
+    k.giveCap(task, k.deviceCap('timer'));
+    k.giveCap(task, k.endpointCap(ep, 8, { send: true, recv: true }));
+    k.destroyEndpoint(dead);
+    const thread = k.spawnThread(task, 'main', function* () {});
+    const odd = fc.constantFrom<unknown>(-1, 1.5, 2 ** 32, NaN, '1', null, undefined, true, {}, [1]);
+    const slotArb = fc.oneof(fc.integer({ min: -2, max: 8 }), odd);
+    const u32Arb = fc.oneof(fc.nat({ max: 0xffffffff }), odd);
+    const msgArb = fc.record({ label: u32Arb, words: fc.oneof({ arbitrary: fc.array(u32Arb, { maxLength: 10 }), weight: 4 }, odd) });
+    fc.assert(
+      fc.property(fc.constantFrom('call', 'recv', 'reply', 'replyRecv'), slotArb, msgArb, (op, slot, msg) => {
+        const m = msg as Message;
+        const s = slot as never;
+        const sealed = op === 'call' ? sys.call(s, m) : op === 'recv' ? sys.recv(s) : op === 'reply' ? sys.reply(m) : sys.replyRecv(m, s);
+        const regs: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined };
+        expect(SyscallArgs.readRegisters(sealed, regs)).toBe(true);
+        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null };
+        const err = decodeRegisters(thread, regs, out);
+        // The record form, copied in by the kernel: the general path.
+        const record = op === 'recv' ? { op, slot } : op === 'reply' ? { op, msg } : { op, slot, msg };
+        const inv = decodeSyscall(k, thread, record);
+        if (typeof inv === 'string') {
+          expect(err).toBe(inv);
+          return;
+        }
+        expect(err).toBe('OK');
+        if ('endpoint' in inv) expect(out.endpoint).toBe(inv.endpoint);
+        if (inv.op === 'call') expect(out.badge).toBe(inv.badge);
+        if ('msg' in inv) expect(out.msg).toEqual(inv.msg);
+      }),
+      { numRuns: 2000, seed: 10 },
+    );
+  });
+
+  it('reads what a thread’s own iterator hands back in the thread’s boundary: a getter that throws faults the thread, never the kernel', () => {
+    const k = makeKernel();
+    const task = k.createTask('t');
+    let reads = 0;
+    k.spawnThread(task, 'main', function* () {
+      // yield* reads `done` once in the generator; a getter answering false there and throwing on the next read.
+      const result = { get done(): boolean { if (reads++ > 0) throw new Error('second read'); return false; }, value: { op: 'yield' } };
+      yield* { [Symbol.iterator]: () => ({ next: () => result }) } as unknown as Iterable<never>;
+    });
+    expect(k.run({ steps_max: 10 })).toBe('idle');
+    expect(k.panic_reason).toBeNull();
+    expect(reads).toBe(2);
+    expect(k.trace.events().some((e) => e.event === 'fault' && e.detail.includes('second read'))).toBe(true);
   });
 });

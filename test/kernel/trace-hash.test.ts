@@ -60,6 +60,32 @@ describe('trace hash (FNV-1a 64 over units)', () => {
     );
   });
 
+  it('hashes a numeric event as the definition over its units: code, t (low, high), its numbers, and for a message the word count and words', () => {
+    // numbers each event hashes, and whether it carries words, by code (trace.ts's table)
+    const ROWS: Record<number, { numbers: number; words: boolean }> = { 1: { numbers: 5, words: true }, 2: { numbers: 5, words: true }, 3: { numbers: 3, words: false }, 4: { numbers: 3, words: false }, 5: { numbers: 3, words: false }, 6: { numbers: 2, words: false } };
+    const eventArb = fc.record({
+      code: fc.integer({ min: 1, max: 6 }),
+      t: fc.maxSafeNat(),
+      n: fc.array(fc.nat({ max: 0xffffffff }), { minLength: 5, maxLength: 5 }),
+      words: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 6 }), (events) => {
+        const trace = new Trace();
+        const units: number[] = [];
+        for (const e of events) {
+          const row = ROWS[e.code];
+          const words = row.words ? e.words : [];
+          trace.record(e.t, 'task', e.code, 'a', 'b', e.n[0], e.n[1], e.n[2], e.n[3], e.n[4], words);
+          units.push(e.code, ...u64Units(e.t), ...e.n.slice(0, row.numbers));
+          if (row.words) units.push(words.length, ...words);
+        }
+        expect(trace.traceHash()).toBe(reference(units));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('a trace hash depends on every number of a numeric event and every character of a text event', () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 0xffffffff }), { minLength: 8, maxLength: 8 }), fc.nat({ max: 7 }), fc.nat({ max: 31 }), (nums, which, bit) => {
