@@ -95,6 +95,8 @@ export class FaultInjector implements FaultPort {
   private readonly recoveries = new Map<string, number>();
   private readonly pendingReply = new Set<number>();
   private readonly site_on = new Map<string, boolean>();
+  /** server → site name → `server/site`, built once per site (sites are asked at every pass) */
+  private readonly site_keys = new Map<string, Map<string, string>>();
   private readonly rng: RandomGenerator;
   private readonly hook = (a: MemAccess) => this.onAccess(a);
   /** recordDetail's server: its task, its detail, and where its heap and client states lie */
@@ -184,13 +186,16 @@ export class FaultInjector implements FaultPort {
     const system = this.sys();
     const now = system.now;
     this.reach.cycles = now;
-    this.plan.faults.forEach((f, index) => {
-      if (this.done.has(index) || f.trigger.at !== 'time' || f.trigger.cycles > now) return;
+    // (asked after every scheduling step: index loops, no closures, here and in the per-request hooks)
+    const faults = this.plan.faults;
+    for (let index = 0; index < faults.length; index++) {
+      const f = faults[index];
+      if (f.trigger.at !== 'time' || f.trigger.cycles > now || this.done.has(index)) continue;
       this.done.add(index);
       const task = system.serverTask(f.server);
       if (f.kind === 'crash') {
         const t = task.threads.find((x) => x.state !== 'dead');
-        if (t === undefined) return;
+        if (t === undefined) continue;
         // A crash between requests hits no client; one in the middle of a request hits its client.
         this.record(index, f, { what: 'crash at time', client: system.requests.servingNow(t) });
         system.kernel.faultThread(t, { kind: 'exception', vaddr: 0, message: `injected crash at ${now} cycles` });
@@ -200,7 +205,7 @@ export class FaultInjector implements FaultPort {
         // The server's next access, whatever it is doing: a request, a heartbeat, an interrupt.
         this.armed.push({ index, fault: f, task, skip: 0, scope: 'run' });
       }
-    });
+    }
     this.syncHook();
   }
 
@@ -221,13 +226,15 @@ export class FaultInjector implements FaultPort {
       this.detailed.detail.reply_words.push(-1);
     }
     let outcome: RequestFault = null;
-    this.plan.faults.forEach((f, index) => {
-      if (this.done.has(index) || f.server !== server || (f.trigger.at !== 'request' && f.trigger.at !== 'access') || f.trigger.n !== n) return;
+    const faults = this.plan.faults;
+    for (let index = 0; index < faults.length; index++) {
+      const f = faults[index];
+      if (f.server !== server || (f.trigger.at !== 'request' && f.trigger.at !== 'access') || f.trigger.n !== n || this.done.has(index)) continue;
       this.done.add(index);
       // Counted from the request's start on, past its reply: an access point may be in the heartbeats and interrupts that follow.
       if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'span' });
       else outcome = this.atRequest(index, f, req, task) ?? outcome;
-    });
+    }
     this.syncHook();
     return outcome;
   }
@@ -254,10 +261,12 @@ export class FaultInjector implements FaultPort {
   site(server: string, name: string): boolean {
     if (!this.active) return false;
     const system = this.sys();
-    const key = `${server}/${name}`;
+    const key = this.siteKey(server, name);
     if (!this.reach.sites.includes(key)) this.reach.sites.push(key);
-    for (const [index, f] of this.plan.faults.entries()) {
-      if (this.done.has(index) || f.server !== server || f.trigger.at !== 'site' || f.trigger.name !== name) continue;
+    const faults = this.plan.faults;
+    for (let index = 0; index < faults.length; index++) {
+      const f = faults[index];
+      if (f.server !== server || f.trigger.at !== 'site' || f.trigger.name !== name || this.done.has(index)) continue;
       if (!this.site_on.has(key)) this.site_on.set(key, drawChance(this.rng, f.trigger.p_on));
       if (this.site_on.get(key) !== true || !drawChance(this.rng, f.trigger.p_fire)) continue;
       this.done.add(index);
@@ -274,6 +283,14 @@ export class FaultInjector implements FaultPort {
       crashHere(t, `injected crash at site ${name}`);
     }
     return false;
+  }
+
+  private siteKey(server: string, name: string): string {
+    let names = this.site_keys.get(server);
+    if (names === undefined) this.site_keys.set(server, (names = new Map()));
+    let key = names.get(name);
+    if (key === undefined) names.set(name, (key = `${server}/${name}`));
+    return key;
   }
 
   recovering(server: string, on: boolean): void {
@@ -293,11 +310,13 @@ export class FaultInjector implements FaultPort {
     this.beginSpan(task, (this.reach.recovery_accesses[server] ??= []));
     const n = (this.recoveries.get(server) ?? 0) + 1;
     this.recoveries.set(server, n);
-    this.plan.faults.forEach((f, index) => {
-      if (this.done.has(index) || f.server !== server || f.trigger.at !== 'recovery' || f.trigger.n !== n) return;
+    const faults = this.plan.faults;
+    for (let index = 0; index < faults.length; index++) {
+      const f = faults[index];
+      if (f.server !== server || f.trigger.at !== 'recovery' || f.trigger.n !== n || this.done.has(index)) continue;
       this.done.add(index);
       this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'recovery' });
-    });
+    }
     this.syncHook();
   }
 
@@ -309,13 +328,16 @@ export class FaultInjector implements FaultPort {
     this.disarm(task, 'request');
     this.syncHook();
     if (this.detailed?.task === task) this.detailed.detail.reply_words[this.detailed.detail.reply_words.length - 1] = reply.words?.length ?? 0;
+    if (this.pendingReply.size === 0) return reply;
     let out = reply;
-    this.plan.faults.forEach((f, index) => {
-      if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) return;
+    const faults = this.plan.faults;
+    for (let index = 0; index < faults.length; index++) {
+      const f = faults[index];
+      if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) continue;
       this.pendingReply.delete(index);
       out = corruptReply(out, f.word, f.bit);
       this.record(index, f, { what: `reply corrupted (word ${f.word}, bit ${f.bit})`, client: req.client });
-    });
+    }
     return out;
   }
 

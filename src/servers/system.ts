@@ -146,7 +146,9 @@ export class System {
 
   /** true when every client's thread has finished */
   clientsDone(): boolean {
-    return this.clientTasks.every((t) => t.threads.every((th) => th.state === 'dead'));
+    // (asked after every scheduling step: plain loops, no closures)
+    for (const t of this.clientTasks) for (const th of t.threads) if (th.state !== 'dead') return false;
+    return true;
   }
 
   run(opts: RunOptions = {}): RunStop {

@@ -25,10 +25,11 @@ export class BlockDevice {
     return Number.isInteger(block) && block >= 0 && block < this.block_count;
   }
 
+  /** The block's bytes on the disk (a view, not a copy: valid until the next write; copy what you keep). */
   read(block: number): Uint8Array {
     if (!this.isValidBlock(block)) throw new RangeError(`block ${block} out of range`);
     this.reads++;
-    return this.data.slice(block * this.block_bytes, (block + 1) * this.block_bytes);
+    return this.data.subarray(block * this.block_bytes, (block + 1) * this.block_bytes);
   }
 
   write(block: number, bytes: Uint8Array): void {

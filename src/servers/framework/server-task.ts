@@ -11,6 +11,7 @@ import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } fr
 import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
 import type { DepCallResult, ServerDef, ServerEnv, ServerReply, ServerRequest } from './define.ts';
 import { InjectedHang, type FaultPort } from './fault-port.ts';
+import { NO_WORDS, messageOf } from './message.ts';
 import { statusCode, statusOfCode } from './status.ts';
 
 export const SERVER_PRIORITY = 4;
@@ -94,8 +95,7 @@ function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
     const reply = w.faults().beforeReply(w.def.name, req, handled);
     const data = reply.data ?? EMPTY;
     if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
-    const msg = { label: statusCode(reply.status), words: reply.words ?? [], ...(data.length > 0 ? { buf: { vaddr: REPLY_BUF, len: data.length } } : {}) };
-    r = yield* sys.replyRecv(msg, w.endpoint, recvOpts);
+    r = yield* sys.replyRecv(messageOf(statusCode(reply.status), reply.words ?? NO_WORDS, REPLY_BUF, data.length), w.endpoint, recvOpts);
     // A reply the kernel refuses (a status not in the list, words that are not u32, too many) is
     // a faulty server, not a reason to go on receiving while the caller waits forever: the thread
     // stops with a fault, the supervisor handles it, and the caller gets its mode's answer.
@@ -133,6 +133,7 @@ function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number):
 
 /** Frozen, and only closures over the wiring: server code reaches no kernel object through it. */
 function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
+  const depOpts = { recv_buf: { vaddr: DEP_BUF, len: page } };
   return Object.freeze<ServerEnv>({
     ctx,
     mem: ctx.mem,
@@ -150,9 +151,9 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
     *callDep(server: string, op: number, words: number[], data?: Uint8Array): sys.Sys<DepCallResult> {
       const slot = w.deps.get(server);
       if (slot === undefined) throw new Error(`server ${w.def.name} does not depend on ${server}`);
-      if (data !== undefined && data.length > 0) ctx.mem.storeBytes(DEP_BUF, data);
-      const msg = { label: op, words, ...(data !== undefined && data.length > 0 ? { buf: { vaddr: DEP_BUF, len: data.length } } : {}) };
-      const r = yield* sys.call(slot, msg, { recv_buf: { vaddr: DEP_BUF, len: page } });
+      const len = data === undefined ? 0 : data.length;
+      if (data !== undefined && len > 0) ctx.mem.storeBytes(DEP_BUF, data);
+      const r = yield* sys.call(slot, messageOf(op, words, DEP_BUF, len), depOpts);
       if (r.err !== 'OK') return { status: r.err as DepCallResult['status'], words: [], data: EMPTY };
       return { status: statusOfCode(r.label), words: r.words, data: r.buf_len > 0 ? ctx.mem.loadBytes(DEP_BUF, r.buf_len) : EMPTY };
     },
