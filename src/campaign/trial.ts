@@ -8,10 +8,10 @@ import { FaultInjector, type FiredFault, type Reach } from '../faults/injector.t
 import type { Fault, FaultPlan } from '../faults/model.ts';
 import { inspectorsOf, modulesOf, profileFor } from '../servers/catalog.ts';
 import { readEndState, type EndState } from '../servers/end-state.ts';
-import type { Observation } from '../servers/framework/module.ts';
+import type { Observation, ServerModule } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
 import { System } from '../servers/system.ts';
-import { makeWorkload, workloadProgram } from '../servers/workload.ts';
+import { makeWorkload, workloadProgram, type Workload } from '../servers/workload.ts';
 import type { CommitPolicy, Mode } from '../ssr/modes.ts';
 
 export interface TrialConfig {
@@ -63,7 +63,7 @@ export interface RunRecord {
 export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void, finished?: (system: System) => void): RunRecord {
   const profile = profileFor(cfg.target);
   const modules = modulesOf(profile);
-  const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules: profile.modules, isolated: cfg.isolated === true });
+  const workload = workloadOf(cfg, profile.modules);
   const records: Observation[][] = workload.map(() => []);
   const system = new System({ mode: cfg.mode, commit: cfg.commit, servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
   // The golden run too carries an injector, with no faults: it records what the run reaches.
@@ -99,6 +99,26 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
 }
 
 const NO_PLAN: FaultPlan = { version: 1, faults: [] };
+
+/** The last workload made, and what it was made from: a cell's runs (its golden runs and its trials) follow one another with the same one. */
+let lastWorkload: { key: readonly unknown[]; workload: Workload } | null = null;
+
+/**
+ * A trial's workload: a pure function of its spec, so the runs of a cell share one instead of each
+ * drawing it again. Shared, so frozen (its operations and lists; no run changes them).
+ */
+function workloadOf(cfg: TrialConfig, modules: readonly ServerModule[]): Workload {
+  const key = [cfg.workload_seed, cfg.clients, cfg.ops_per_client, cfg.isolated === true, ...modules];
+  const last = lastWorkload;
+  if (last !== null && last.key.length === key.length && key.every((v, i) => v === last.key[i])) return last.workload;
+  const workload = makeWorkload({ seed: cfg.workload_seed, clients: cfg.clients, ops_per_client: cfg.ops_per_client, modules, isolated: cfg.isolated === true });
+  for (const ops of workload) {
+    for (const op of ops) Object.freeze(op);
+    Object.freeze(ops);
+  }
+  lastWorkload = { key, workload: Object.freeze(workload) as Workload };
+  return workload;
+}
 
 /**
  * Runs a trial against its golden run (same configuration, no faults). A plan none of whose

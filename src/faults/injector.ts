@@ -97,16 +97,19 @@ export class FaultInjector implements FaultPort {
   private readonly site_on = new Map<string, boolean>();
   /** server → site name → `server/site`, built once per site (sites are asked at every pass) */
   private readonly site_keys = new Map<string, Map<string, string>>();
-  private readonly rng: RandomGenerator;
+  /** the sites' draws, made only when a site fault is asked (deriving the stream is a hash: most runs need none) */
+  private rng_: RandomGenerator | null = null;
   private readonly hook = (a: MemAccess) => this.onAccess(a);
   /** recordDetail's server: its task, its detail, and where its heap and client states lie */
   private detailed: { server: string; task: Task; detail: ReachDetail; heap: [number, number]; states: [number, number][] } | null = null;
 
   constructor(
     readonly plan: FaultPlan,
-    seed: number,
-  ) {
-    this.rng = streamFor(seed, 'fault-sites');
+    private readonly seed: number,
+  ) {}
+
+  private get rng(): RandomGenerator {
+    return (this.rng_ ??= streamFor(this.seed, 'fault-sites'));
   }
 
   /** Wires the injector into a system: its framework's fault port and its kernel's memory hook. */
