@@ -39,15 +39,17 @@ export type Invocation =
   | { op: 'exit' };
 
 /**
- * A call in register form (syscall-args.ts), decoded: the four IPC calls in their plain shape. One
- * record per kernel, rewritten by each such call (no allocation on the hot path); `endpoint` for
- * call, recv and replyRecv, `badge` for call, `msg` for call, reply and replyRecv.
+ * A call in register form (syscall-args.ts), decoded: one of the four IPC calls. One record,
+ * rewritten by each such call (no invocation to allocate); `endpoint`, `recv_buf` and
+ * `timeout_cycles` for call, recv and replyRecv, `badge` for call, `msg` for call, reply and replyRecv.
  */
 export interface IpcInvocation {
   op: RegOp;
   endpoint: Endpoint | null;
   badge: Badge;
   msg: Message | null;
+  recv_buf: RecvBuf | null;
+  timeout_cycles: Cycles | undefined;
 }
 
 export type ControlInvocation = { action: 'kill' } | { action: 'shutdown' } | { action: 'restart' } | { action: 'settle'; caller: Thread; how: 'abort' | 'requeue' };
@@ -64,27 +66,42 @@ export function decodeSyscall(k: Kernel, t: Thread, raw: unknown): Invocation | 
 }
 
 /**
- * Decodes a call in register form into `out`: the checks, and their order, of `decode` for the same
- * call in record form with no buffer and no options. Answers OK or the error; reads nothing of the
- * thread's (the registers hold primitives and the stub's own copy of the words), so nothing throws.
+ * Decodes a call in register form into `out`: the checks of `decode` for the same call in record
+ * form, and the same error when several fail (call: capability, message, receive buffer, timeout;
+ * replyRecv: message first). Answers OK or the error. The registers hold primitives and the
+ * stub's own copies, and every check is pure, so nothing throws and the order of the checks is
+ * only the order of the errors.
  */
-export function decodeRegisters(t: Thread, r: SyscallRegisters, out: IpcInvocation): Errno {
+export function decodeRegisters(k: Kernel, t: Thread, r: SyscallRegisters, out: IpcInvocation): Errno {
   const op = r.op;
   out.op = op;
   out.endpoint = null;
   out.msg = null;
-  if (op === REG_OP.reply || op === REG_OP.replyRecv) {
-    if (!isMessage(r.label, r.words)) return 'EINVAL';
-    out.msg = { label: r.label as number, words: r.words };
+  out.recv_buf = null;
+  out.timeout_cycles = undefined;
+  if (op !== REG_OP.recv) {
+    const msg = messageOf(k, t, r.label, r.words, r.buf);
+    if (isErr(msg)) {
+      // Only a call's capability error comes before its message's.
+      if (op === REG_OP.call) {
+        const cap = decodeEndpoint(t, r.slot, 'send');
+        if (isErr(cap)) return cap;
+      }
+      return msg;
+    }
+    out.msg = msg;
     if (op === REG_OP.reply) return 'OK';
   }
   const cap = decodeEndpoint(t, r.slot, op === REG_OP.call ? 'send' : 'recv');
   if (isErr(cap)) return cap;
+  const recv_buf = decodeRecvBuf(k, t, r.recv_buf);
+  if (isErr(recv_buf)) return recv_buf;
+  const timeout_cycles = decodeTimeout(r.timeout_cycles);
+  if (isErr(timeout_cycles)) return timeout_cycles;
   out.endpoint = cap.endpoint;
   out.badge = cap.badge;
-  if (op !== REG_OP.call) return 'OK';
-  if (!isMessage(r.label, r.words)) return 'EINVAL';
-  out.msg = { label: r.label as number, words: r.words };
+  out.recv_buf = recv_buf;
+  out.timeout_cycles = timeout_cycles;
   return 'OK';
 }
 
@@ -289,25 +306,29 @@ function decodeTaskCap(t: Thread, slot: unknown, right: 'map' | 'control' | 'sch
 
 /** A message's label and words: u32s, at most msg_words_max words, in a plain array (copy-in made it). */
 function isMessage(label: unknown, words: unknown): words is number[] {
-  if (!isInt(label) || label < 0 || label > 0xffffffff) return false;
+  if (!isU32(label)) return false;
   if (!Array.isArray(words) || words.length > LIMITS.msg_words_max) return false;
-  for (let i = 0; i < words.length; i++) {
-    const w: unknown = words[i];
-    if (!isInt(w) || w < 0 || w > 0xffffffff) return false;
-  }
+  for (let i = 0; i < words.length; i++) if (!isU32(words[i])) return false;
   return true;
+}
+
+/** A whole number 0 ≤ v < 2^32 (-0 included, as isInt takes it): ToUint32 leaves exactly those unchanged. */
+function isU32(v: unknown): v is number {
+  return typeof v === 'number' && v >>> 0 === v;
 }
 
 function decodeMessage(k: Kernel, t: Thread, raw: unknown): Decoded<Message> {
   if (!isPlain(raw)) return 'EINVAL';
-  const { label, words } = raw;
+  return messageOf(k, t, raw.label, raw.words, raw.buf);
+}
+
+/** A message from its copied-in parts (the kernel's own: its words array is kept as it is). */
+function messageOf(k: Kernel, t: Thread, label: unknown, words: unknown, buf: unknown): Decoded<Message> {
   if (!isMessage(label, words)) return 'EINVAL';
-  // Copy-in made `raw` (sealed by the library, or copied here): the kernel's own object, which
-  // nothing outside the kernel can reach, so it is the message as it is.
-  if (raw.buf === undefined) return raw as unknown as Message;
-  const buf = decodeBuffer(k, t, raw.buf, false);
-  if (isErr(buf)) return buf;
-  return { label: label as number, words, buf };
+  if (buf === undefined) return { label: label as number, words };
+  const range = decodeBuffer(k, t, buf, false);
+  if (isErr(range)) return range;
+  return { label: label as number, words, buf: range };
 }
 
 function decodeRecvBuf(k: Kernel, t: Thread, raw: unknown): Decoded<RecvBuf | null> {

@@ -15,15 +15,15 @@ import { REG_OP, SyscallArgs, type SyscallRegisters } from './syscall-args.ts';
 import { NO_WORDS, TRACE_CODE } from './trace.ts';
 
 /** The registers a call in register form is read into, and what it decodes to: rewritten by every such call. */
-const REGISTERS: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined };
-const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null };
+const REGISTERS: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
+const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null, recv_buf: null, timeout_cycles: undefined };
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   let err: Errno | null;
   if (SyscallArgs.readRegisters(raw, REGISTERS)) {
-    // The plain shape of the four IPC calls, as the stubs send them: no record to walk, no invocation to build.
-    err = decodeRegisters(t, REGISTERS, IPC);
-    REGISTERS.words = undefined;
+    // The four IPC calls as the stubs send them: no record to walk, no invocation to build.
+    err = decodeRegisters(k, t, REGISTERS, IPC);
+    REGISTERS.words = REGISTERS.buf = REGISTERS.recv_buf = undefined;
     if (err === 'OK') err = invokeIpc(k, t, IPC);
   } else {
     const inv = decodeSyscall(k, t, raw);
@@ -36,19 +36,21 @@ export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
 function invokeIpc(k: Kernel, t: Thread, inv: IpcInvocation): Errno | null {
   const endpoint = inv.endpoint as Endpoint;
   const msg = inv.msg as Message;
+  const recv_buf = inv.recv_buf;
   inv.endpoint = null;
   inv.msg = null;
+  inv.recv_buf = null;
   switch (inv.op) {
     case REG_OP.call:
-      invokeCall(k, t, endpoint, inv.badge, msg, null, undefined);
+      invokeCall(k, t, endpoint, inv.badge, msg, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.recv:
-      invokeRecv(k, t, endpoint, null, undefined);
+      invokeRecv(k, t, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.reply:
       return invokeReply(k, t, msg);
     case REG_OP.replyRecv:
-      invokeReplyRecv(k, t, msg, endpoint, null, undefined);
+      invokeReplyRecv(k, t, msg, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     default:
       throw new Error(`invariant: register-form call with op ${inv.op}`);

@@ -49,13 +49,19 @@ export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: M
  */
 function offer(k: Kernel, ep: Endpoint, caller: Thread): void {
   while (caller.state === 'send-blocked' && ep.receivers.length > 0) {
-    const receiver = ep.receivers.find((r) => fits(caller, r));
-    if (receiver === undefined) {
+    const receiver = firstFitting(ep.receivers, caller);
+    if (receiver === null) {
       k.wake(caller, result({ err: 'EMSGSIZE' }));
       return;
     }
     rendezvous(k, ep, caller, receiver);
   }
+}
+
+/** The first receiver whose buffer holds the caller's message, or null (a loop: `find` would make a closure per offer). */
+function firstFitting(receivers: readonly Thread[], caller: Thread): Thread | null {
+  for (let i = 0; i < receivers.length; i++) if (fits(caller, receivers[i])) return receivers[i];
+  return null;
 }
 
 function fits(caller: Thread, receiver: Thread): boolean {

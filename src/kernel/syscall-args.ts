@@ -40,17 +40,6 @@ function words(w: unknown): unknown {
   return out;
 }
 
-function message(m: unknown): unknown {
-  if (!isObject(m)) return leaf(m);
-  const buf = m.buf;
-  return buf === undefined ? { label: leaf(m.label), words: words(m.words) } : bufferedMessage(m, buf);
-}
-
-/** A message whose `buf` (already read, not undefined) is copied with it. */
-function bufferedMessage(m: Plain, buf: unknown): unknown {
-  return { label: leaf(m.label), words: words(m.words), buf: range(buf) };
-}
-
 function deviceRequest(r: unknown): unknown {
   if (!isObject(r)) return leaf(r);
   return { action: leaf(r.action), at_cycles: leaf(r.at_cycles), period_cycles: leaf(r.period_cycles), block: leaf(r.block), vaddr: leaf(r.vaddr), len: leaf(r.len), index: leaf(r.index) };
@@ -77,11 +66,12 @@ function timeoutOf(opts: unknown): unknown {
 const SEALING = Symbol('sealing');
 
 /**
- * The register form: how a stub seals the four IPC calls in their plain shape (a message with no
- * buffer, no options), which is what the kernel's own stubs send on every request and reply. The
- * leaves sit in the sealed argument's own private fields, so the kernel reads them into its
- * registers (`readRegisters`) without a record to walk; every other call, and these with a
- * buffer or options, is sealed as a plain record (`argsOf`) and decoded by the general path.
+ * The register form: how a stub seals the four IPC calls — call, recv, reply, replyRecv, with or
+ * without a buffer or options, whenever the message is an object — which is what every request
+ * and reply sends. The leaves sit in the sealed argument's own private fields (a buffer as the
+ * `{ vaddr, len }` copy the record form would hold), so the kernel reads them into its registers
+ * (`readRegisters`) without a record to walk. Every other call is sealed as a plain record
+ * (`argsOf`) and decoded by the general path.
  */
 export const REG_OP = { none: 0, call: 1, recv: 2, reply: 3, replyRecv: 4 } as const;
 export type RegOp = (typeof REG_OP)[keyof typeof REG_OP];
@@ -91,9 +81,13 @@ export interface SyscallRegisters {
   op: RegOp;
   /** the capability slot (call, recv, replyRecv) */
   slot: unknown;
-  /** the message's label and words (call, reply, replyRecv) */
+  /** the message's label, words and buffer (call, reply, replyRecv); buf undefined when it has none */
   label: unknown;
   words: unknown;
+  buf: unknown;
+  /** the options (call, recv, replyRecv): undefined when not given */
+  recv_buf: unknown;
+  timeout_cycles: unknown;
 }
 
 /** What the stub hands back once the kernel answered: the result itself, or (sys.now) its value. */
@@ -110,6 +104,9 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   readonly #slot: unknown;
   readonly #label: unknown;
   readonly #words: unknown;
+  readonly #buf: unknown;
+  readonly #recv_buf: unknown;
+  readonly #timeout_cycles: unknown;
   /** the plain record of a call not in register form (op none), else null */
   readonly #args: Plain | null;
   readonly #returns: number;
@@ -117,22 +114,27 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   #step = 0;
 
   /** Only the factories below make one: a thread cannot seal an argument of its own making. */
-  private constructor(key: symbol, op: RegOp, slot: unknown, label: unknown, words: unknown, args: Plain | null, returns: number) {
+  private constructor(key: symbol, op: RegOp, slot: unknown, msg: Plain | null, args: Plain | null, opts: unknown, returns: number) {
     if (key !== SEALING) throw new TypeError('SyscallArgs are made by the system-call library only');
     this.#op = op;
     this.#slot = slot;
-    this.#label = label;
-    this.#words = words;
+    // Read in the order the record form reads them: msg.buf, msg.label, msg.words, the buffer's fields, then the options'.
+    if (msg === null) {
+      this.#label = this.#words = this.#buf = undefined;
+    } else {
+      const buf = msg.buf;
+      this.#label = leaf(msg.label);
+      this.#words = words(msg.words);
+      this.#buf = buf === undefined ? undefined : range(buf);
+    }
+    this.#recv_buf = recvBufOf(opts);
+    this.#timeout_cycles = timeoutOf(opts);
     this.#args = args;
     this.#returns = returns;
   }
 
   static #seal(args: Plain): SyscallArgs {
-    return new SyscallArgs(SEALING, REG_OP.none, undefined, undefined, undefined, args, RETURNS_RESULT);
-  }
-
-  static #registers(op: RegOp, slot: unknown, label: unknown, words: unknown): SyscallArgs {
-    return new SyscallArgs(SEALING, op, slot, label, words, null, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, REG_OP.none, undefined, null, args, undefined, RETURNS_RESULT);
   }
 
   /** The sealed plain record, or null when `raw` is not a sealed argument (a Proxy never is) or is in register form. */
@@ -147,6 +149,9 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
     regs.slot = raw.#slot;
     regs.label = raw.#label;
     regs.words = raw.#words;
+    regs.buf = raw.#buf;
+    regs.recv_buf = raw.#recv_buf;
+    regs.timeout_cycles = raw.#timeout_cycles;
     return true;
   }
 
@@ -181,41 +186,23 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   // ---- the factories, one per system call ----
 
   static call(slot: CapSlot, msg: Message, opts?: IpcOpts): SyscallArgs {
-    // Reads in the order the record form reads them: msg.buf, msg.label, msg.words, then the options.
-    if (opts === undefined && isObject(msg)) {
-      const buf = msg.buf;
-      if (buf === undefined) return SyscallArgs.#registers(REG_OP.call, leaf(slot), leaf(msg.label), words(msg.words));
-      return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: bufferedMessage(msg, buf), recv_buf: undefined, timeout_cycles: undefined });
-    }
     // Every field written out (no spread): one object shape per call, built without a copy.
-    return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: message(msg), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
+    if (!isObject(msg)) return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: leaf(msg), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
+    return new SyscallArgs(SEALING, REG_OP.call, leaf(slot), msg, null, opts, RETURNS_RESULT);
   }
 
   static recv(slot: CapSlot, opts?: IpcOpts): SyscallArgs {
-    if (opts === undefined) return SyscallArgs.#registers(REG_OP.recv, leaf(slot), undefined, undefined);
-    return SyscallArgs.#seal({ op: 'recv', slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
+    return new SyscallArgs(SEALING, REG_OP.recv, leaf(slot), null, null, opts, RETURNS_RESULT);
   }
 
   static reply(msg: Message): SyscallArgs {
-    if (isObject(msg)) {
-      const buf = msg.buf;
-      if (buf === undefined) return SyscallArgs.#registers(REG_OP.reply, undefined, leaf(msg.label), words(msg.words));
-      return SyscallArgs.#seal({ op: 'reply', msg: bufferedMessage(msg, buf) });
-    }
-    return SyscallArgs.#seal({ op: 'reply', msg: message(msg) });
+    if (!isObject(msg)) return SyscallArgs.#seal({ op: 'reply', msg: leaf(msg) });
+    return new SyscallArgs(SEALING, REG_OP.reply, undefined, msg, null, undefined, RETURNS_RESULT);
   }
 
   static replyRecv(msg: Message, slot: CapSlot, opts?: IpcOpts): SyscallArgs {
-    if (opts === undefined && isObject(msg)) {
-      const buf = msg.buf;
-      if (buf === undefined) return SyscallArgs.#registers(REG_OP.replyRecv, leaf(slot), leaf(msg.label), words(msg.words));
-      return SyscallArgs.#seal({ op: 'replyRecv', msg: bufferedMessage(msg, buf), slot: leaf(slot), recv_buf: undefined, timeout_cycles: undefined });
-    }
-    return SyscallArgs.#seal({ op: 'replyRecv', msg: message(msg), slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
-  }
-
-  static notify(slot: CapSlot): SyscallArgs {
-    return SyscallArgs.#seal({ op: 'notify', slot: leaf(slot) });
+    if (!isObject(msg)) return SyscallArgs.#seal({ op: 'replyRecv', msg: leaf(msg), slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
+    return new SyscallArgs(SEALING, REG_OP.replyRecv, leaf(slot), msg, null, opts, RETURNS_RESULT);
   }
 
   static simple(op: 'yield' | 'now' | 'exit'): SyscallArgs {
@@ -224,8 +211,13 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
 
   /** sys.now: the stub returns the answer's value, not the answer. */
   static now(): SyscallArgs {
-    return new SyscallArgs(SEALING, REG_OP.none, undefined, undefined, undefined, { op: 'now' }, RETURNS_VALUE);
+    return new SyscallArgs(SEALING, REG_OP.none, undefined, null, { op: 'now' }, undefined, RETURNS_VALUE);
   }
+
+  static notify(slot: CapSlot): SyscallArgs {
+    return SyscallArgs.#seal({ op: 'notify', slot: leaf(slot) });
+  }
+
 
   static spin(cycles: Cycles): SyscallArgs {
     return SyscallArgs.#seal({ op: 'spin', cycles: leaf(cycles) });

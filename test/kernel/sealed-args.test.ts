@@ -6,6 +6,7 @@
 // register form, and decode exactly as the same call in record form does.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/hw/limits.ts';
 import { decodeRegisters, decodeSyscall, type IpcInvocation } from '../../src/kernel/decode.ts';
 import type { Errno } from '../../src/kernel/errors.ts';
 import { badge, type Message, type SyscallYield } from '../../src/kernel/objects.ts';
@@ -97,22 +98,40 @@ describe('sealed system-call arguments', () => {
     k.giveCap(task, k.deviceCap('timer'));
     k.giveCap(task, k.endpointCap(ep, 8, { send: true, recv: true }));
     k.destroyEndpoint(dead);
+    // Two writable pages at 0x1000, one read-only at 0x3000; nothing at 0x5000.
+    expect(k.allocPages(task, 0x1000, 2, true)).toBe('OK');
+    expect(k.allocPages(task, 0x3000, 1, false)).toBe('OK');
     const thread = k.spawnThread(task, 'main', function* () {});
     const odd = fc.constantFrom<unknown>(-1, 1.5, 2 ** 32, NaN, '1', null, undefined, true, {}, [1]);
     const slotArb = fc.oneof(fc.integer({ min: -2, max: 8 }), odd);
     const u32Arb = fc.oneof(fc.nat({ max: 0xffffffff }), odd);
-    const msgArb = fc.record({ label: u32Arb, words: fc.oneof({ arbitrary: fc.array(u32Arb, { maxLength: 10 }), weight: 4 }, odd) });
+    const rangeArb = fc.oneof(
+      { arbitrary: fc.record({ vaddr: fc.oneof(fc.constantFrom(0x1000, 0x1ff0, 0x3000, 0x5000), odd), len: fc.oneof(fc.constantFrom(0, 8, 64, 5000, LIMITS.msg_buf_bytes_max + 1), odd) }), weight: 4 },
+      odd,
+    );
+    const msgArb = fc.record(
+      { label: u32Arb, words: fc.oneof({ arbitrary: fc.array(u32Arb, { maxLength: 10 }), weight: 4 }, odd), buf: rangeArb },
+      { requiredKeys: ['label', 'words'] },
+    );
+    const optsArb = fc.oneof(
+      fc.constant(undefined),
+      fc.record({ recv_buf: rangeArb, timeout_cycles: fc.oneof(fc.constantFrom(0, 5, -1), odd) }, { requiredKeys: [] }),
+      odd,
+    );
     fc.assert(
-      fc.property(fc.constantFrom('call', 'recv', 'reply', 'replyRecv'), slotArb, msgArb, (op, slot, msg) => {
+      fc.property(fc.constantFrom('call', 'recv', 'reply', 'replyRecv'), slotArb, msgArb, optsArb, (op, slot, msg, opts) => {
         const m = msg as Message;
         const s = slot as never;
-        const sealed = op === 'call' ? sys.call(s, m) : op === 'recv' ? sys.recv(s) : op === 'reply' ? sys.reply(m) : sys.replyRecv(m, s);
-        const regs: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined };
+        const o = opts as never;
+        const sealed = op === 'call' ? sys.call(s, m, o) : op === 'recv' ? sys.recv(s, o) : op === 'reply' ? sys.reply(m) : sys.replyRecv(m, s, o);
+        const regs: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
         expect(SyscallArgs.readRegisters(sealed, regs)).toBe(true);
-        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null };
-        const err = decodeRegisters(thread, regs, out);
-        // The record form, copied in by the kernel: the general path.
-        const record = op === 'recv' ? { op, slot } : op === 'reply' ? { op, msg } : { op, slot, msg };
+        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null, recv_buf: null, timeout_cycles: undefined };
+        const err = decodeRegisters(k, thread, regs, out);
+        // The record form, copied in by the kernel (the general path), with what the stub reads of the options.
+        const given = typeof opts === 'object' && opts !== null ? (opts as Record<string, unknown>) : {};
+        const options = { recv_buf: given.recv_buf, timeout_cycles: given.timeout_cycles };
+        const record = op === 'recv' ? { op, slot, ...options } : op === 'reply' ? { op, msg } : { op, slot, msg, ...options };
         const inv = decodeSyscall(k, thread, record);
         if (typeof inv === 'string') {
           expect(err).toBe(inv);
@@ -122,8 +141,9 @@ describe('sealed system-call arguments', () => {
         if ('endpoint' in inv) expect(out.endpoint).toBe(inv.endpoint);
         if (inv.op === 'call') expect(out.badge).toBe(inv.badge);
         if ('msg' in inv) expect(out.msg).toEqual(inv.msg);
+        if ('recv_buf' in inv) expect([out.recv_buf, out.timeout_cycles]).toEqual([inv.recv_buf, inv.timeout_cycles]);
       }),
-      { numRuns: 2000, seed: 10 },
+      { numRuns: 3000, seed: 10 },
     );
   });
 
