@@ -404,11 +404,6 @@ function decodeDevice(k: Kernel, t: Thread, slot: unknown, raw: unknown): Decode
   const action = raw.action as DeviceRequest['action'];
   if (cap.device !== DEVICE_OF[action]) return 'EPERM';
   const m = k.machine;
-  // Device buffers: the source of a write must be mapped, the destination of a read writable.
-  const buffer = (vaddr: unknown, len: unknown, len_max: number, writable: boolean): Errno => {
-    if (typeof vaddr !== 'number' || typeof len !== 'number' || len > len_max) return 'EINVAL';
-    return checkRange(m, t.task.as, vaddr, len, writable);
-  };
   switch (action) {
     case 'timer-oneshot':
       if (!isInt(raw.at_cycles) || raw.at_cycles < 0) return 'EINVAL';
@@ -421,24 +416,24 @@ function decodeDevice(k: Kernel, t: Thread, slot: unknown, raw: unknown): Decode
     case 'disk-read':
     case 'disk-write': {
       if (!isInt(raw.block) || !m.disk.isValidBlock(raw.block)) return 'EINVAL';
-      const range = buffer(raw.vaddr, m.disk.block_bytes, m.disk.block_bytes, action === 'disk-read');
+      const range = deviceBuffer(k, t, raw.vaddr, m.disk.block_bytes, m.disk.block_bytes, action === 'disk-read');
       if (range !== 'OK') return range;
       return { action, block: raw.block, vaddr: raw.vaddr as VirtAddr };
     }
     case 'console-write':
     case 'nic-send': {
-      const range = buffer(raw.vaddr, raw.len, action === 'nic-send' ? LIMITS.nic_frame_bytes_max : LIMITS.msg_buf_bytes_max, false);
+      const range = deviceBuffer(k, t, raw.vaddr, raw.len, action === 'nic-send' ? LIMITS.nic_frame_bytes_max : LIMITS.msg_buf_bytes_max, false);
       if (range !== 'OK') return range;
       return { action, vaddr: raw.vaddr as VirtAddr, len: raw.len as number };
     }
     case 'nic-recv': {
-      const range = buffer(raw.vaddr, raw.len, Number.MAX_SAFE_INTEGER, true);
+      const range = deviceBuffer(k, t, raw.vaddr, raw.len, Number.MAX_SAFE_INTEGER, true);
       if (range !== 'OK') return range;
       return { action, vaddr: raw.vaddr as VirtAddr, len: raw.len as number };
     }
     case 'nic-peek': {
       if (!isInt(raw.index) || raw.index < 0) return 'EINVAL';
-      const range = buffer(raw.vaddr, raw.len, Number.MAX_SAFE_INTEGER, true);
+      const range = deviceBuffer(k, t, raw.vaddr, raw.len, Number.MAX_SAFE_INTEGER, true);
       if (range !== 'OK') return range;
       return { action, index: raw.index, vaddr: raw.vaddr as VirtAddr, len: raw.len as number };
     }
@@ -446,6 +441,12 @@ function decodeDevice(k: Kernel, t: Thread, slot: unknown, raw: unknown): Decode
       if (!isInt(raw.index) || raw.index < 0) return 'EINVAL';
       return { action, index: raw.index };
   }
+}
+
+/** A device buffer: the source of a write must be mapped, the destination of a read writable. */
+function deviceBuffer(k: Kernel, t: Thread, vaddr: unknown, len: unknown, len_max: number, writable: boolean): Errno {
+  if (typeof vaddr !== 'number' || typeof len !== 'number' || len > len_max) return 'EINVAL';
+  return checkRange(k.machine, t.task.as, vaddr, len, writable);
 }
 
 function decodeControl(k: Kernel, t: Thread, slot: unknown, raw: unknown): Decoded<Invocation> {

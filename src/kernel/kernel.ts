@@ -242,36 +242,36 @@ export class Kernel implements MemoryViewHost {
 
   /** Allocates fresh zeroed pages into a task. */
   allocPages(task: Task, vaddr: VirtAddr, pages: number, writable: boolean): Errno {
-    const vpns = this.pageRange(vaddr, pages);
-    if (vpns === null) return 'EINVAL';
-    if (vpns.some((v) => task.as.isMapped(v))) return 'EBUSY';
+    const first = this.firstPage(vaddr, pages);
+    if (first < 0) return 'EINVAL';
+    if (anyMapped(task, first, pages, true)) return 'EBUSY';
     if (this.machine.memory.frames_free < pages) return 'ENOMEM';
-    for (const vpn of vpns) this.mapping.allocate(task.as, vpn, writable);
+    for (let vpn = first; vpn < first + pages; vpn++) this.mapping.allocate(task.as, vpn, writable);
     return 'OK';
   }
 
   /** Maps (shares) or grants (moves) pages from one task to another. */
   transferPages(from: Task, src_vaddr: VirtAddr, to: Task, dst_vaddr: VirtAddr, pages: number, writable: boolean, grant: boolean): Errno {
-    const src = this.pageRange(src_vaddr, pages);
-    const dst = this.pageRange(dst_vaddr, pages);
-    if (src === null || dst === null) return 'EINVAL';
-    if (src.some((v) => !from.as.isMapped(v))) return 'EFAULT';
-    if (dst.some((v) => to.as.isMapped(v)) && !(from === to && grant)) return 'EBUSY';
+    const src = this.firstPage(src_vaddr, pages);
+    const dst = this.firstPage(dst_vaddr, pages);
+    if (src < 0 || dst < 0) return 'EINVAL';
+    if (anyMapped(from, src, pages, false)) return 'EFAULT';
+    if (anyMapped(to, dst, pages, true) && !(from === to && grant)) return 'EBUSY';
     if (from === to) return 'EINVAL';
-    for (let i = 0; i < src.length; i++) {
-      const node = from.as.nodes.get(src[i]);
+    for (let i = 0; i < pages; i++) {
+      const node = from.as.nodes.get(src + i);
       if (node === undefined) throw new Error('invariant: source page vanished during transfer');
-      if (grant) this.mapping.grant(node, to.as, dst[i], writable);
-      else this.mapping.map(node, to.as, dst[i], writable);
+      if (grant) this.mapping.grant(node, to.as, dst + i, writable);
+      else this.mapping.map(node, to.as, dst + i, writable);
     }
     return 'OK';
   }
 
   /** Flushes pages (revoking every derived mapping); with `self`, also removes them. */
   unmapPages(task: Task, vaddr: VirtAddr, pages: number, self: boolean): Errno {
-    const vpns = this.pageRange(vaddr, pages);
-    if (vpns === null) return 'EINVAL';
-    for (const vpn of vpns) {
+    const first = this.firstPage(vaddr, pages);
+    if (first < 0) return 'EINVAL';
+    for (let vpn = first; vpn < first + pages; vpn++) {
       const node = task.as.nodes.get(vpn);
       if (node === undefined) continue;
       if (self) this.mapping.unmap(node);
@@ -280,13 +280,12 @@ export class Kernel implements MemoryViewHost {
     return 'OK';
   }
 
-  /** The page numbers of [vaddr, vaddr + pages), or null when the range is malformed. */
-  pageRange(vaddr: VirtAddr, pages: number): number[] | null {
+  /** The first page number of [vaddr, vaddr + pages pages), or -1 when the range is malformed (no list of pages: this runs for every map and unmap). */
+  firstPage(vaddr: VirtAddr, pages: number): number {
     const page = this.machine.mmu.page_bytes;
-    if (!Number.isInteger(pages) || pages < 1 || pages > this.machine.memory.frame_count) return null;
-    if (!isWellFormedRange(vaddr, pages * page) || vaddr % page !== 0) return null;
-    const first = vaddr / page;
-    return Array.from({ length: pages }, (_, i) => first + i);
+    if (!Number.isInteger(pages) || pages < 1 || pages > this.machine.memory.frame_count) return -1;
+    if (!isWellFormedRange(vaddr, pages * page) || vaddr % page !== 0) return -1;
+    return vaddr / page;
   }
 
   // ---- faults, kills, restarts (trusted base) ----
@@ -569,6 +568,12 @@ export class Kernel implements MemoryViewHost {
   traceHash(): string {
     return this.trace.traceHash();
   }
+}
+
+/** Whether any of `pages` pages from `first` is mapped in the task (`mapped`), or unmapped (not `mapped`). */
+function anyMapped(task: Task, first: number, pages: number, mapped: boolean): boolean {
+  for (let vpn = first; vpn < first + pages; vpn++) if (task.as.isMapped(vpn) === mapped) return true;
+  return false;
 }
 
 function faultFromThrown(e: unknown): FaultInfo {
