@@ -12,6 +12,9 @@ export class PhysicalMemory {
   readonly frame_count: number;
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /** the same bytes as 16- and 32-bit words in the host's byte order (ctx.mem's typed-array paths, on a little-endian host) */
+  readonly u16: Uint16Array;
+  readonly u32: Uint32Array;
   /** frames freed since, popped from the end (never-used frames are not in it) */
   private readonly freed: FrameNumber[] = [];
   /** frames [0, high_water) have been handed out at least once */
@@ -28,6 +31,8 @@ export class PhysicalMemory {
     this.frame_count = frame_count;
     this.bytes = takeZeroed(frame_bytes * frame_count);
     this.view = new DataView(this.bytes.buffer);
+    this.u16 = new Uint16Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length >>> 1);
+    this.u32 = new Uint32Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length >>> 2);
     this.in_use = new Uint8Array(frame_count);
   }
 

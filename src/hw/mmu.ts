@@ -13,8 +13,12 @@
 // generation, so a stale translation is never used: the cache, too, cannot make an access legal.
 // A cache hit still asks the TLB whether its entry is there (one compare) so that the cost is
 // exactly the TLB model's. The fastest path — the same page as the thread's last access — asks
-// the TLB nothing: it checks the MMU's `stamp`, which moves whenever the TLB changes, so an
-// unchanged stamp means the last access's entry is still there and still the most recent.
+// nobody anything: it is *open* until it is closed, and it is closed (a callback the view hands
+// over, `holdFast`) by whatever could make it wrong: any change of the TLB's contents or order
+// here, a change of the page table (its generation), a thread's slice beginning or ending, a
+// memory hook coming or going (`touch`). While it is open, the entry used last is still there and
+// still the most recently used, so a repeat access to its page is exactly a hit that changes
+// nothing but the clock.
 import type { Clock } from './clock.ts';
 import type { CostTable } from './cost.ts';
 import { LIMITS } from './limits.ts';
@@ -30,6 +34,8 @@ export class PageTable {
   private readonly table = new Map<number, Pte>();
   /** bumped whenever an entry goes or loses rights: translations cached before are stale */
   generation = 0;
+  /** closes the fast path open on this table (memory-view.ts) when the generation moves; null: none */
+  close_fast: (() => void) | null = null;
 
   constructor(asid: number) {
     this.asid = asid;
@@ -41,12 +47,20 @@ export class PageTable {
   }
 
   set(vpn: number, frame: FrameNumber, writable: boolean): void {
-    if (this.table.has(vpn)) this.generation++;
+    if (this.table.has(vpn)) this.changed();
     this.table.set(vpn, { frame, writable });
   }
 
   delete(vpn: number): void {
-    if (this.table.delete(vpn)) this.generation++;
+    if (this.table.delete(vpn)) this.changed();
+  }
+
+  private changed(): void {
+    this.generation++;
+    const close = this.close_fast;
+    if (close === null) return;
+    this.close_fast = null;
+    close();
   }
 }
 
@@ -70,12 +84,13 @@ export class Mmu {
   private tlb_filled = 0;
   private use_count = 0;
   /**
-   * Moves whenever the TLB's contents or its order of use change, and whenever touch() is called
-   * (a thread's slice begins or ends, a memory hook comes or goes). While it stands still, the
-   * entry used last is still there and still the most recently used, so a repeat access to its
-   * page is exactly a hit that changes nothing but the clock: ctx.mem's fast path.
+   * Closes ctx.mem's open fast path (null: none is open). Called, and forgotten, whenever the TLB's
+   * contents or its order of use change, and whenever touch() is called (a thread's slice begins or
+   * ends, a memory hook comes or goes): until then the entry used last is still there and still
+   * the most recently used, so a repeat access to its page is exactly a hit that changes nothing
+   * but the clock.
    */
-  stamp = 0;
+  private close_fast: (() => void) | null = null;
   private current: PageTable | null = null;
   /** the TLB entry and tag of the last successful translate() (for the caller's cache) */
   last_entry = 0;
@@ -106,12 +121,12 @@ export class Mmu {
   switchTo(table: PageTable): void {
     if (this.current === table) return;
     this.current = table;
-    this.stamp++;
+    this.touch();
     if (!this.tlb_config.tagged && this.tlb_filled > 0) this.flushTlb();
   }
 
   flushTlb(): void {
-    this.stamp++;
+    this.touch();
     this.tlb_tags.fill(EMPTY);
     this.tlb_filled = 0;
     this.tlb_flushes++;
@@ -120,7 +135,7 @@ export class Mmu {
 
   /** Forgets the TLB entry of one page (after an unmap or a permission change). */
   invalidate(table: PageTable, vpn: number): void {
-    this.stamp++;
+    this.touch();
     const i = this.find(this.tlbTag(table, vpn));
     if (i < 0) return;
     this.tlb_tags[i] = EMPTY;
@@ -145,7 +160,7 @@ export class Mmu {
       i = this.fill(tag);
     }
     this.tlb_used[i] = ++this.use_count;
-    this.stamp++;
+    this.touch();
     this.last_entry = i;
     this.last_tag = tag;
     this.last_writable = pte.writable;
@@ -162,15 +177,23 @@ export class Mmu {
     // Already the most recently used entry (a loop over one page): the order stands as it is.
     if (this.tlb_used[entry] !== this.use_count) {
       this.tlb_used[entry] = ++this.use_count;
-      this.stamp++;
+      this.touch();
     }
     this.clock.charge(this.costs.mem_access);
     return true;
   }
 
-  /** Ends every fast path's claim (see `stamp`): called when who may access memory, or how, changes. */
+  /** Ends the fast path's claim (see `close_fast`): called when who may access memory, or how, changes. */
   touch(): void {
-    this.stamp++;
+    const close = this.close_fast;
+    if (close === null) return;
+    this.close_fast = null;
+    close();
+  }
+
+  /** Opens a fast path: `close` is called as soon as the TLB changes or touch() is called (replaces the one open before, which must be closed). */
+  holdFast(close: () => void): void {
+    this.close_fast = close;
   }
 
   /** The tag of a page: an untagged TLB holds one address space at a time, so its tag is the page alone. */
@@ -196,7 +219,7 @@ export class Mmu {
       for (let i = 1; i < used.length; i++) if (used[i] < used[victim]) victim = i;
     }
     tags[victim] = tag;
-    this.stamp++;
+    this.touch();
     return victim;
   }
 }

@@ -63,10 +63,33 @@ export interface MemoryViewHost {
  * part of the simulated machine: what an access costs is the TLB model's either way).
  */
 const XLATE_CACHE_ENTRIES = 16;
+/** an entry of the translation cache: its numbers' places, and its length */
+const [XC_VPN, XC_GENERATION, XC_BASE, XC_WRITABLE, XC_ENTRY, XC_TAG] = [0, 1, 2, 3, 4, 5];
+const XC_STRIDE = 8;
 const ACCESSES_MAX = LIMITS.accesses_per_slice_max;
-/** the fast path's address check, (vaddr >>> 0) === vaddr, is the 32-bit check */
+const VADDR_END = 2 ** LIMITS.vaddr_bits;
+/** the largest loadBytes/storeBytes */
+const BULK_BYTES_MAX = LIMITS.msg_buf_bytes_max * 64;
+/**
+ * The fast path's unit: it compares an address with the 4 KiB block of the last access (with the
+ * alignment's bits, in one masked compare against constants). A page of 4 KiB or more holds whole
+ * blocks; smaller pages go the slower paths.
+ */
+const FAST_BLOCK_BYTES = 4096;
+const FAST_MASK_8 = ~(FAST_BLOCK_BYTES - 1);
+const FAST_MASK_16 = FAST_MASK_8 | 1;
+const FAST_MASK_32 = FAST_MASK_8 | 3;
+/** below this many bytes a byte loop copies faster than a subarray and `set` */
+const COPY_LOOP_BYTES_MAX = 64;
+/** the fast path's address check, (vaddr | 0) === vaddr, admits 31-bit addresses: the rest of the 32-bit space goes the slower paths */
 if (LIMITS.vaddr_bits !== 32) throw new Error('invariant: memory-view.ts assumes 32-bit virtual addresses');
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('invariant: memory-view.ts assumes a little-endian host');
+
+/** Copies `n` bytes from `src` at `s` to `dst` at `d` (different buffers), without allocating for a short copy. */
+function copyBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, n: number): void {
+  if (n < COPY_LOOP_BYTES_MAX) for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
+  else dst.set(src.subarray(s, s + n), d);
+}
 
 /**
  * A thread's `ctx.mem`. Its state is in real private fields (`#`), not TypeScript's `private`:
@@ -74,6 +97,7 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('invar
  * its capabilities, the kernel) — only the loads and stores below.
  */
 export class MemoryView implements Mem {
+
   readonly #access: MemAccess;
   readonly #host: MemoryViewHost;
   readonly #thread: Thread;
@@ -86,37 +110,41 @@ export class MemoryView implements Mem {
   readonly #page_mask: number;
   readonly #clock: Clock;
   readonly #costs: CostTable;
-  // The translation cache: page, the page table's generation then, physical base, whether stores
-  // are allowed, and the TLB entry and tag that hold the page (see mmu.ts).
-  readonly #x_vpn = new Float64Array(XLATE_CACHE_ENTRIES).fill(-1);
-  readonly #x_generation = new Float64Array(XLATE_CACHE_ENTRIES);
-  readonly #x_base = new Float64Array(XLATE_CACHE_ENTRIES);
-  readonly #x_writable = new Uint8Array(XLATE_CACHE_ENTRIES);
-  readonly #x_entry = new Int32Array(XLATE_CACHE_ENTRIES);
-  readonly #x_tag = new Float64Array(XLATE_CACHE_ENTRIES);
-  // The fast path: the page of the last access, the page table's generation and the MMU's stamp
-  // then, its physical base, and whether it may be stored to. -1: nothing (the stamp is never -1).
-  #f_vpn = -1;
-  #f_generation = -1;
-  #f_stamp = -1;
-  #f_base = 0;
-  #f_writable = false;
-  /** accesses the fast path may still make before the watchdog must look (counting #hits) */
-  #f_budget = 0;
   /**
-   * Accesses made on the fast path and not yet counted on the thread or charged to the clock: each
-   * is one TLB hit, `mem_access` cycles. The clock has them settled (#settle) before anyone reads
-   * the time, and so does every slower path before it looks at the thread's count.
+   * The translation cache, XC_STRIDE numbers an entry: page (-1: none), the page table's
+   * generation then, physical base, whether stores are allowed (1) or not (0), and the TLB entry
+   * and tag that hold the page (see mmu.ts). One array, so that a view costs one allocation.
    */
-  #hits = 0;
+  readonly #xc = new Float64Array(XLATE_CACHE_ENTRIES * XC_STRIDE).fill(-1);
+  // The fast path, open or closed. Open: the first address of the 4 KiB block (FAST_BLOCK_BYTES) of
+  // the last access, below 2^31, for loads and — when its page may be stored to — for stores.
+  // Closed: -1, which no address masked with FAST_MASK_* equals.
+  #f_load_block = -1;
+  #f_store_block = -1;
+  /** physical minus virtual address in that block (a small integer, so that the field stays one) */
+  #f_delta = 0;
+  /** accesses the fast path may still make before the watchdog must look: it counts down, one per hit */
+  #f_left = 0;
+  /** #f_left when the fast path's hits were last settled */
+  #f_settled = 0;
+  /**
+   * Counts the hits made on the fast path on the thread and charges them to the clock: each is one
+   * TLB hit, `mem_access` cycles. The clock has them settled before anyone reads the time (`owe`),
+   * and so does every slower path before it looks at the thread's count.
+   */
   readonly #settle = (): void => {
-    const hits = this.#hits;
+    const hits = this.#f_settled - this.#f_left;
     if (hits === 0) return;
-    this.#hits = 0;
-    this.#f_budget -= hits;
+    this.#f_settled = this.#f_left;
     this.#thread.accesses_in_slice += hits;
     this.#thread.task.accesses_made += hits;
     this.#clock.charge(hits * this.#costs.mem_access);
+  };
+  /** Closes the fast path and settles its hits: the MMU and the page table call it when it may no longer hold. */
+  readonly #close = (): void => {
+    this.#f_load_block = -1;
+    this.#f_store_block = -1;
+    this.#settle();
   };
 
   constructor(host: MemoryViewHost, thread: Thread) {
@@ -125,151 +153,174 @@ export class MemoryView implements Mem {
     this.#access = { thread, write: false, vaddr: 0, size: 0, value: 0, xor_result: 0 };
     this.#mmu = host.machine.mmu;
     this.#table = thread.task.as.table;
-    const bytes = host.machine.memory.bytes;
-    this.#u8 = bytes;
-    this.#u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
-    this.#u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    const memory = host.machine.memory;
+    this.#u8 = memory.bytes;
+    this.#u16 = memory.u16;
+    this.#u32 = memory.u32;
     this.#page_shift = this.#mmu.page_shift;
     this.#page_mask = this.#mmu.page_bytes - 1;
     this.#clock = host.machine.clock;
     this.#costs = host.machine.costs;
   }
 
-  // Three paths, cheapest first. (1) The fast path, inline in each method: the same page as the
-  // last access, with nothing changed since — the page table's generation (legality: an unmap or a
-  // permission change bumps it) and the MMU's stamp (which moves whenever the TLB's contents or
-  // order change, a thread's slice begins or ends, or a memory hook comes or goes) both as they
-  // were — so the access is the TLB hit on the most recently used entry that the last one was: it
-  // is counted and charged one `mem_access`, and indexes a typed array over physical memory (the
-  // host is little-endian, checked above, so it reads as the DataView of the full path does).
-  // (2) #cached: the per-thread translation cache. (3) The full path, which checks and charges
-  // everything itself.
-  /** Whether an access of `vaddr` (aligned to `align_mask` + 1) takes fast path (1): the same page as the last access, nothing changed since. */
-  #fastHit(vaddr: VirtAddr, align_mask: number, write: boolean): boolean {
-    return (vaddr >>> 0) === vaddr && (vaddr & align_mask) === 0 && vaddr >>> this.#page_shift === this.#f_vpn && (!write || this.#f_writable) && this.#mmu.stamp === this.#f_stamp && this.#table.generation === this.#f_generation && this.#thread.fault === null && this.#hits < this.#f_budget;
-  }
+  // Three paths, cheapest first. (1) The fast path, inline in each method: while it is open (the
+  // MMU and the page table close it on any change that could make it wrong, and so do a slice's
+  // start and end and a memory hook's coming or going: mmu.ts), an aligned access to the 4 KiB
+  // block of the last access, within the watchdog's budget, is the TLB hit on the most recently
+  // used entry that the last one was. It costs an integer check, one masked compare against
+  // constants (block and alignment at once) and the budget's count (one field counting down); it
+  // is charged one `mem_access` when the time is next read, and indexes a typed array over
+  // physical memory (the host is little-endian, checked above, so it reads as the DataView of the
+  // full path does). A thread's fault is set by #stop, which closes the fast path, or by the
+  // injector, whose hook keeps it closed. (2) #cached: the per-thread translation cache. (3) The
+  // full path, which checks and charges everything itself.
   load8(vaddr: VirtAddr): number {
-    if (this.#fastHit(vaddr, 0, false)) {
-      this.#hits++;
-      return this.#u8[this.#f_base + (vaddr & this.#page_mask)];
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_8) === this.#f_load_block && this.#f_left > 0) {
+      this.#f_left--;
+      return this.#u8[vaddr + this.#f_delta];
     }
-    const pa = this.#cached(vaddr, 1, false);
-    return pa >= 0 ? this.#u8[pa] : this.#loadScalar(vaddr, 1);
+    return this.#load(vaddr, 1);
   }
   load16(vaddr: VirtAddr): number {
-    if (this.#fastHit(vaddr, 1, false)) {
-      this.#hits++;
-      return this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1];
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_16) === this.#f_load_block && this.#f_left > 0) {
+      this.#f_left--;
+      return this.#u16[(vaddr + this.#f_delta) >>> 1];
     }
-    const pa = this.#cached(vaddr, 2, false);
-    return pa >= 0 ? this.#u16[pa >>> 1] : this.#loadScalar(vaddr, 2);
+    return this.#load(vaddr, 2);
   }
   load32(vaddr: VirtAddr): number {
-    if (this.#fastHit(vaddr, 3, false)) {
-      this.#hits++;
-      return this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2];
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_32) === this.#f_load_block && this.#f_left > 0) {
+      this.#f_left--;
+      return this.#u32[(vaddr + this.#f_delta) >>> 2];
     }
-    const pa = this.#cached(vaddr, 4, false);
-    return pa >= 0 ? this.#u32[pa >>> 2] : this.#loadScalar(vaddr, 4);
+    return this.#load(vaddr, 4);
   }
   store8(vaddr: VirtAddr, value: number): void {
-    if (this.#fastHit(vaddr, 0, true) && Number.isInteger(value)) {
-      this.#hits++;
-      this.#u8[this.#f_base + (vaddr & this.#page_mask)] = value;
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_8) === this.#f_store_block && this.#f_left > 0 && Number.isInteger(value)) {
+      this.#f_left--;
+      this.#u8[vaddr + this.#f_delta] = value;
       return;
     }
-    const pa = Number.isInteger(value) ? this.#cached(vaddr, 1, true) : -1;
-    if (pa >= 0) this.#u8[pa] = value;
-    else this.#storeScalar(vaddr, 1, value);
+    this.#store(vaddr, 1, value);
   }
   store16(vaddr: VirtAddr, value: number): void {
-    if (this.#fastHit(vaddr, 1, true) && Number.isInteger(value)) {
-      this.#hits++;
-      this.#u16[(this.#f_base + (vaddr & this.#page_mask)) >>> 1] = value;
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_16) === this.#f_store_block && this.#f_left > 0 && Number.isInteger(value)) {
+      this.#f_left--;
+      this.#u16[(vaddr + this.#f_delta) >>> 1] = value;
       return;
     }
-    const pa = Number.isInteger(value) ? this.#cached(vaddr, 2, true) : -1;
-    if (pa >= 0) this.#u16[pa >>> 1] = value;
-    else this.#storeScalar(vaddr, 2, value);
+    this.#store(vaddr, 2, value);
   }
   store32(vaddr: VirtAddr, value: number): void {
-    if (this.#fastHit(vaddr, 3, true) && Number.isInteger(value)) {
-      this.#hits++;
-      this.#u32[(this.#f_base + (vaddr & this.#page_mask)) >>> 2] = value;
+    if ((vaddr | 0) === vaddr && (vaddr & FAST_MASK_32) === this.#f_store_block && this.#f_left > 0 && Number.isInteger(value)) {
+      this.#f_left--;
+      this.#u32[(vaddr + this.#f_delta) >>> 2] = value;
       return;
     }
-    const pa = Number.isInteger(value) ? this.#cached(vaddr, 4, true) : -1;
-    if (pa >= 0) this.#u32[pa >>> 2] = value;
-    else this.#storeScalar(vaddr, 4, value);
+    this.#store(vaddr, 4, value);
+  }
+
+  /** A load that missed the fast path: through the translation cache, else the full path. */
+  #load(vaddr: VirtAddr, size: 1 | 2 | 4): number {
+    const pa = this.#cached(vaddr, size, false);
+    if (pa < 0) return this.#loadScalar(vaddr, size);
+    return size === 1 ? this.#u8[pa] : size === 2 ? this.#u16[pa >>> 1] : this.#u32[pa >>> 2];
+  }
+
+  /** A store that missed the fast path: through the translation cache, else the full path. */
+  #store(vaddr: VirtAddr, size: 1 | 2 | 4, value: number): void {
+    const pa = Number.isInteger(value) ? this.#cached(vaddr, size, true) : -1;
+    if (pa < 0) this.#storeScalar(vaddr, size, value);
+    else if (size === 1) this.#u8[pa] = value;
+    else if (size === 2) this.#u16[pa >>> 1] = value;
+    else this.#u32[pa >>> 2] = value;
   }
 
   /**
-   * The translation cache: the physical address of a plain aligned access through a cached
-   * translation whose page table has not changed since and whose TLB entry is still there (it is
-   * charged as a TLB hit), or -1 for the full path. A hit makes its page the fast path's.
+   * The translation cache for a plain access (no hook, the thread running and within its budget,
+   * aligned): the physical address, charged as a TLB hit, or -1 for the full path (see #hit).
    */
   #cached(vaddr: VirtAddr, size: number, write: boolean): number {
     this.#settle();
     const t = this.#thread;
     if (this.#host.memoryHook !== null || this.#host.running() !== t || t.fault !== null || t.accesses_in_slice >= ACCESSES_MAX) return -1;
     if ((vaddr >>> 0) !== vaddr || (vaddr & (size - 1)) !== 0) return -1;
-    const vpn = vaddr >>> this.#page_shift;
-    const generation = this.#table.generation;
-    const i = vpn & (XLATE_CACHE_ENTRIES - 1);
-    if (this.#x_vpn[i] !== vpn || this.#x_generation[i] !== generation || (write && this.#x_writable[i] === 0)) return -1;
-    if (!this.#mmu.hit(this.#x_entry[i], this.#x_tag[i])) return -1;
-    t.accesses_in_slice++;
-    t.task.accesses_made++;
-    this.#f_vpn = vpn;
-    this.#f_generation = generation;
-    this.#f_stamp = this.#mmu.stamp;
-    this.#f_base = this.#x_base[i];
-    this.#f_writable = this.#x_writable[i] === 1;
-    this.#enterFast();
-    return this.#f_base + (vaddr & this.#page_mask);
+    const pa = this.#hit(vaddr, write);
+    if (pa >= 0) {
+      t.accesses_in_slice++;
+      t.task.accesses_made++;
+    }
+    return pa;
   }
 
-  /** Remembers the translation the MMU just made for `vaddr` (physical address `pa`). */
+  /**
+   * The physical address of `vaddr` through a cached translation whose page table has not changed
+   * since and whose TLB entry is still there (the MMU charges it as a hit), or -1. Legality comes
+   * from the generation check: a translation cached before an unmap or a loss of rights is never
+   * used. A hit opens the fast path on its page when no hook listens.
+   */
+  #hit(vaddr: VirtAddr, write: boolean): number {
+    const vpn = vaddr >>> this.#page_shift;
+    const x = (vpn & (XLATE_CACHE_ENTRIES - 1)) * XC_STRIDE;
+    const xc = this.#xc;
+    if (xc[x + XC_VPN] !== vpn || xc[x + XC_GENERATION] !== this.#table.generation || (write && xc[x + XC_WRITABLE] === 0)) return -1;
+    if (!this.#mmu.hit(xc[x + XC_ENTRY], xc[x + XC_TAG])) return -1;
+    const pa = xc[x + XC_BASE] + (vaddr & this.#page_mask);
+    if (this.#host.memoryHook === null) this.#open(vaddr, pa, xc[x + XC_WRITABLE] === 1);
+    return pa;
+  }
+
+  /** Remembers the translation the MMU just made for `vaddr` (physical address `pa`), and opens the fast path on it when no hook listens. */
   #remember(vaddr: VirtAddr, pa: number): void {
     const vpn = vaddr >>> this.#page_shift;
-    const i = vpn & (XLATE_CACHE_ENTRIES - 1);
+    const x = (vpn & (XLATE_CACHE_ENTRIES - 1)) * XC_STRIDE;
+    const xc = this.#xc;
     const mmu = this.#mmu;
-    this.#x_vpn[i] = this.#f_vpn = vpn;
-    this.#x_generation[i] = this.#f_generation = this.#table.generation;
-    this.#x_base[i] = this.#f_base = pa - (vaddr & this.#page_mask);
-    this.#f_writable = mmu.last_writable;
-    this.#x_writable[i] = mmu.last_writable ? 1 : 0;
-    this.#x_entry[i] = mmu.last_entry;
-    this.#x_tag[i] = mmu.last_tag;
-    // With a hook attached every access must reach it: no fast path then.
-    if (this.#host.memoryHook === null) this.#enterFast();
-    else this.#f_stamp = -1;
+    const base = pa - (vaddr & this.#page_mask);
+    xc[x + XC_VPN] = vpn;
+    xc[x + XC_GENERATION] = this.#table.generation;
+    xc[x + XC_BASE] = base;
+    xc[x + XC_WRITABLE] = mmu.last_writable ? 1 : 0;
+    xc[x + XC_ENTRY] = mmu.last_entry;
+    xc[x + XC_TAG] = mmu.last_tag;
+    if (this.#host.memoryHook === null) this.#open(vaddr, pa, mmu.last_writable);
   }
 
-  /** Opens the fast path on the page just translated: from the MMU's stamp now, with the watchdog's budget left. */
-  #enterFast(): void {
-    this.#f_stamp = this.#mmu.stamp;
-    this.#f_budget = ACCESSES_MAX - this.#thread.accesses_in_slice;
+  /**
+   * Opens the fast path on the block of `vaddr` (at physical `pa`), with the watchdog's budget left.
+   * It stays closed from 2^31 up and on a machine whose pages are smaller than a block.
+   */
+  #open(vaddr: VirtAddr, pa: number, writable: boolean): void {
+    if (vaddr >= 2 ** 31 || this.#page_mask < FAST_BLOCK_BYTES - 1) {
+      this.#close();
+      return;
+    }
+    const block = vaddr & FAST_MASK_8;
+    this.#f_load_block = block;
+    this.#f_store_block = writable ? block : -1;
+    this.#f_delta = (pa - vaddr) | 0;
+    this.#f_left = this.#f_settled = ACCESSES_MAX - this.#thread.accesses_in_slice;
+    this.#mmu.holdFast(this.#close);
+    this.#table.close_fast = this.#close;
     this.#clock.owe(this.#settle);
   }
 
   loadBytes(vaddr: VirtAddr, len: number): Uint8Array {
     const a = this.#begin(false, vaddr, len, 0);
     const out = new Uint8Array(len);
-    this.#bulk(a.vaddr, len, false, (pa, off, n) => out.set(this.#host.machine.memory.bytes.subarray(pa, pa + n), off));
+    this.#bulk(a.vaddr, out, false);
     return out;
   }
 
   storeBytes(vaddr: VirtAddr, bytes: Uint8Array): void {
     const a = this.#begin(true, vaddr, bytes.length, 0);
-    this.#bulk(a.vaddr, bytes.length, true, (pa, off, n) => this.#host.machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
+    this.#bulk(a.vaddr, bytes, true);
   }
 
   #loadScalar(vaddr: VirtAddr, size: 1 | 2 | 4): number {
     const a = this.#begin(false, vaddr, size, 0);
     const pa = this.#translate(a.vaddr, size, false);
-    const view = this.#host.machine.memory.view;
-    const raw = size === 1 ? view.getUint8(pa) : size === 2 ? view.getUint16(pa, true) : view.getUint32(pa, true);
+    const raw = size === 1 ? this.#u8[pa] : size === 2 ? this.#u16[pa >>> 1] : this.#u32[pa >>> 2];
     if (a.xor_result === 0) return raw;
     const mask = size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
     return ((raw ^ a.xor_result) & mask) >>> 0;
@@ -279,10 +330,9 @@ export class MemoryView implements Mem {
     if (!Number.isInteger(value)) this.#stop('exception', vaddr, `store of a non-integer value ${value}`);
     const a = this.#begin(true, vaddr, size, value >>> 0);
     const pa = this.#translate(a.vaddr, size, true);
-    const view = this.#host.machine.memory.view;
-    if (size === 1) view.setUint8(pa, a.value & 0xff);
-    else if (size === 2) view.setUint16(pa, a.value & 0xffff, true);
-    else view.setUint32(pa, a.value >>> 0, true);
+    if (size === 1) this.#u8[pa] = a.value;
+    else if (size === 2) this.#u16[pa >>> 1] = a.value;
+    else this.#u32[pa >>> 2] = a.value;
   }
 
   /** Checks the thread may run, counts the access, and lets the hook see it. */
@@ -291,9 +341,9 @@ export class MemoryView implements Mem {
     const t = this.#thread;
     if (this.#host.running() !== t) throw new SimFault('exception', vaddr, `memory access through the view of thread ${t.name}, which is not running`);
     if (t.fault !== null) throw new SimFault(t.fault.kind, t.fault.vaddr, t.fault.message);
-    if (++t.accesses_in_slice > LIMITS.accesses_per_slice_max) this.#stop('watchdog', vaddr, `more than ${LIMITS.accesses_per_slice_max} memory accesses without a system call`);
-    if (!Number.isInteger(vaddr) || vaddr < 0 || vaddr >= 2 ** LIMITS.vaddr_bits) this.#stop(write ? 'page-write' : 'page-read', 0, `address ${vaddr} is not a 32-bit address`);
-    if (!Number.isInteger(size) || size < 0 || size > LIMITS.msg_buf_bytes_max * 64) this.#stop('exception', vaddr, `bad access size ${size}`);
+    if (++t.accesses_in_slice > ACCESSES_MAX) this.#stop('watchdog', vaddr, `more than ${ACCESSES_MAX} memory accesses without a system call`);
+    if (!Number.isInteger(vaddr) || vaddr < 0 || vaddr >= VADDR_END) this.#stop(write ? 'page-write' : 'page-read', 0, `address ${vaddr} is not a 32-bit address`);
+    if (!Number.isInteger(size) || size < 0 || size > BULK_BYTES_MAX) this.#stop('exception', vaddr, `bad access size ${size}`);
     // Counted here, where the hook would see it (the checks above stop the thread before it does).
     t.task.accesses_made++;
     const a = this.#access;
@@ -311,8 +361,11 @@ export class MemoryView implements Mem {
     return a;
   }
 
+  /** The full path's translation (charged by the MMU): through the translation cache when it holds, else a walk of the page table. */
   #translate(vaddr: VirtAddr, size: number, write: boolean): number {
     if (size > 1 && vaddr % size !== 0) this.#stop('alignment', vaddr, `misaligned ${size}-byte ${write ? 'store' : 'load'} at 0x${vaddr.toString(16)}`);
+    const hit = this.#hit(vaddr, write);
+    if (hit >= 0) return hit;
     const pa = this.#mmu.translate(this.#table, vaddr, write);
     if (pa === XLATE_UNMAPPED) this.#stop(write ? 'page-write' : 'page-read', vaddr, `page fault: ${write ? 'store to' : 'load from'} unmapped 0x${vaddr.toString(16)}`);
     if (pa === XLATE_READONLY) this.#stop('page-write', vaddr, `page fault: store to read-only 0x${vaddr.toString(16)}`);
@@ -320,22 +373,25 @@ export class MemoryView implements Mem {
     return pa;
   }
 
-  /** Walks a byte range page by page; each page is one translation, each word one access. */
-  #bulk(vaddr: VirtAddr, len: number, write: boolean, each: (pa: number, off: number, n: number) => void): void {
-    const page = this.#host.machine.mmu.page_bytes;
+  /** Copies between `data` and a range from `vaddr` page by page; each page is one translation, each further word one access. */
+  #bulk(vaddr: VirtAddr, data: Uint8Array, write: boolean): void {
+    const len = data.length;
+    const page_mask = this.#page_mask;
+    const word_cycles = this.#costs.mem_access;
     let off = 0;
     while (off < len) {
       const va = vaddr + off;
-      const n = Math.min(len - off, page - (va & (page - 1)));
+      const n = Math.min(len - off, page_mask + 1 - (va & page_mask));
       const pa = this.#translate(va, 1, write);
-      this.#host.machine.clock.charge(this.#host.machine.costs.mem_access * Math.max(0, Math.ceil(n / 4) - 1));
-      each(pa, off, n);
+      this.#clock.charge(word_cycles * Math.max(0, Math.ceil(n / 4) - 1));
+      if (write) copyBytes(data, off, this.#u8, pa, n);
+      else copyBytes(this.#u8, pa, data, off, n);
       off += n;
     }
   }
 
   #stop(kind: ExceptionKind, vaddr: VirtAddr, message: string): never {
-    this.#f_vpn = -1;
+    this.#close();
     this.#thread.fault = { kind, vaddr, message };
     throw new SimFault(kind, vaddr, message);
   }

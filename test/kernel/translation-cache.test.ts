@@ -4,6 +4,9 @@
 // - a page mapped again elsewhere is read from its new frame, not the cached one;
 // - for any access pattern, the TLB misses (hence the cycles) are those of a plain LRU TLB model;
 // - the fast path's accesses, counted and charged late, are charged before anyone reads the time.
+// - for any interleaving of maps, unmaps, protection changes, TLB flushes, bit flips and accesses
+//   (scalar and bulk), the fast paths see what a model page table sees and charge what the full
+//   path (a memory hook attached) charges.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as sys from '../../src/kernel/sys.ts';
@@ -138,5 +141,150 @@ describe('translation cache', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+// One step of the interleaving property below: an access by the thread, or a change made from the
+// trusted side in the middle of its slice (a map, an unmap, a protection change, a TLB flush, a bit
+// flip), or a system call that ends the slice.
+type Step =
+  | { op: 'load' | 'store'; size: 1 | 2 | 4; page: number; offset: number; value: number }
+  | { op: 'loadBytes' | 'storeBytes'; page: number; offset: number; len: number; value: number }
+  | { op: 'map'; page: number; src: number; writable: boolean }
+  | { op: 'unmap'; page: number }
+  | { op: 'flush' }
+  | { op: 'flip'; src: number; offset: number; bit: number }
+  | { op: 'yield' };
+
+const USER_PAGES = 4;
+const OWNER_PAGES = 3;
+const USER_BASE = 0x40000;
+const OWNER_BASE = 0x80000;
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ op: fc.constantFrom('load' as const, 'store' as const), size: fc.constantFrom(1 as const, 2 as const, 4 as const), page: fc.nat({ max: USER_PAGES - 1 }), offset: fc.oneof({ weight: 15, arbitrary: fc.nat({ max: 15 }).map((w) => w * 4) }, { weight: 1, arbitrary: fc.nat({ max: PAGE - 1 }) }), value: fc.nat({ max: 0xffffffff }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('loadBytes' as const, 'storeBytes' as const), page: fc.nat({ max: USER_PAGES - 1 }), offset: fc.nat({ max: PAGE - 1 }), len: fc.nat({ max: 100 }), value: fc.nat({ max: 255 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('map' as const), page: fc.nat({ max: USER_PAGES - 1 }), src: fc.nat({ max: OWNER_PAGES - 1 }), writable: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('unmap' as const), page: fc.nat({ max: USER_PAGES - 1 }) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('flip' as const), src: fc.nat({ max: OWNER_PAGES - 1 }), offset: fc.nat({ max: 63 }), bit: fc.nat({ max: 7 }) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'yield' as const }) },
+);
+
+/** What one run of the steps observed: each access's value or fault, and the time after each step that did not fault. */
+function runSteps(steps: readonly Step[], tagged: boolean, hooked: boolean): { seen: string[]; times: number[]; misses: number } {
+  const k = makeKernel({ frames: 32, tlb_tagged: tagged });
+  const owner = k.createTask('owner');
+  const user = k.createTask('user');
+  expect(k.allocPages(owner, OWNER_BASE, OWNER_PAGES, true)).toBe('OK');
+  for (let page = 0; page < USER_PAGES; page++) expect(k.transferPages(owner, OWNER_BASE + (page % OWNER_PAGES) * PAGE, user, USER_BASE + page * PAGE, 1, true, false)).toBe('OK');
+  // With a hook attached, every access takes the full path (the hook must see each one).
+  if (hooked) k.memoryHook = () => {};
+  const seen: string[] = [];
+  const times: number[] = [];
+  const trusted = (s: Step): void => {
+    if (s.op === 'map') {
+      k.unmapPages(user, USER_BASE + s.page * PAGE, 1, true);
+      expect(k.transferPages(owner, OWNER_BASE + s.src * PAGE, user, USER_BASE + s.page * PAGE, 1, s.writable, false)).toBe('OK');
+    } else if (s.op === 'unmap') k.unmapPages(user, USER_BASE + s.page * PAGE, 1, true);
+    else if (s.op === 'flush') k.machine.mmu.flushTlb();
+    else if (s.op === 'flip') {
+      const node = owner.as.nodes.get(OWNER_BASE / PAGE + s.src);
+      if (node === undefined) throw new Error('owner page missing');
+      k.machine.memory.flipBit(k.machine.memory.frameBase(node.frame) + s.offset, s.bit);
+    }
+  };
+  // A fault stops the thread; the next thread of the task goes on with the next step.
+  let next = 0;
+  while (next < steps.length) {
+    k.spawnThread(user, `t${next}`, function* (ctx) {
+      while (next < steps.length) {
+        const s = steps[next++];
+        try {
+          if (s.op === 'load' || s.op === 'store') {
+            const vaddr = USER_BASE + s.page * PAGE + s.offset;
+            const load = s.size === 1 ? ctx.mem.load8 : s.size === 2 ? ctx.mem.load16 : ctx.mem.load32;
+            const store = s.size === 1 ? ctx.mem.store8 : s.size === 2 ? ctx.mem.store16 : ctx.mem.store32;
+            if (s.op === 'load') seen.push(`${load.call(ctx.mem, vaddr)}`);
+            else store.call(ctx.mem, vaddr, s.value);
+          } else if (s.op === 'loadBytes') seen.push(ctx.mem.loadBytes(USER_BASE + s.page * PAGE + s.offset, s.len).join(','));
+          else if (s.op === 'storeBytes') ctx.mem.storeBytes(USER_BASE + s.page * PAGE + s.offset, new Uint8Array(s.len).fill(s.value));
+          else if (s.op === 'yield') yield* sys.yieldCpu();
+          else trusted(s);
+        } catch (e) {
+          seen.push(`fault ${(e as { kind?: string }).kind ?? String(e)}`);
+          return;
+        }
+        times.push(k.now);
+      }
+    });
+    k.run();
+  }
+  return { seen, times, misses: k.machine.mmu.tlb_misses };
+}
+
+/** The same steps against a model: a page table of (owner page, writable) and the owner's bytes. */
+function modelSteps(steps: readonly Step[]): string[] {
+  const bytes = Array.from({ length: OWNER_PAGES }, () => new Uint8Array(PAGE));
+  const table = new Map<number, { src: number; writable: boolean }>();
+  for (let page = 0; page < USER_PAGES; page++) table.set(page, { src: page % OWNER_PAGES, writable: true });
+  const seen: string[] = [];
+  // The byte at user address `va`, or why it cannot be reached.
+  const at = (va: number, write: boolean): [Uint8Array, number] | string => {
+    const pte = table.get(Math.floor((va - USER_BASE) / PAGE));
+    if (pte === undefined) return write ? 'fault page-write' : 'fault page-read';
+    if (write && !pte.writable) return 'fault page-write';
+    return [bytes[pte.src], va % PAGE];
+  };
+  for (const s of steps) {
+    if (s.op === 'load' || s.op === 'store') {
+      const va = USER_BASE + s.page * PAGE + s.offset;
+      const where = va % s.size !== 0 ? 'fault alignment' : at(va, s.op === 'store');
+      if (typeof where === 'string') {
+        seen.push(where);
+        continue;
+      }
+      const [b, off] = where;
+      if (s.op === 'load') {
+        let v = 0;
+        for (let i = s.size - 1; i >= 0; i--) v = v * 256 + b[off + i];
+        seen.push(`${v}`);
+      } else for (let i = 0; i < s.size; i++) b[off + i] = (s.value >>> (8 * i)) & 0xff;
+    } else if (s.op === 'loadBytes' || s.op === 'storeBytes') {
+      const out: number[] = [];
+      // Byte by byte: a fault on a later page leaves the earlier ones written, as the view's page-by-page walk does.
+      let fault: string | null = null;
+      for (let i = 0; i < s.len && fault === null; i++) {
+        const where = at(USER_BASE + s.page * PAGE + s.offset + i, s.op === 'storeBytes');
+        if (typeof where === 'string') fault = where;
+        else if (s.op === 'loadBytes') out.push(where[0][where[1]]);
+        else where[0][where[1]] = s.value;
+      }
+      if (fault !== null) seen.push(fault);
+      else if (s.op === 'loadBytes') seen.push(out.join(','));
+    } else if (s.op === 'map') table.set(s.page, { src: s.src, writable: s.writable });
+    else if (s.op === 'unmap') table.delete(s.page);
+    else if (s.op === 'flip') bytes[s.src][s.offset] ^= 1 << s.bit;
+  }
+  return seen;
+}
+
+describe('the fast paths against the full path and a model', () => {
+  let reached = 0;
+  it('see the values and faults of a plain page table, and charge what the full path charges, for any interleaving of maps, unmaps, protection changes, TLB flushes, bit flips and accesses', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 150, size: 'max' }), fc.boolean(), (steps, tagged) => {
+        const fast = runSteps(steps, tagged, false);
+        const full = runSteps(steps, tagged, true);
+        reached += fast.times.length;
+        expect(fast.seen).toEqual(modelSteps(steps));
+        expect(fast.seen).toEqual(full.seen);
+        expect(fast.times).toEqual(full.times);
+        expect(fast.misses).toBe(full.misses);
+      }),
+      { numRuns: 300 },
+    );
+    // The steps reach far enough (a fault ends a run) for the fast path to be exercised.
+    expect(reached / 300).toBeGreaterThan(40);
   });
 });
