@@ -4,6 +4,7 @@
 // is mapped (and writable, for a destination). The copies check both themselves, so a copy can
 // never walk an unmapped page: a bad range is an error to the caller, never a host exception.
 import { LIMITS } from '../hw/limits.ts';
+import { copyBytes } from '../hw/memory.ts';
 import type { Machine } from '../hw/machine.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import type { AddressSpace } from './address-space.ts';
@@ -35,7 +36,8 @@ export function checkRange(machine: Machine, space: AddressSpace, vaddr: unknown
 export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
   if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
   const out = new Uint8Array(len);
-  walk(machine, space, vaddr, len, (pa, off, n) => out.set(machine.memory.bytes.subarray(pa, pa + n), off));
+  walk(machine, space, vaddr, out, false);
+  chargeCopy(machine, len);
   return out;
 }
 
@@ -43,26 +45,36 @@ export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: Virt
 export function inspectSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
   if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
   const out = new Uint8Array(len);
-  walk(machine, space, vaddr, len, (pa, off, n) => out.set(machine.memory.bytes.subarray(pa, pa + n), off), false);
+  walk(machine, space, vaddr, out, false);
   return out;
 }
 
 export function copyToSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, bytes: Uint8Array): boolean {
   if (checkRange(machine, space, vaddr, bytes.length, true) !== 'OK') return false;
-  walk(machine, space, vaddr, bytes.length, (pa, off, n) => machine.memory.bytes.set(bytes.subarray(off, off + n), pa));
+  walk(machine, space, vaddr, bytes, true);
+  chargeCopy(machine, bytes.length);
   return true;
 }
 
-function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number, each: (pa: number, off: number, n: number) => void, charge = true): void {
+function chargeCopy(machine: Machine, len: number): void {
+  machine.clock.charge(machine.costs.msg_word_copy * Math.ceil(len / 4));
+}
+
+/** Copies between `data` and the checked range from `vaddr`, page by page through the page table. */
+function walk(machine: Machine, space: AddressSpace, vaddr: VirtAddr, data: Uint8Array, to_space: boolean): void {
   const page = machine.mmu.page_bytes;
+  const memory = machine.memory.bytes;
+  const entries = space.table.entries;
+  const len = data.length;
   let off = 0;
   while (off < len) {
     const va = vaddr + off;
     const n = Math.min(len - off, page - (va % page));
-    const pte = space.table.entries.get(Math.floor(va / page));
+    const pte = entries.get(Math.floor(va / page));
     if (pte === undefined) throw new Error(`invariant: copy through unmapped page 0x${va.toString(16)} after the range was checked`);
-    each(pte.frame * page + (va % page), off, n);
+    const pa = pte.frame * page + (va % page);
+    if (to_space) copyBytes(data, off, memory, pa, n);
+    else copyBytes(memory, pa, data, off, n);
     off += n;
   }
-  if (charge) machine.clock.charge(machine.costs.msg_word_copy * Math.ceil(len / 4));
 }

@@ -13,6 +13,7 @@ import type { Machine } from '../hw/machine.ts';
 import { XLATE_READONLY, XLATE_UNMAPPED, type Mmu, type PageTable } from '../hw/mmu.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import { LIMITS } from '../hw/limits.ts';
+import { copyBytes } from '../hw/memory.ts';
 import type { ExceptionKind, Thread } from './objects.ts';
 
 export class SimFault extends Error {
@@ -79,17 +80,9 @@ const FAST_BLOCK_BYTES = 4096;
 const FAST_MASK_8 = ~(FAST_BLOCK_BYTES - 1);
 const FAST_MASK_16 = FAST_MASK_8 | 1;
 const FAST_MASK_32 = FAST_MASK_8 | 3;
-/** below this many bytes a byte loop copies faster than a subarray and `set` */
-const COPY_LOOP_BYTES_MAX = 64;
 /** the fast path's address check, (vaddr | 0) === vaddr, admits 31-bit addresses: the rest of the 32-bit space goes the slower paths */
 if (LIMITS.vaddr_bits !== 32) throw new Error('invariant: memory-view.ts assumes 32-bit virtual addresses');
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('invariant: memory-view.ts assumes a little-endian host');
-
-/** Copies `n` bytes from `src` at `s` to `dst` at `d` (different buffers), without allocating for a short copy. */
-function copyBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, n: number): void {
-  if (n < COPY_LOOP_BYTES_MAX) for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
-  else dst.set(src.subarray(s, s + n), d);
-}
 
 /**
  * A thread's `ctx.mem`. Its state is in real private fields (`#`), not TypeScript's `private`:
@@ -384,8 +377,10 @@ export class MemoryView implements Mem {
       const n = Math.min(len - off, page_mask + 1 - (va & page_mask));
       const pa = this.#translate(va, 1, write);
       this.#clock.charge(word_cycles * Math.max(0, Math.ceil(n / 4) - 1));
-      if (write) copyBytes(data, off, this.#u8, pa, n);
-      else copyBytes(this.#u8, pa, data, off, n);
+      if (!write) copyBytes(this.#u8, pa, data, off, n);
+      // Server code may hand anything over: what is not a typed array fails here, as `set` would.
+      else if (typeof (data as { subarray?: unknown }).subarray !== 'function') throw new TypeError('bytes.subarray is not a function');
+      else copyBytes(data, off, this.#u8, pa, n);
       off += n;
     }
   }
