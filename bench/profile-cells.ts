@@ -1,7 +1,8 @@
 // The standard campaign's cells run one after another in this process, with no worker pool: what
-// one worker does, without the IPC, to profile (`node --cpu-prof --import tsx
-// bench/profile-cells.ts 8`, for --trials 8) and to time in CPU seconds.
+// one worker does (one golden cache for every cell), without the IPC, to profile (`node
+// --cpu-prof --import tsx bench/profile-cells.ts 8`, for --trials 8) and to time in CPU seconds.
 import { CAMPAIGN_DEFAULTS, cellsOf, runCell, type CampaignConfig } from '../src/campaign/campaign.ts';
+import { GoldenCache } from '../src/campaign/golden-cache.ts';
 import { FAULT_KINDS } from '../src/faults/model.ts';
 import { targets } from '../src/servers/catalog.ts';
 import { MODES } from '../src/ssr/modes.ts';
@@ -11,8 +12,9 @@ const config: CampaignConfig = { seed: 77, servers: targets(), faults: FAULT_KIN
 const wall_start_ms = performance.now();
 const cpu_start = process.cpuUsage();
 let done = 0;
-for (const cell of cellsOf(config)) done += runCell(config, cell).length;
+const goldens = new GoldenCache();
+for (const cell of cellsOf(config)) done += runCell(config, cell, goldens).length;
 const wall_s = (performance.now() - wall_start_ms) / 1000;
 const cpu = process.cpuUsage(cpu_start);
 const cpu_s = (cpu.user + cpu.system) / 1e6;
-console.log(`${done} trials: ${wall_s.toFixed(2)} s wall, ${cpu_s.toFixed(2)} s CPU (this process, GC helper threads included): ${(done / cpu_s).toFixed(1)} trials per CPU second`);
+console.log(`${done} trials: ${wall_s.toFixed(2)} s wall, ${cpu_s.toFixed(2)} s CPU (this process, GC helper threads included): ${(done / cpu_s).toFixed(1)} trials per CPU second; ${goldens.made} golden runs made, ${goldens.served} served again`);

@@ -1,17 +1,21 @@
 // A campaign: many trials, paired — each cell (server × fault kind × trial number) draws one
-// workload seed and one fault plan from the campaign seed, and runs them under every *arm* asked
-// for: each mode, and each mode that keeps client state in SSRs once per commit policy asked for
-// (so `compare` can hold retry constant to measure isolation, and the reverse) — then aggregated
-// per server × fault kind × mode × commit policy. Cells are the unit of work: a worker runs a
-// whole cell (its golden runs are shared by its arms), and results are put back in cell order, so
-// the result and its digest do not depend on how many workers ran it, nor on sharding.
+// fault plan from the campaign seed, and runs it under every *arm* asked for: each mode, and each
+// mode that keeps client state in SSRs once per commit policy asked for (so `compare` can hold
+// retry constant to measure isolation, and the reverse) — then aggregated per server × fault kind
+// × mode × commit policy. The workload is drawn per server × trial number: the cells of one such
+// *group* (one per fault kind) run the same workload, so their golden runs are the same runs and
+// are made once (golden-cache.ts). Cells are numbered server → trial → fault kind, so a group's
+// cells sit side by side; a worker runs a whole cell (the pool hands it a group's cells one after
+// the other), and results are put back in cell order, so the result and its digest do not depend
+// on how many workers ran it, nor on sharding.
 import { createHash } from 'node:crypto';
 import { deriveSeed } from '../hw/seed.ts';
 import { planArb, samplePlan } from '../faults/arbitraries.ts';
 import type { FaultKind, FaultPlan, Trigger } from '../faults/model.ts';
 import { isExplore, type ExploreConfig } from './explore/config.ts';
-import { COMPARE_COMMITS, DEFAULT_COMMIT, usesCommitPolicy, variantName, type CommitPolicy, type Mode } from '../ssr/modes.ts';
+import { COMPARE_COMMITS, DEFAULT_COMMIT, usesCommitPolicy, type CommitPolicy, type Mode } from '../ssr/modes.ts';
 import { classifyOutcome } from './classify.ts';
+import { GoldenCache } from './golden-cache.ts';
 import { recoverCycles } from './recovery-time.ts';
 import type { TrialResult } from './result-types.ts';
 import { runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from './trial.ts';
@@ -34,6 +38,8 @@ export interface Cell {
   server: string;
   fault: FaultKind;
   trial: number;
+  /** the cells of one group share their workload, and so their golden runs (a campaign's server × trial number, numbered in cell order); they go to one worker, and to one shard, together. Absent: a group of its own (an exploration's cells) */
+  group?: number;
   /** an explore cell (src/campaign/explore/): one trial, under this mode, at this trigger (and, at depth 2, a second fault inside the first one's recovery) */
   point?: { mode: Mode; trigger: Trigger; fields?: Record<string, number | string>; second?: { fault: FaultKind; trigger: Trigger } };
 }
@@ -55,16 +61,20 @@ export function armsOf(cfg: Pick<CampaignConfig, 'modes' | 'commits'>): Arm[] {
   return cfg.modes.flatMap<Arm>((mode) => (usesCommitPolicy(mode) ? cfg.commits.map((commit) => ({ mode, commit })) : [{ mode, commit: null }]));
 }
 
+/** Every cell, in order: server → trial number → fault kind (a group's cells side by side). */
 export function cellsOf(cfg: CampaignConfig): Cell[] {
-  const cells: Cell[] = [];
-  for (const server of cfg.servers) for (const fault of cfg.faults) for (let trial = 0; trial < cfg.trials; trial++) cells.push({ index: cells.length, server, fault, trial });
-  return cells;
+  return Array.from({ length: cfg.servers.length * cfg.trials * cfg.faults.length }, (_, index) => cellAt(cfg, index));
+}
+
+/** The cell at `index` of cellsOf. */
+export function cellAt(cfg: CampaignConfig, index: number): Cell {
+  const group = Math.floor(index / cfg.faults.length);
+  return { index, server: cfg.servers[Math.floor(group / cfg.trials)], fault: cfg.faults[index % cfg.faults.length], trial: group % cfg.trials, group };
 }
 
 /** The cell a trial result belongs to: results are numbered cell by cell, one per arm. */
-export function cellOfResult(cfg: CampaignConfig, r: Pick<TrialResult, 'index' | 'server' | 'fault'>): Cell {
-  const index = Math.floor(r.index / armsOf(cfg).length);
-  return { index, server: r.server, fault: r.fault as FaultKind, trial: index % cfg.trials };
+export function cellOfResult(cfg: CampaignConfig, r: Pick<TrialResult, 'index'>): Cell {
+  return cellAt(cfg, Math.floor(r.index / armsOf(cfg).length));
 }
 
 /** The arm whose golden run places a cell's faults (one plan for every arm) and prices the others' mechanisms (no SSRs, no copies). */
@@ -76,7 +86,8 @@ function configOf(cfg: CampaignConfig, cell: Cell, arm: Arm): TrialConfig {
     mode: arm.mode,
     // A mode without a commit policy ignores it: one value, so its trial is the same whatever the campaign's policies.
     commit: arm.commit ?? DEFAULT_COMMIT,
-    workload_seed: deriveSeed(cfg.seed, `workload/${keyOf(cell)}`),
+    // One workload per server × trial number, whatever the fault kind: the group's cells share it (and their golden runs).
+    workload_seed: deriveSeed(cfg.seed, `workload/${cell.server}/${cell.trial}`),
     clients: cfg.clients,
     ops_per_client: cfg.ops_per_client,
     safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles,
@@ -88,6 +99,7 @@ function configOf(cfg: CampaignConfig, cell: Cell, arm: Arm): TrialConfig {
   };
 }
 
+/** A cell's own name, from which its plan is drawn. */
 const keyOf = (cell: Cell) => `${cell.server}/${cell.fault}/${cell.trial}`;
 
 /**
@@ -105,9 +117,9 @@ function cellPlan(cfg: CampaignConfig, cell: Cell, baseline: RunRecord): FaultPl
   return samplePlan(planArb(cell.server, [cell.fault], shapeOf(configOf(cfg, cell, BASELINE), baseline)), deriveSeed(cfg.seed, `plan/${keyOf(cell)}`));
 }
 
-/** Runs one cell under every arm; trial results carry indices in campaign order. */
-export function runCell(cfg: CampaignConfig, cell: Cell): TrialResult[] {
-  return [...cellTrials(cfg, cell, 0)].map((t) => t.result);
+/** Runs one cell under every arm; trial results carry indices in campaign order. Pass one `goldens` to the cells of a group to make their golden runs once. */
+export function runCell(cfg: CampaignConfig, cell: Cell, goldens: GoldenCache = new GoldenCache()): TrialResult[] {
+  return [...cellTrials(cfg, cell, 0, undefined, goldens)].map((t) => t.result);
 }
 
 /** The index of the trial of `cell` under the arm at position `a` of the campaign's arms. */
@@ -120,18 +132,13 @@ export function trialsPerCell(cfg: CampaignConfig | ExploreConfig): number {
   return isExplore(cfg) ? 1 : armsOf(cfg).length;
 }
 
-/** The trials of one cell under its arms from position `from_arm` on, one at a time, in arm order; `starting` is told each trial before it runs. */
-export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, starting?: (index: number, spec: TrialSpec) => void): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
-  const goldens = new Map<string, RunRecord>();
-  const golden = (config: TrialConfig): RunRecord => {
-    const key = variantName(config.mode, config.commit);
-    const hit = goldens.get(key);
-    if (hit !== undefined) return hit;
-    const g = runOnce(config, null);
-    goldens.set(key, g);
-    return g;
-  };
-  const baseline = golden(configOf(cfg, cell, BASELINE));
+/**
+ * The trials of one cell under its arms from position `from_arm` on, one at a time, in arm order;
+ * `starting` is told each trial before it runs. Golden runs come from `goldens` (made there when
+ * it has not got them): a worker passes one cache to every cell it runs.
+ */
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, starting?: (index: number, spec: TrialSpec) => void, goldens: GoldenCache = new GoldenCache()): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
+  const baseline = goldens.golden(configOf(cfg, cell, BASELINE));
   const plan = cellPlan(cfg, cell, baseline);
   const arms = armsOf(cfg);
   for (let a = from_arm; a < arms.length; a++) {
@@ -139,7 +146,7 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, s
     const index = trialIndex(cfg, cell, a);
     const spec: TrialSpec = { config: configOf(cfg, cell, arm), plan };
     starting?.(index, spec);
-    const g = golden(spec.config);
+    const g = goldens.golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);
     const result: TrialResult = {

@@ -1,8 +1,10 @@
 // The worker pool: every trial runs in a worker process (one worker is one process: the main
 // thread only hands out cells, collects results and stores), each with a bounded heap
-// (HOST_LIMITS). Cells are handed out one at a time as workers become free; each trial's result
-// comes back as soon as it is judged, and results are put back in trial order by their indices, so
-// the answer does not depend on the number of workers or on which finished first.
+// (HOST_LIMITS). Cells are handed out one at a time as workers become free, a group's cells (one
+// workload: campaign.ts) to one worker one after the other, so that it makes their golden runs
+// once (golden-cache.ts); a worker with no group left takes the last cell of another's. Each
+// trial's result comes back as soon as it is judged, and results are put back in trial order by
+// their indices, so the answer does not depend on the number of workers or on which finished first.
 //
 // Processes, not worker threads: a worker thread's `resourceLimits` do not always hold — a large
 // allocation can abort the whole process (nodejs/node#47224; a 1e9-element `fill` does it on Node
@@ -52,6 +54,8 @@ interface Slot {
   worker: WorkerProcess;
   ready: boolean;
   job: Job | null;
+  /** the rest of the group this worker is in (its cells run here, after its golden runs) */
+  pending: Job[];
   /** the trial the worker said it started and has not answered yet */
   current: { index: number; spec: TrialSpec } | null;
   /** when the last message of the current job came (ms): the running trial started then */
@@ -87,7 +91,11 @@ export class TrialPool {
     // trials per cell: one per arm for a campaign's cells, one for an exploration's (a point under one mode)
     const arms = trialsPerCell(this.config);
     const keep = this.options.keep ?? null;
-    const queue: Job[] = cells.map((cell) => ({ kind: 'cell', cell, from_arm: 0, received: 0 }));
+    /** kept trials to shrink, first of all */
+    const queue: Job[] = [];
+    /** the groups of cells no worker has taken yet, in cell order */
+    const groups: Job[][] = groupsOf(cells).map((group) => group.map((cell) => ({ kind: 'cell', cell, from_arm: 0, received: 0 })));
+    for (const slot of this.slots) slot.pending = [];
     const results: TrialResult[] = [];
     const left = new Map<number, number>(cells.map((c) => [c.index, arms]));
     let done_cells = 0;
@@ -134,9 +142,17 @@ export class TrialPool {
         shrinking++;
         queue.unshift({ kind: 'shrink', found, spec, signature });
       };
+      // The last cell of the group with the most left: the end of a run keeps every worker busy.
+      const steal = (): Job | undefined => this.slots.reduce<Slot | null>((most, s) => (s.pending.length > (most?.pending.length ?? 0) ? s : most), null)?.pending.pop();
+      const next = (slot: Slot): Job | null => {
+        const job = queue.shift() ?? slot.pending.shift();
+        if (job !== undefined) return job;
+        slot.pending = groups.shift() ?? [];
+        return slot.pending.shift() ?? steal() ?? null;
+      };
       const feed = (slot: Slot) => {
         if (!slot.ready || over) return;
-        const job = queue.shift() ?? null;
+        const job = next(slot);
         slot.job = job;
         slot.current = null;
         if (job === null) return;
@@ -194,7 +210,8 @@ export class TrialPool {
           // Its shrinking broke a host limit: the trial is kept as it was found.
           if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec, job.signature));
           const m = current === null ? job.from_arm + job.received : current.index - trialIndex(this.config, job.cell, 0);
-          if (m + 1 < arms) queue.unshift({ kind: 'cell', cell: job.cell, from_arm: m + 1, received: 0 });
+          // The rest of the cell, first in the fresh worker's share.
+          if (m + 1 < arms) slot.pending.unshift({ kind: 'cell', cell: job.cell, from_arm: m + 1, received: 0 });
           const found = hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit);
           // Kept whatever the policy (keep.ts), as it was found.
           if (keep !== null && current !== null) this.options.onSeed?.(seedAsFound(found, current.spec));
@@ -223,12 +240,12 @@ export class TrialPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null };
+    const slot: Slot = { worker: startWorker(), ready: false, job: null, pending: [], current: null, since_ms: 0, stopped_for: null };
     this.listen(slot);
     return slot;
   }
 
-  /** Puts a fresh worker in a dead one's slot. */
+  /** Puts a fresh worker in a dead one's slot (its share of the group stays). */
   private replace(slot: Slot): void {
     Object.assign(slot, { worker: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null });
     this.listen(slot);
@@ -253,6 +270,17 @@ export class TrialPool {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
   }
+}
+
+/** Consecutive cells of one group (Cell.group) together; a cell without a group alone. */
+function groupsOf(cells: readonly Cell[]): Cell[][] {
+  const out: Cell[][] = [];
+  for (const cell of cells) {
+    const last = out.at(-1);
+    if (last !== undefined && cell.group !== undefined && last[0].group === cell.group) last.push(cell);
+    else out.push([cell]);
+  }
+  return out;
 }
 
 /** What a job run in a worker of its own came to: its answer, or the host limit it broke. */

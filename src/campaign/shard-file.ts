@@ -110,9 +110,7 @@ function checkTrial(raw: unknown, where: string, config: CampaignConfig, problem
   const arms = armsOf(config);
   const total = config.servers.length * config.faults.length * config.trials * arms.length;
   if (index >= total) problem(`${where}.index`, `trial ${index} is past the campaign's ${total}`);
-  const cell = cellOfResult(config, { index, server: '', fault: '' });
-  const server = config.servers[Math.floor(cell.index / (config.faults.length * config.trials))];
-  const fault = config.faults[Math.floor(cell.index / config.trials) % config.faults.length];
+  const { server, fault } = cellOfResult(config, { index });
   const { mode, commit } = arms[index % arms.length];
   if (t.server !== server) problem(`${where}.server`, `trial ${index} is a trial of ${server}, found ${describe(t.server)}`);
   if (t.fault !== fault) problem(`${where}.fault`, `trial ${index} is a ${fault} trial, found ${describe(t.fault)}`);

@@ -1,7 +1,9 @@
 // Sharding: a campaign's cells split into n disjoint, deterministic slices, `--shard i/n`, with i
-// counting from 1 as in vitest, Jest and Playwright (`1/2`, `2/2`). Shard i holds every n-th cell
-// from cell i − 1, so the slices stay about equal whatever the servers and fault kinds, and the
-// merge of the n result files is exactly the unsharded campaign (see merge.ts).
+// counting from 1 as in vitest, Jest and Playwright (`1/2`, `2/2`). Shard i holds every n-th group
+// of cells from group i − 1 (a campaign's group: one server × trial number, its cells one per
+// fault kind, which share their golden runs; an exploration's cell is a group of its own), so the
+// slices stay about equal whatever the servers and fault kinds, a group's golden runs are made in
+// one shard, and the merge of the n result files is exactly the unsharded campaign (see merge.ts).
 import type { Cell } from './campaign.ts';
 
 /** Shard `index` of `count`: index counts from 1. */
@@ -22,5 +24,5 @@ export function shardProblem(shard: Shard): string | null {
 }
 
 export function shardCells(cells: readonly Cell[], shard: Shard): Cell[] {
-  return cells.filter((c) => c.index % shard.count === shard.index - 1);
+  return cells.filter((c) => (c.group ?? c.index) % shard.count === shard.index - 1);
 }

@@ -1,11 +1,12 @@
 // A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
-// order, saying which trial it starts (and its plan) before running it and sending each result as
+// order (with the golden runs it kept from the cells before: golden-cache.ts), saying which trial it starts (and its plan) before running it and sending each result as
 // soon as it is judged, with its failure signature when the keep policy keeps it; one kept trial to shrink into a crash
 // seed (signed already), with a sign of life at every run; one trial to replay; the demo; or an exploration's golden run under one mode. So the pool always knows which
 // trial a worker is in, and can name it (and keep its seed) if the host stops this process
 // (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
 // process writes). It runs the servers of the main process's config file, named in its argv.
 import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import { GoldenCache } from './golden-cache.ts';
 import { isExplore, type ExploreConfig } from './explore/config.ts';
 import { exploreTrials, goldenOf, type ExploreGolden } from './explore/trials.ts';
 import type { Mode } from '../ssr/modes.ts';
@@ -40,6 +41,8 @@ export type FromWorker =
 const send = process.send?.bind(process);
 if (send === undefined) throw new Error('campaign worker started without an IPC channel (the pool forks it)');
 const post = (m: FromWorker): void => void send(m);
+// Golden runs kept from cell to cell: the pool sends a group's cells (one workload) one after the other.
+const goldens = new GoldenCache();
 
 function run(job: ToWorker): void {
   switch (job.kind) {
@@ -59,7 +62,7 @@ function run(job: ToWorker): void {
         for (const result of exploreTrials(config, job.cell, job.from_arm)) post({ kind: 'trial', result, signature: null });
         return post({ kind: 'job-done' });
       }
-      for (const { result, spec, golden, run } of cellTrials(config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }))) {
+      for (const { result, spec, golden, run } of cellTrials(config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }), goldens)) {
         const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
         post({ kind: 'trial', result, signature: kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null });
       }

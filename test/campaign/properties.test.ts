@@ -3,7 +3,7 @@
 // it (the shrunk configuration and plan).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellsOf, digestOf, type CampaignConfig } from '../../src/campaign/campaign.ts';
+import { cellsOf, digestOf, runCell, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { runCells } from '../../src/campaign/pool.ts';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { runOnce, shapeOf, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
@@ -175,12 +175,14 @@ describe('determinism', () => {
     );
   });
 
-  it('a campaign gives the same digest with 1 and with 2 workers', async () => {
+  it('a campaign gives the same digest with 1 and with 2 workers, and the results of every golden run made afresh', async () => {
     const cfg: CampaignConfig = { seed: 11, servers: ['prng', 'fs'], faults: ['crash', 'bitflip'], modes: ['restart', 'curios'], trials: 5, commits: ['shadow'], clients: 2, ops_per_client: 8 };
     const one = await runCells(cfg, cellsOf(cfg), 1);
     const two = await runCells(cfg, cellsOf(cfg), 2);
     expect(one.length).toBe(cellsOf(cfg).length * 2);
     expect(digestOf(two)).toBe(digestOf(one));
     expect(two.map((r) => r.outcome)).toEqual(one.map((r) => r.outcome));
+    // The workers share golden runs between a group's cells: the same results as every cell making its own in this process.
+    expect(two).toEqual(cellsOf(cfg).flatMap((cell) => runCell(cfg, cell)));
   });
 });

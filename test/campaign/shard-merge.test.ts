@@ -25,6 +25,23 @@ describe('shards', () => {
     );
   });
 
+  it('keep a group’s cells (one server × trial number, which share their golden runs) in one shard', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), (trials, n) => {
+        const cfg = { ...config, trials };
+        const shardOf = new Map<string, number>();
+        for (let i = 1; i <= n; i++) {
+          for (const c of shardCells(cellsOf(cfg), { index: i, count: n })) {
+            const group = `${c.server}/${c.trial}`;
+            expect(shardOf.get(group) ?? i).toBe(i);
+            shardOf.set(group, i);
+          }
+        }
+        expect(shardOf.size).toBe(cfg.servers.length * trials);
+      }),
+    );
+  });
+
   it('refuses 0/n saying that shards count from 1, and i > n', () => {
     expect(shardProblem({ index: 0, count: 2 })).toBe('shards count from 1 (1/2 … 2/2)');
     expect(shardProblem({ index: 3, count: 2 })).toBe('the shard index must be between 1 and 2');

@@ -1,0 +1,61 @@
+// Golden runs shared between cells (golden-cache.ts): the cells of one server × trial number run
+// one workload, so a worker makes their golden runs once. Sharing must be exact: a campaign run
+// with one cache for every cell gives, trial for trial, the results of one where every cell makes
+// every golden run afresh — whatever the seed, the servers, the arms and the cache's bound.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { armsOf, cellsOf, runCell, type CampaignConfig } from '../../src/campaign/campaign.ts';
+import { GoldenCache } from '../../src/campaign/golden-cache.ts';
+import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
+import { FAULT_KINDS } from '../../src/faults/model.ts';
+import { targets } from '../../src/servers/catalog.ts';
+import { COMPARE_COMMITS, MODES, variantName } from '../../src/ssr/modes.ts';
+
+const configArb = fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  servers: fc.shuffledSubarray(targets(), { minLength: 1, maxLength: 2 }),
+  faults: fc.shuffledSubarray([...FAULT_KINDS], { minLength: 2, maxLength: 4 }),
+  modes: fc.shuffledSubarray([...MODES], { minLength: 1, maxLength: 4 }),
+  commits: fc.shuffledSubarray([...COMPARE_COMMITS], { minLength: 1, maxLength: 2 }),
+  trials: fc.integer({ min: 1, max: 2 }),
+  clients: fc.constant(2),
+  ops_per_client: fc.integer({ min: 3, max: 8 }),
+}) satisfies fc.Arbitrary<CampaignConfig>;
+
+/** Every cell with a fresh cache: every golden run made for its own cell (as before sharing). */
+const afresh = (cfg: CampaignConfig) => cellsOf(cfg).flatMap((cell) => runCell(cfg, cell));
+
+describe('the golden cache', () => {
+  it('gives every trial the result it has when every golden run is made afresh, making each group’s once', () => {
+    fc.assert(
+      fc.property(configArb, fc.integer({ min: 1, max: 8 }), (cfg, runs_kept) => {
+        const shared = new GoldenCache();
+        expect(cellsOf(cfg).flatMap((cell) => runCell(cfg, cell, shared))).toEqual(afresh(cfg));
+        // One golden run per group (server × trial number) and arm, the baseline (restart) included.
+        const arms = new Set([...armsOf(cfg).map((a) => variantName(a.mode, a.commit)), 'restart']);
+        expect(shared.made).toBe(cfg.servers.length * cfg.trials * arms.size);
+        // A small bound drops runs and makes them again: still the same results.
+        const small = new GoldenCache(runs_kept);
+        expect(cellsOf(cfg).flatMap((cell) => runCell(cfg, cell, small))).toEqual(afresh(cfg));
+        expect(small.made).toBeGreaterThanOrEqual(shared.made);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('tells configurations apart by every field, not by the order they were written in', () => {
+    const cfg: TrialConfig = { target: 'prng', mode: 'restart', commit: 'shadow', workload_seed: 7, clients: 2, ops_per_client: 5, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };
+    const cache = new GoldenCache();
+    const first = cache.golden(cfg);
+    expect(cache.golden(Object.fromEntries(Object.entries(cfg).reverse()) as unknown as TrialConfig)).toBe(first);
+    expect(cache.made).toBe(1);
+    for (const other of [{ ...cfg, workload_seed: 8 }, { ...cfg, mode: 'curios' as const }, { ...cfg, ops_per_client: 6 }, { ...cfg, isolated: false }]) {
+      expect(cache.golden(other).traceHash).toBe(runOnce(other, null).traceHash);
+    }
+    expect(cache.made).toBe(5);
+  });
+
+  it('keeps at least one run', () => {
+    expect(() => new GoldenCache(0)).toThrow('a golden cache keeps at least one run, not 0');
+  });
+});
