@@ -1,42 +1,24 @@
 // Kernel benchmarks: what the simulation costs in host time.
-// - null IPC: call + reply between two tasks through kernel.run, against a plain function call
-//   that copies the same words;
+// - null IPC: call + reply between two tasks through kernel.run (bench/null-ipc.ts), against a
+//   plain function call that copies the same words;
 // - MMU-checked memory: ctx.mem.load32/store32 in a thread, against a DataView on an ArrayBuffer
 //   doing the same accesses.
 import { Machine } from '../src/hw/machine.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import type { Message } from '../src/kernel/objects.ts';
 import * as sys from '../src/kernel/sys.ts';
+import { nullIpcLoop, WORDS } from './null-ipc.ts';
 import { measureOpsPerSecond, type Bench, type Row } from './run.ts';
 
-const WORDS = [1, 2];
 const ROUND_TRIPS_PER_BATCH = 1_000;
 const PAGE_BYTES = 4096;
 /** accesses between two system calls: well under the watchdog's limit */
 const ACCESSES_PER_SLICE = 8_192;
 
 async function nullIpc(): Promise<Row> {
-  const k = new Kernel(new Machine());
-  const ep = k.createEndpoint('bench');
-  const server = k.createTask('server');
-  const client = k.createTask('client');
-  const s_slot = k.giveCap(server, k.endpointCap(ep, 0, { recv: true }));
-  const c_slot = k.giveCap(client, k.endpointCap(ep, 1, { send: true }));
-  k.spawnThread(server, 'main', function* () {
-    let r = yield* sys.recv(s_slot);
-    for (;;) r = yield* sys.replyRecv({ label: r.label, words: r.words }, s_slot);
-  });
-  let round_trips = 0;
-  k.spawnThread(client, 'main', function* () {
-    for (;;) {
-      yield* sys.call(c_slot, { label: 1, words: WORDS });
-      round_trips++;
-    }
-  });
+  const loop = nullIpcLoop();
   const ops_per_s = await measureOpsPerSecond(() => {
-    const target = round_trips + ROUND_TRIPS_PER_BATCH;
-    const stop = k.run({ until: () => round_trips >= target });
-    if (stop !== 'until') throw new Error(`null IPC benchmark stopped: ${stop} ${k.panic_reason ?? ''}`);
+    loop.batch(ROUND_TRIPS_PER_BATCH);
     return ROUND_TRIPS_PER_BATCH;
   });
 

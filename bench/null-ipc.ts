@@ -1,0 +1,65 @@
+// The null IPC loop of `npm run bench` (bench/kernel.ts), on its own so that it can be profiled
+// without the rest: a client calls, a server replies (replyRecv), two words each way.
+//
+//   node --import tsx bench/null-ipc.ts [seconds]                      round trips per CPU second
+//   node --cpu-prof --cpu-prof-dir=/tmp/ipcprof --import tsx bench/null-ipc.ts   and its profile
+import { Machine } from '../src/hw/machine.ts';
+import { Kernel } from '../src/kernel/kernel.ts';
+import * as sys from '../src/kernel/sys.ts';
+
+export const WORDS = [1, 2];
+
+/** A kernel running the loop; `batch(n)` runs n more round trips. */
+export function nullIpcLoop(): { batch(round_trips: number): void } {
+  const k = new Kernel(new Machine());
+  const ep = k.createEndpoint('bench');
+  const server = k.createTask('server');
+  const client = k.createTask('client');
+  const s_slot = k.giveCap(server, k.endpointCap(ep, 0, { recv: true }));
+  const c_slot = k.giveCap(client, k.endpointCap(ep, 1, { send: true }));
+  k.spawnThread(server, 'main', function* () {
+    let r = yield* sys.recv(s_slot);
+    for (;;) r = yield* sys.replyRecv({ label: r.label, words: r.words }, s_slot);
+  });
+  let round_trips = 0;
+  k.spawnThread(client, 'main', function* () {
+    for (;;) {
+      yield* sys.call(c_slot, { label: 1, words: WORDS });
+      round_trips++;
+    }
+  });
+  return {
+    batch(n: number): void {
+      const target = round_trips + n;
+      const stop = k.run({ until: () => round_trips >= target });
+      if (stop !== 'until') throw new Error(`null IPC loop stopped: ${stop} ${k.panic_reason ?? ''}`);
+    },
+  };
+}
+
+/** Runs the loop for `seconds` of this process's CPU after a 1 s warm-up; prints the best and the median of its 100 ms slices. */
+function main(seconds: number): void {
+  const loop = nullIpcLoop();
+  const cpu_ms = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const rates: number[] = [];
+  const warm_until = cpu_ms() + 1000;
+  while (cpu_ms() < warm_until) loop.batch(1_000);
+  const end = cpu_ms() + seconds * 1000;
+  while (cpu_ms() < end) {
+    const start = cpu_ms();
+    let n = 0;
+    while (cpu_ms() - start < 100) {
+      loop.batch(10_000);
+      n += 10_000;
+    }
+    rates.push((n * 1000) / (cpu_ms() - start));
+  }
+  rates.sort((a, b) => a - b);
+  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+  console.log(`null IPC round trips per CPU second over ${rates.length} slices of 100 ms: best ${fmt(rates[rates.length - 1])}, median ${fmt(rates[rates.length >> 1])}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main(Number(process.argv[2] ?? 5));
