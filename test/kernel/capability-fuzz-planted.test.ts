@@ -1,13 +1,17 @@
 // The capability fuzzer is trusted only because it catches planted kernel bugs. Through test-only
 // module mocks, this file plants two: decode ignoring a missing endpoint right (the call is
-// decoded as if the capability had every right), and IPC handing the server a badge other than
+// decoded as if the capability had every right; in both decode paths, and in the register form
+// alone), and IPC handing the server a badge other than
 // the one minted for the attacker's capability (the honest client's). With a bug planted, the
 // fuzzer's property must fail; with none, it holds.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { HONEST_BADGE, fuzzRun, syscallArb } from '../helpers/capability-fuzzer.ts';
 
-const plant = vi.hoisted(() => ({ ignore_right: false, forge_badge: false }));
+// `ignore_right` plants the bug in both decode paths: the record form (decodeSyscall) and the
+// register form the kernel's own IPC stubs take (decodeRegisters); `ignore_right_registers` in the
+// register form alone, so that the fuzzer is shown to reach it.
+const plant = vi.hoisted(() => ({ ignore_right: false, ignore_right_registers: false, forge_badge: false }));
 
 vi.mock('../../src/kernel/decode.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/kernel/decode.ts')>();
@@ -25,7 +29,20 @@ vi.mock('../../src/kernel/decode.ts', async (importOriginal) => {
       caps.forEach((c, i) => (t.task.caps[i] = c));
     }
   };
-  return { ...real, decodeSyscall };
+  const decodeRegisters: typeof real.decodeRegisters = (k, t, r, out) => {
+    const err = real.decodeRegisters(k, t, r, out);
+    if (!(plant.ignore_right || plant.ignore_right_registers) || err !== 'EPERM') return err;
+    const caps = t.task.caps.slice();
+    caps.forEach((c, i) => {
+      if (c !== null && c.kind === 'endpoint') t.task.caps[i] = { ...c, rights: { send: true, recv: true } };
+    });
+    try {
+      return real.decodeRegisters(k, t, r, out);
+    } finally {
+      caps.forEach((c, i) => (t.task.caps[i] = c));
+    }
+  };
+  return { ...real, decodeSyscall, decodeRegisters };
 });
 
 vi.mock('../../src/kernel/ipc.ts', async (importOriginal) => {
@@ -63,6 +80,17 @@ describe('the capability fuzzer catches planted kernel bugs', () => {
       expect(r.first).toMatch(/guarded endpoint was reached|badge|honest/);
     } finally {
       plant.ignore_right = false;
+    }
+  });
+
+  it('catches the register form (the stubs\' IPC calls) ignoring a missing right', () => {
+    plant.ignore_right_registers = true;
+    try {
+      const r = fuzzerFails();
+      expect(r.failed).toBe(true);
+      expect(r.first).toMatch(/guarded endpoint was reached|badge|honest/);
+    } finally {
+      plant.ignore_right_registers = false;
     }
   });
 
