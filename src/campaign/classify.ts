@@ -29,6 +29,15 @@ export interface Classification {
   latent?: string[];
 }
 
+/**
+ * Whether classifyOutcome can reach the end-state oracle for a trial run: no panic, no failure, the
+ * workload done, a fault fired — the checks it makes first. Only then is the run's end state read
+ * (runTrial; a golden run's always is).
+ */
+export function trialReachesOracle(trial: Pick<RunRecord, 'panic' | 'given_up' | 'fired' | 'down' | 'done'>): boolean {
+  return trial.panic === null && !trial.given_up && trial.down.length === 0 && trial.done && trial.fired.length > 0;
+}
+
 export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classification {
   if (trial.panic !== null) return { outcome: 'failed', failedReason: 'panic', hit: [] };
   if (trial.given_up || (trial.fired.length > 0 && trial.down.length > 0)) return { outcome: 'failed', failedReason: 'given-up', hit: [] };

@@ -7,11 +7,12 @@
 // Each difference is one line naming the server and where: a client's state, a part of the global
 // state, or an invariant the trial broke that the golden run did not (an fsck problem, a port
 // table entry naming a socket that is not bound, a queue out of order).
-import type { EndState, ServerEndState } from '../servers/end-state.ts';
+import { END_STATE_UNREAD, type EndState, type ServerEndState } from '../servers/end-state.ts';
 import type { EndValue } from '../servers/framework/inspector.ts';
 
 /** Differences of the trial's end state from the golden run's, in server and client order; empty when none. */
 export function latentDifferences(golden: EndState, trial: EndState): string[] {
+  if (golden === END_STATE_UNREAD || trial === END_STATE_UNREAD) throw new Error('invariant: an end state compared that was not read (runOnce reads it when the run can reach the oracle)');
   const out: string[] = [];
   trial.forEach((t, i) => {
     const g = golden[i];

@@ -7,7 +7,8 @@ import type { FaultShape } from '../faults/arbitraries.ts';
 import { FaultInjector, type FiredFault, type Reach } from '../faults/injector.ts';
 import type { Fault, FaultPlan } from '../faults/model.ts';
 import { inspectorsOf, modulesOf, profileFor } from '../servers/catalog.ts';
-import { readEndState, type EndState } from '../servers/end-state.ts';
+import { END_STATE_UNREAD, readEndState, type EndState } from '../servers/end-state.ts';
+import { trialReachesOracle } from './classify.ts';
 import type { Observation, ServerModule } from '../servers/framework/module.ts';
 import type { RecoveryEvent } from '../servers/supervisor/supervisor.ts';
 import { System } from '../servers/system.ts';
@@ -52,15 +53,16 @@ export interface RunRecord {
   ssr_resets: number;
   /** what the safety phase reached: where faults can fire (see FaultInjector) */
   reach: Reach;
-  /** every server's state at the end, as the end-state oracle compares it */
+  /** every server's state at the end, as the end-state oracle compares it (END_STATE_UNREAD: a trial run that cannot reach the oracle, from runTrial) */
   end_state: EndState;
 }
 
 /**
  * Runs a workload under a plan (null: the golden run). `observe` sees the system before it runs;
- * `finished` sees it after, before its end state is read and its memory released.
+ * `finished` sees it after, before its end state is read and its memory released. The end state
+ * is read `always`, or only `when-judged`: when the run can reach the end-state oracle.
  */
-export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void, finished?: (system: System) => void): RunRecord {
+export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (system: System) => void, finished?: (system: System) => void, end_state: 'always' | 'when-judged' = 'always'): RunRecord {
   const profile = profileFor(cfg.target);
   const modules = modulesOf(profile);
   const workload = workloadOf(cfg, profile.modules);
@@ -92,8 +94,9 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
     events: system.supervisor.events.slice(),
     ssr_resets: system.ssr.stats.resets,
     reach: injector.reach,
-    end_state: readEndState(system, inspectorsOf(profile)),
+    end_state: END_STATE_UNREAD,
   };
+  if (end_state === 'always' || trialReachesOracle(run)) run.end_state = readEndState(system, inspectorsOf(profile));
   system.release();
   return run;
 }
@@ -127,7 +130,8 @@ function workloadOf(cfg: TrialConfig, modules: readonly ServerModule[]): Workloa
  */
 export function runTrial(cfg: TrialConfig, plan: FaultPlan, golden: RunRecord, observe?: (system: System) => void): RunRecord {
   if (observe === undefined && !plan.faults.some((f) => reaches(golden.reach, f))) return golden;
-  return runOnce(cfg, plan, observe);
+  // Its end state is read only if classifyOutcome can ask for it.
+  return runOnce(cfg, plan, observe, undefined, 'when-judged');
 }
 
 /** Whether a run that reached `reach` got to a fault's trigger (a necessary condition for it to fire). */

@@ -20,6 +20,13 @@ export interface ServerEndState {
 
 export type EndState = ServerEndState[];
 
+/**
+ * The end state of a run whose end state was not read, because nothing can ask for it (a trial run
+ * that classifyOutcome settles before the end-state oracle: see trialReachesOracle). Comparing it
+ * is an invariant broken (oracle.ts checks).
+ */
+export const END_STATE_UNREAD: EndState = Object.freeze<ServerEndState[]>([]) as EndState;
+
 /** Every server's end state, in start order; a server without an inspector shows its client states' bytes. */
 export function readEndState(system: System, inspectors: ReadonlyMap<string, ServerInspector>): EndState {
   return system.config.servers.map((def) => inspectServer(system, def, inspectors.get(def.name) ?? bytesInspector));
@@ -27,10 +34,21 @@ export function readEndState(system: System, inspectors: ReadonlyMap<string, Ser
 
 /** One server's state as its inspector reads it now (the live dashboard looks at an idle server's). */
 export function inspectServer(system: System, def: ServerDef, inspector: ServerInspector): ServerEndState {
-  const heap = system.readServerMemory(def.name, HEAP_BASE, def.heap_pages * system.machine.mmu.page_bytes);
-  if (heap === null) return { server: def.name, down: true, clients: [], global: null };
+  const heap_bytes = def.heap_pages * system.machine.mmu.page_bytes;
+  if (!system.serverMemoryMapped(def.name, HEAP_BASE, heap_bytes)) return { server: def.name, down: true, clients: [], global: null };
   const clients = def.state_bytes === 0 ? [] : system.clientTasks.map((_, c) => presentedState(system, def, c));
-  const view: InspectView = { server: def.name, heap, machine: system.machine, clients };
+  // The heap is copied only for an inspector that reads it (fs's and the byte inspector do not).
+  let heap: Uint8Array | null = null;
+  const view: InspectView = {
+    server: def.name,
+    get heap(): Uint8Array {
+      heap ??= system.readServerMemory(def.name, HEAP_BASE, heap_bytes);
+      if (heap === null) throw new Error(`invariant: ${def.name}'s heap was mapped a moment ago`);
+      return heap;
+    },
+    machine: system.machine,
+    clients,
+  };
   return { server: def.name, down: false, ...inspector(view) };
 }
 

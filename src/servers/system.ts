@@ -4,7 +4,7 @@
 // and capability, and wires faults to the supervisor and interrupts to the drivers.
 import { Machine, type MachineConfig } from '../hw/machine.ts';
 import type { Cycles } from '../hw/types.ts';
-import { inspectSpace } from '../kernel/copy.ts';
+import { checkRange, inspectSpace } from '../kernel/copy.ts';
 import { notifyEndpoint } from '../kernel/ipc.ts';
 import { Kernel, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { result } from '../kernel/result.ts';
@@ -197,6 +197,11 @@ export class System {
    */
   readServerMemory(name: string, vaddr: number, len: number): Uint8Array | null {
     return inspectSpace(this.machine, this.serverTask(name).as, vaddr, len);
+  }
+
+  /** Whether readServerMemory would read the range (it is wholly mapped) rather than null, without copying it. */
+  serverMemoryMapped(name: string, vaddr: number, len: number): boolean {
+    return checkRange(this.machine, this.serverTask(name).as, vaddr, len, false) === 'OK';
   }
 }
 

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { latentDifferences } from '../../src/campaign/oracle.ts';
-import { runOnce, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { runOnce, runTrial, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { END_STATE_UNREAD } from '../../src/servers/end-state.ts';
 import type { FiredFault } from '../../src/faults/injector.ts';
 import { copyToSpace } from '../../src/kernel/copy.ts';
 import { targets } from '../../src/servers/catalog.ts';
@@ -125,5 +126,16 @@ describe('a fault-free run is never latent-corruption against its golden run', (
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('a trial run that cannot reach the oracle has its end state left unread', () => {
+  it('a crash under mode none (the server stays down: failed) is classified without it, and comparing it is refused', () => {
+    const cfg = config('prng', 'none', 5);
+    const golden = runOnce(cfg, null);
+    const run = runTrial(cfg, { version: 1, faults: [{ server: 'prng', kind: 'crash', trigger: { at: 'request', n: 1 } }] }, golden);
+    expect(run.end_state).toBe(END_STATE_UNREAD);
+    expect(classifyOutcome(golden, run).outcome).toBe('failed');
+    expect(() => latentDifferences(golden.end_state, run.end_state)).toThrow(/not read/);
   });
 });
