@@ -37,8 +37,6 @@ export class HookChain implements IpcHooks {
 export class RequestLog implements IpcHooks {
   /** server name → the client numbers of its answered requests, in order (-1: a kernel report) */
   readonly order = new Map<string, number[]>();
-  /** server name → requests delivered since the current incarnation started */
-  readonly since_restart = new Map<string, number>();
   private readonly serving = new Map<Thread, number>();
 
   constructor(private readonly servers: ReadonlySet<Task>) {}
@@ -46,7 +44,6 @@ export class RequestLog implements IpcHooks {
   delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null {
     if (!this.servers.has(receiver.task)) return null;
     this.serving.set(receiver, caller === null ? -1 : clientOfBadge(badge));
-    this.since_restart.set(receiver.task.name, (this.since_restart.get(receiver.task.name) ?? 0) + 1);
     return null;
   }
 
@@ -67,7 +64,5 @@ export class RequestLog implements IpcHooks {
     return client === undefined || client < 0 ? null : client;
   }
 
-  taskRestarted(task: Task): void {
-    this.since_restart.set(task.name, 0);
-  }
+  taskRestarted(): void {}
 }
