@@ -1,6 +1,8 @@
 // The standard campaign's cells run one after another in this process, with no worker pool: what
 // one worker does (one golden cache for every cell), without the IPC, to profile (`node
 // --cpu-prof --import tsx bench/profile-cells.ts 8`, for --trials 8) and to time in CPU seconds.
+// `bench/profile-cells.ts 8 afresh` gives each cell a cache of its own (every golden run made for
+// its own cell, as before golden runs were shared), to measure what sharing saves.
 import { CAMPAIGN_DEFAULTS, cellsOf, runCell, type CampaignConfig } from '../src/campaign/campaign.ts';
 import { GoldenCache } from '../src/campaign/golden-cache.ts';
 import { FAULT_KINDS } from '../src/faults/model.ts';
@@ -8,13 +10,19 @@ import { targets } from '../src/servers/catalog.ts';
 import { MODES } from '../src/ssr/modes.ts';
 
 const trials = Number(process.argv[2] ?? 8);
+const afresh = process.argv[3] === 'afresh';
 const config: CampaignConfig = { seed: 77, servers: targets(), faults: FAULT_KINDS, modes: [...MODES], trials, ...CAMPAIGN_DEFAULTS };
 const wall_start_ms = performance.now();
 const cpu_start = process.cpuUsage();
 let done = 0;
-const goldens = new GoldenCache();
-for (const cell of cellsOf(config)) done += runCell(config, cell, goldens).length;
+let made = 0;
+const shared = new GoldenCache();
+for (const cell of cellsOf(config)) {
+  const goldens = afresh ? new GoldenCache() : shared;
+  done += runCell(config, cell, goldens).length;
+  if (afresh) made += goldens.made;
+}
 const wall_s = (performance.now() - wall_start_ms) / 1000;
 const cpu = process.cpuUsage(cpu_start);
 const cpu_s = (cpu.user + cpu.system) / 1e6;
-console.log(`${done} trials: ${wall_s.toFixed(2)} s wall, ${cpu_s.toFixed(2)} s CPU (this process, GC helper threads included): ${(done / cpu_s).toFixed(1)} trials per CPU second; ${goldens.made} golden runs made, ${goldens.served} served again`);
+console.log(`${done} trials: ${wall_s.toFixed(2)} s wall, ${cpu_s.toFixed(2)} s CPU (this process, GC helper threads included): ${(done / cpu_s).toFixed(1)} trials per CPU second; ${afresh ? made : shared.made} golden runs made`);

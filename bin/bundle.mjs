@@ -13,6 +13,10 @@
 // it, so commands started together never read half a bundle, and older bundles are removed only
 // after a while, so none disappears under a command that is loading it.
 //
+// The modules that run in worker processes (startWorker in src/campaign/worker-process.ts) are
+// entries of the same build, so a campaign's workers start from the bundle too (worker-entry.mjs)
+// — but only from one that is up to date: a worker never builds, it falls back to tsx.
+//
 // Anything wrong (esbuild missing, a build error) and the caller falls back to tsx: a slower
 // start, never a broken command. CURIOS_NO_BUNDLE=1 asks for tsx from the start.
 import { createHash } from 'node:crypto';
@@ -24,6 +28,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ENTRY = join(ROOT, 'src/cli/main.ts');
 const CACHE = join(ROOT, 'node_modules/.cache/curios');
 const INDEX = join(CACHE, 'index.json');
+/** The worker modules built beside the command, by their name in the bundle. */
+const WORKERS = { 'campaign-worker': 'src/campaign/worker.ts', 'live-worker': 'tui/live/live-worker.ts' };
 /** how long an older bundle is kept after a newer one is built */
 const STALE_MS = 10 * 60 * 1000;
 
@@ -56,28 +62,52 @@ function writeAtomically(path, text) {
   renameSync(tmp, path);
 }
 
+/** The URL of `name`.mjs in the bundle built for the sources as they are now, or null. */
+function upToDate(name) {
+  const index = readIndex();
+  if (index === null) return null;
+  const key = keyOf(index.inputs, index.esbuild);
+  if (key === null) return null;
+  const file = join(CACHE, `cli-${key}`, `${name}.mjs`);
+  try {
+    statSync(file);
+    return pathToFileURL(file).href;
+  } catch {
+    // not built for these inputs yet
+    return null;
+  }
+}
+
 /** The URL of an up-to-date bundle of the command (building it if need be), or null. */
 export async function commandBundle() {
-  const index = readIndex();
-  if (index !== null) {
-    const key = keyOf(index.inputs, index.esbuild);
-    if (key !== null) {
-      const file = join(CACHE, `cli-${key}`, 'main.mjs');
-      try {
-        statSync(file);
-        return pathToFileURL(file).href;
-      } catch {
-        // not built for these inputs yet
-      }
-    }
+  return upToDate('main') ?? build();
+}
+
+/**
+ * Imports the bundled module at `bundled` (a URL from this file; source maps on, so stack frames
+ * and a server's origin name the TypeScript sources), or, when it is null, registers tsx with the
+ * package's tsconfig (JSX for the dashboard) and imports the TypeScript module at `source` (a URL).
+ */
+export async function importBundleOrSource(bundled, source) {
+  if (bundled !== null) {
+    process.setSourceMapsEnabled(true);
+    return import(bundled);
   }
-  return build();
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: join(ROOT, 'tsconfig.json') });
+  return import(source);
+}
+
+/** The URL of the bundled worker module whose source is `path` (absolute), if an up-to-date bundle holds it; else null (never builds). */
+export function workerBundle(path) {
+  const name = Object.keys(WORKERS).find((n) => join(ROOT, WORKERS[n]) === resolve(path));
+  return name === undefined ? null : upToDate(name);
 }
 
 async function build() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: { main: ENTRY },
+    entryPoints: { main: ENTRY, ...Object.fromEntries(Object.entries(WORKERS).map(([name, path]) => [name, join(ROOT, path)])) },
     bundle: true,
     // Dynamic imports (the dashboard: ink, React) stay separate chunks, loaded only when asked for.
     splitting: true,

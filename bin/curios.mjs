@@ -3,22 +3,14 @@
 // fast start), and falls back to registering tsx and importing the sources as they are, with the
 // package's own tsconfig (JSX for the dashboard), wherever curios is installed and whatever the
 // working directory holds. CURIOS_NO_BUNDLE=1 always takes the tsx way.
-import { fileURLToPath } from 'node:url';
+import { commandBundle, importBundleOrSource } from './bundle.mjs';
 
 let bundle = null;
 if (process.env.CURIOS_NO_BUNDLE !== '1') {
   try {
-    bundle = await (await import('./bundle.mjs')).commandBundle();
+    bundle = await commandBundle();
   } catch {
     bundle = null;
   }
 }
-if (bundle !== null) {
-  // Stack frames and errors name the TypeScript sources, not the bundle.
-  process.setSourceMapsEnabled(true);
-  await import(bundle);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-  await import('../src/cli/main.ts');
-}
+await importBundleOrSource(bundle, new URL('../src/cli/main.ts', import.meta.url).href);

@@ -1,5 +1,6 @@
 // The command's fast start (bin/bundle.mjs): the bundle is rebuilt when a source it holds changes,
-// and the command run from it prints what it prints run through tsx from the sources.
+// holds the worker modules (a campaign's workers start from it too), and the command run from it
+// prints what it prints run through tsx from the sources.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,26 @@ describe('the command’s bundle', () => {
     } finally {
       utimesSync(source, atime, mtime);
     }
+  }, 120_000);
+
+  it('holds the worker modules, and names none that is not one', async () => {
+    const { commandBundle, workerBundle } = (await import(BUNDLE)) as { commandBundle(): Promise<string | null>; workerBundle(path: string): string | null };
+    expect(await commandBundle()).not.toBeNull();
+    for (const module of ['../../src/campaign/worker.ts', '../../tui/live/live-worker.ts']) {
+      const bundled = workerBundle(fileURLToPath(new URL(module, import.meta.url)));
+      expect(bundled).toMatch(/-worker\.mjs$/);
+      expect(readFileSync(fileURLToPath(bundled as string), 'utf8').length).toBeGreaterThan(0);
+    }
+    expect(workerBundle(fileURLToPath(new URL('../../src/campaign/campaign.ts', import.meta.url)))).toBeNull();
+  }, 120_000);
+
+  it('runs a campaign whose workers start from it as they do through tsx', () => {
+    const args = ['campaign', '--servers', 'prng', '--faults', 'crash,bitflip', '--trials', '2', '--seed', '4', '--workers', '2', '--no-store', '--format', 'json'];
+    const bundled = curios(args, true);
+    const plain = curios(args, false);
+    expect(bundled.status).toBe(0);
+    const digest = (out: string) => (JSON.parse(out) as { digest: string }).digest;
+    expect(digest(bundled.stdout)).toBe(digest(plain.stdout));
   }, 120_000);
 
   it('prints what the sources print through tsx', () => {
