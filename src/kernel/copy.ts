@@ -12,6 +12,14 @@ import type { Errno } from './errors.ts';
 
 const VADDR_END = 2 ** LIMITS.vaddr_bits;
 
+/** the kernel's buffer for bytes on their way, up to a message buffer's size (one per thread, as module state is) */
+const between = new Uint8Array(LIMITS.msg_buf_bytes_max);
+
+/** `len` bytes of the kernel's buffer (a fresh array beyond its size): valid until the next copy. */
+function scratch(len: number): Uint8Array {
+  return len <= between.length ? between.subarray(0, len) : new Uint8Array(len);
+}
+
 /** true when [vaddr, vaddr + len) is a range of the 32-bit address space (negative, fractional, wrapping: false). */
 export function isWellFormedRange(vaddr: unknown, len: unknown): boolean {
   return Number.isSafeInteger(vaddr) && Number.isSafeInteger(len) && (vaddr as number) >= 0 && (len as number) >= 0 && (vaddr as number) + (len as number) <= VADDR_END;
@@ -41,6 +49,18 @@ export function copyFromSpace(machine: Machine, space: AddressSpace, vaddr: Virt
   return out;
 }
 
+/**
+ * copyFromSpace into a buffer of the kernel's, for a device that copies what it takes at once (a
+ * disk block, console text): the bytes are valid until the next copy of this module.
+ */
+export function copyFromSpaceBorrowed(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
+  if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
+  const bytes = scratch(len);
+  walk(machine, space, vaddr, bytes, false);
+  chargeCopy(machine, len);
+  return bytes;
+}
+
 /** Reads a range as the trusted base inspecting a task (tests, the dashboard): charges nothing. */
 export function inspectSpace(machine: Machine, space: AddressSpace, vaddr: VirtAddr, len: number): Uint8Array | null {
   if (checkRange(machine, space, vaddr, len, false) !== 'OK') return null;
@@ -54,6 +74,22 @@ export function copyToSpace(machine: Machine, space: AddressSpace, vaddr: VirtAd
   walk(machine, space, vaddr, bytes, true);
   chargeCopy(machine, bytes.length);
   return true;
+}
+
+/**
+ * An IPC buffer's copy from `from` at `src_vaddr` into `to` at `dst_vaddr`, without a buffer per
+ * copy: exactly copyFromSpace then copyToSpace (the source's range checked, read and charged
+ * first; then the destination's), answering 'OK', or the side whose range is not usable.
+ */
+export function copyBetweenSpaces(machine: Machine, from: AddressSpace, src_vaddr: VirtAddr, to: AddressSpace, dst_vaddr: VirtAddr, len: number): 'OK' | 'EFAULT-SRC' | 'EFAULT-DST' {
+  if (checkRange(machine, from, src_vaddr, len, false) !== 'OK') return 'EFAULT-SRC';
+  const bytes = scratch(len);
+  walk(machine, from, src_vaddr, bytes, false);
+  chargeCopy(machine, len);
+  if (checkRange(machine, to, dst_vaddr, len, true) !== 'OK') return 'EFAULT-DST';
+  walk(machine, to, dst_vaddr, bytes, true);
+  chargeCopy(machine, len);
+  return 'OK';
 }
 
 function chargeCopy(machine: Machine, len: number): void {

@@ -7,7 +7,7 @@ import { decodeRegisters, decodeSyscall, type ControlInvocation, type Invocation
 import type { Errno } from './errors.ts';
 import { doCall, doRecv, doReply, notifyEndpoint, settleOrphan } from './ipc.ts';
 import type { Kernel } from './kernel.ts';
-import { copyFromSpace, copyToSpace } from './copy.ts';
+import { copyFromSpace, copyFromSpaceBorrowed, copyToSpace } from './copy.ts';
 import { badge, type Badge, type DeviceRequest, type Endpoint, type Message, type RecvBuf, type Task, type Thread } from './objects.ts';
 import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
@@ -149,13 +149,13 @@ function invokeDevice(k: Kernel, t: Thread, req: DeviceRequest): Errno | null {
     case 'disk-read':
       return copyToSpace(m, t.task.as, req.vaddr, m.disk.read(req.block)) ? 'OK' : 'EFAULT';
     case 'disk-write': {
-      const bytes = copyFromSpace(m, t.task.as, req.vaddr, m.disk.block_bytes);
+      const bytes = copyFromSpaceBorrowed(m, t.task.as, req.vaddr, m.disk.block_bytes);
       if (bytes === null) return 'EFAULT';
       m.disk.write(req.block, bytes);
       return 'OK';
     }
     case 'console-write': {
-      const bytes = copyFromSpace(m, t.task.as, req.vaddr, req.len);
+      const bytes = copyFromSpaceBorrowed(m, t.task.as, req.vaddr, req.len);
       if (bytes === null) return 'EFAULT';
       m.console.write(new TextDecoder().decode(bytes));
       return 'OK';

@@ -12,7 +12,7 @@
 // blocked, a receive buffer too small) is an error to the party at fault.
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles } from '../hw/types.ts';
-import { copyFromSpace, copyToSpace } from './copy.ts';
+import { copyBetweenSpaces } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
 import { badge, type Badge, type Endpoint, type KernelMessage, type Message, type RecvBuf, type Thread } from './objects.ts';
@@ -111,16 +111,16 @@ export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
       k.wake(caller, result({ err: 'EMSGSIZE', kind: 'reply' }));
       return 'EMSGSIZE';
     }
-    const bytes = copyFromSpace(k.machine, server.task.as, msg.buf.vaddr, msg.buf.len);
-    if (bytes === null) {
+    const copied = copyBetweenSpaces(k.machine, server.task.as, msg.buf.vaddr, caller.task.as, rb.vaddr, msg.buf.len);
+    if (copied === 'EFAULT-SRC') {
       k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
       return 'EFAULT';
     }
-    if (!copyToSpace(k.machine, caller.task.as, rb.vaddr, bytes)) {
+    if (copied === 'EFAULT-DST') {
       k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
       return 'OK';
     }
-    buf_len = bytes.length;
+    buf_len = msg.buf.len;
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
   k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, msg.label, buf_len, msg.words);
@@ -198,16 +198,16 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   if (msg.buf !== undefined && msg.buf.len > 0) {
     const rb = receiver.recv_buf;
     if (rb === null || rb.len < msg.buf.len) throw new Error(`invariant: ${caller.name}'s message handed to ${receiver.name}, whose buffer cannot hold it`);
-    const bytes = copyFromSpace(k.machine, caller.task.as, msg.buf.vaddr, msg.buf.len);
-    if (bytes === null) {
+    const copied = copyBetweenSpaces(k.machine, caller.task.as, msg.buf.vaddr, receiver.task.as, rb.vaddr, msg.buf.len);
+    if (copied === 'EFAULT-SRC') {
       k.wake(caller, result({ err: 'EFAULT' }));
       return;
     }
-    if (!copyToSpace(k.machine, receiver.task.as, rb.vaddr, bytes)) {
+    if (copied === 'EFAULT-DST') {
       k.wake(receiver, result({ err: 'EFAULT' }));
       return;
     }
-    buf_len = bytes.length;
+    buf_len = msg.buf.len;
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
   k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, msg.label, buf_len, msg.words);

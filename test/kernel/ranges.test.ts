@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/hw/limits.ts';
-import { checkRange, copyFromSpace, copyToSpace, inspectSpace } from '../../src/kernel/copy.ts';
+import { checkRange, copyBetweenSpaces, copyFromSpace, copyFromSpaceBorrowed, copyToSpace, inspectSpace } from '../../src/kernel/copy.ts';
 import type { Errno } from '../../src/kernel/errors.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import type { DeviceName, DeviceRequest, Task } from '../../src/kernel/objects.ts';
@@ -62,6 +62,34 @@ describe('one range check for every address range', () => {
         expect(copyToSpace(k.machine, task.as, vaddr, new Uint8Array(len))).toBe(modelRange(mapped, vaddr, len, true) === 'OK');
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('a copy between two spaces (and a borrowed read) is a copy out and a copy in: same answer, same bytes, same cycles, even through a shared frame', () => {
+    fc.assert(
+      fc.property(hostileNumber, hostileNumber, fc.nat({ max: 2 * PAGE }), fc.boolean(), fc.integer({ min: 1, max: 2 ** 31 }), (src, dst, len, same_space, seed) => {
+        // Two identical machines: one copies out then in, the other between the spaces.
+        const runs = [machine(), machine()].map(({ k, task }) => {
+          const other = k.createTask('other');
+          // The other space: RW shares the first task's RW frame, RO is its own, read-only.
+          expect(k.transferPages(task, RW, other, RW, 1, true, false)).toBe('OK');
+          expect(k.allocPages(other, RO, 1, false)).toBe('OK');
+          const bytes = k.machine.memory.bytes;
+          for (let i = 0, x = seed; i < bytes.length; i += 97, x = (x * 48271) % 0x7fffffff) bytes[i] = x & 0xff;
+          return { k, from: task, to: same_space ? task : other };
+        });
+        const [a, b] = runs;
+        const start = a.k.now;
+        const out = copyFromSpace(a.k.machine, a.from.as, src, len);
+        const want = out === null ? 'EFAULT-SRC' : copyToSpace(a.k.machine, a.to.as, dst, out) ? 'OK' : 'EFAULT-DST';
+        expect(copyBetweenSpaces(b.k.machine, b.from.as, src, b.to.as, dst, len)).toBe(want);
+        expect(b.k.now - start).toBe(a.k.now - start);
+        expect(Buffer.compare(b.k.machine.memory.bytes, a.k.machine.memory.bytes)).toBe(0);
+        const fresh = copyFromSpace(b.k.machine, b.from.as, src, len);
+        const borrowed = copyFromSpaceBorrowed(b.k.machine, b.from.as, src, len);
+        expect(borrowed === null ? null : [...borrowed]).toEqual(fresh === null ? null : [...fresh]);
+      }),
+      { numRuns: 200 },
     );
   });
 });
