@@ -31,7 +31,7 @@ export function hangHere(message: string): never {
 }
 
 /** Whether a regflip or wild write can act on this access (crash and hang act on any). */
-export function matchesAccess(f: FaultOf<'regflip'> | FaultOf<'wild-write'>, a: MemAccess): boolean {
+export function matchesAccess(f: FaultOf<'regflip'> | FaultOf<'wild-write'>, a: Pick<MemAccess, 'write' | 'size'>): boolean {
   if (f.kind === 'wild-write') return a.write;
   if (f.target === 'address') return true;
   return a.write === (f.target === 'store') && a.size <= 4;
