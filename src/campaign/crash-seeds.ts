@@ -16,6 +16,7 @@ import { keeps, type KeepPolicy } from './keep.ts';
 import { replayTrial } from './replay.ts';
 import type { Outcome, TrialResult } from './result-types.ts';
 import { shrinkTrial } from './shrink.ts';
+import type { GoldenCache } from './golden-cache.ts';
 import { runOnce, runTrial, type RunRecord, type TrialConfig } from './trial.ts';
 
 export interface CrashSeed {
@@ -34,9 +35,9 @@ export interface CrashSeed {
   signature: string | null;
 }
 
-/** A kept trial with its failure signature (`failureSignature` of the trial as found), shrunk and replayed. `onRun` is told of each run the shrinking makes (a worker's sign of life). */
-export function shrunkSeed(found: TrialResult, spec: TrialSpec, signature: string, onRun?: () => void): CrashSeed {
-  const s = shrinkTrial(spec.config, spec.plan, found.outcome, undefined, onRun);
+/** A kept trial with its failure signature (`failureSignature` of the trial as found), shrunk and replayed. `onRun` is told of each run the shrinking makes (a worker's sign of life); `goldens`, the worker's golden runs. */
+export function shrunkSeed(found: TrialResult, spec: TrialSpec, signature: string, onRun?: () => void, goldens?: GoldenCache): CrashSeed {
+  const s = shrinkTrial(spec.config, spec.plan, found.outcome, undefined, onRun, goldens);
   const replayed = replayTrial({ config: s.config, plan: s.plan });
   return { found, trial: { config: s.config, plan: s.plan }, outcome: replayed.outcome, traceHash: replayed.traceHash, lines: replayed.lines, shrink_runs: s.attempts, signature };
 }

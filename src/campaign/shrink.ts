@@ -7,7 +7,8 @@ import { faultArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultPlan } from '../faults/model.ts';
 import { classifyOutcome } from './classify.ts';
 import type { Outcome } from './result-types.ts';
-import { runOnce, runTrial, type TrialConfig } from './trial.ts';
+import { runTrial, type TrialConfig } from './trial.ts';
+import { GoldenCache } from './golden-cache.ts';
 import { profileFor } from '../servers/catalog.ts';
 
 export interface Shrunk {
@@ -20,15 +21,20 @@ export interface Shrunk {
 
 export const SHRINK_ATTEMPTS_MAX = 200;
 
-/** `onRun` is told of every candidate run (a worker's sign of life to the pool's watchdog). */
-export function shrinkTrial(config: TrialConfig, plan: FaultPlan, outcome: Outcome, attempts_max = SHRINK_ATTEMPTS_MAX, onRun?: () => void): Shrunk {
+/**
+ * `onRun` is told of every candidate run (a worker's sign of life to the pool's watchdog).
+ * Most candidates change only the plan, so their golden runs come from `goldens` (exact: a golden
+ * run is a pure function of its configuration); a worker passes its own, which already holds the
+ * found trial's.
+ */
+export function shrinkTrial(config: TrialConfig, plan: FaultPlan, outcome: Outcome, attempts_max = SHRINK_ATTEMPTS_MAX, onRun?: () => void, goldens: GoldenCache = new GoldenCache()): Shrunk {
   let best = { config, plan };
-  let bestHash = runOnce(config, plan).traceHash;
+  let bestHash = runTrial(config, plan, goldens.golden(config)).traceHash;
   let attempts = 0;
   const reproduces = (c: TrialConfig, p: FaultPlan): string | null => {
     attempts++;
     onRun?.();
-    const golden = runOnce(c, null);
+    const golden = goldens.golden(c);
     const run = runTrial(c, p, golden);
     return classifyOutcome(golden, run).outcome === outcome ? run.traceHash : null;
   };

@@ -53,7 +53,7 @@ function run(job: ToWorker): void {
     case 'golden':
       return post({ kind: 'golden', golden: goldenOf(job.config, job.mode) });
     case 'shrink':
-      post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' })) });
+      post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' }), goldens) });
       return post({ kind: 'job-done' });
     case 'cell': {
       const { keep, config } = job;

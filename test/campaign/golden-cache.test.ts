@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { armsOf, cellsOf, runCell, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { GoldenCache } from '../../src/campaign/golden-cache.ts';
-import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
+import { runOnce, runTrial, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
+import { classifyOutcome } from '../../src/campaign/classify.ts';
+import { shrinkTrial } from '../../src/campaign/shrink.ts';
+import type { FaultPlan } from '../../src/faults/model.ts';
 import { FAULT_KINDS } from '../../src/faults/model.ts';
 import { targets } from '../../src/servers/catalog.ts';
 import { COMPARE_COMMITS, MODES, variantName } from '../../src/ssr/modes.ts';
@@ -53,6 +56,27 @@ describe('the golden cache', () => {
       expect(cache.golden(other).traceHash).toBe(runOnce(other, null).traceHash);
     }
     expect(cache.made).toBe(5);
+  });
+
+  it('shrinks a failing trial to the same seed as making every candidate’s golden run afresh', () => {
+    // A cache that keeps nothing: every golden run made anew, as the shrink did before it shared them.
+    const none = { golden: (c: TrialConfig) => runOnce(c, null) } as unknown as GoldenCache;
+    fc.assert(
+      fc.property(fc.constantFrom(...targets()), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 6 }), (target, workload_seed, n) => {
+        const config: TrialConfig = { target, mode: 'none', commit: 'shadow', workload_seed, clients: 2, ops_per_client: 6, safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles, isolated: true };
+        const plan: FaultPlan = { version: 1, faults: [{ server: target, kind: 'crash', trigger: { at: 'request', n } }] };
+        const golden = runOnce(config, null);
+        const outcome = classifyOutcome(golden, runTrial(config, plan, golden)).outcome;
+        const cache = new GoldenCache();
+        const shared = shrinkTrial(config, plan, outcome, 24, undefined, cache);
+        expect(shared.attempts).toBeGreaterThan(0);
+        expect(shared).toEqual(shrinkTrial(config, plan, outcome, 24, undefined, none));
+        // A crash at request n ≥ 2 first shrinks to an earlier request: a candidate that changes only
+        // the plan, whose golden run is the trial's own.
+        expect(cache.made).toBeLessThan(shared.attempts + 1);
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('keeps at least one run', () => {
