@@ -15,32 +15,27 @@ const plant = vi.hoisted(() => ({ ignore_right: false, ignore_right_registers: f
 
 vi.mock('../../src/kernel/decode.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/kernel/decode.ts')>();
-  const decodeSyscall: typeof real.decodeSyscall = (k, t, raw) => {
-    const decoded = real.decodeSyscall(k, t, raw);
-    if (!plant.ignore_right || decoded !== 'EPERM') return decoded;
-    // The planted bug: decode as if every endpoint capability of the caller had every right.
+  type Thread = Parameters<typeof real.decodeSyscall>[1];
+  // The planted bug: a call refused for a missing right is decoded again as if every endpoint
+  // capability of the caller had every right.
+  const asIfAllRights = <R,>(t: Thread, decode: () => R): R => {
     const caps = t.task.caps.slice();
     caps.forEach((c, i) => {
       if (c !== null && c.kind === 'endpoint') t.task.caps[i] = { ...c, rights: { send: true, recv: true } };
     });
     try {
-      return real.decodeSyscall(k, t, raw);
+      return decode();
     } finally {
       caps.forEach((c, i) => (t.task.caps[i] = c));
     }
   };
+  const decodeSyscall: typeof real.decodeSyscall = (k, t, raw) => {
+    const decoded = real.decodeSyscall(k, t, raw);
+    return plant.ignore_right && decoded === 'EPERM' ? asIfAllRights(t, () => real.decodeSyscall(k, t, raw)) : decoded;
+  };
   const decodeRegisters: typeof real.decodeRegisters = (k, t, r, out) => {
     const err = real.decodeRegisters(k, t, r, out);
-    if (!(plant.ignore_right || plant.ignore_right_registers) || err !== 'EPERM') return err;
-    const caps = t.task.caps.slice();
-    caps.forEach((c, i) => {
-      if (c !== null && c.kind === 'endpoint') t.task.caps[i] = { ...c, rights: { send: true, recv: true } };
-    });
-    try {
-      return real.decodeRegisters(k, t, r, out);
-    } finally {
-      caps.forEach((c, i) => (t.task.caps[i] = c));
-    }
+    return (plant.ignore_right || plant.ignore_right_registers) && err === 'EPERM' ? asIfAllRights(t, () => real.decodeRegisters(k, t, r, out)) : err;
   };
   return { ...real, decodeSyscall, decodeRegisters };
 });
@@ -65,6 +60,18 @@ function fuzzerFails(): { failed: boolean; first: string } {
   return { failed: details.failed, first };
 }
 
+/** The fuzzer fails, naming the guarded endpoint reached, with the bug `which` planted. */
+function expectCaughtWith(which: 'ignore_right' | 'ignore_right_registers'): void {
+  plant[which] = true;
+  try {
+    const r = fuzzerFails();
+    expect(r.failed).toBe(true);
+    expect(r.first).toMatch(/guarded endpoint was reached|badge|honest/);
+  } finally {
+    plant[which] = false;
+  }
+}
+
 describe('the capability fuzzer catches planted kernel bugs', () => {
   it('holds with no bug planted', () => {
     plant.ignore_right = false;
@@ -72,27 +79,9 @@ describe('the capability fuzzer catches planted kernel bugs', () => {
     expect(fuzzerFails().failed).toBe(false);
   });
 
-  it('catches decode ignoring a missing right', () => {
-    plant.ignore_right = true;
-    try {
-      const r = fuzzerFails();
-      expect(r.failed).toBe(true);
-      expect(r.first).toMatch(/guarded endpoint was reached|badge|honest/);
-    } finally {
-      plant.ignore_right = false;
-    }
-  });
+  it('catches decode ignoring a missing right', () => expectCaughtWith('ignore_right'));
 
-  it('catches the register form (the stubs\' IPC calls) ignoring a missing right', () => {
-    plant.ignore_right_registers = true;
-    try {
-      const r = fuzzerFails();
-      expect(r.failed).toBe(true);
-      expect(r.first).toMatch(/guarded endpoint was reached|badge|honest/);
-    } finally {
-      plant.ignore_right_registers = false;
-    }
-  });
+  it('catches the register form (the stubs\' IPC calls) ignoring a missing right', () => expectCaughtWith('ignore_right_registers'));
 
   it('catches IPC forging a badge', () => {
     plant.forge_badge = true;
