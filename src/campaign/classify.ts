@@ -29,20 +29,28 @@ export interface Classification {
   latent?: string[];
 }
 
-/**
- * Whether classifyOutcome can reach the end-state oracle for a trial run: no panic, no failure, the
- * workload done, a fault fired — the checks it makes first. Only then is the run's end state read
- * (runTrial; a golden run's always is).
- */
-export function trialReachesOracle(trial: Pick<RunRecord, 'panic' | 'given_up' | 'fired' | 'down' | 'done'>): boolean {
-  return trial.panic === null && !trial.given_up && trial.down.length === 0 && trial.done && trial.fired.length > 0;
-}
+type RunFacts = Pick<RunRecord, 'panic' | 'given_up' | 'fired' | 'down' | 'done'>;
 
-export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classification {
+/** What a trial run comes to from its facts alone, before any observation is compared (null: it must be compared). */
+function settledByFacts(trial: RunFacts): Classification | null {
   if (trial.panic !== null) return { outcome: 'failed', failedReason: 'panic', hit: [] };
   if (trial.given_up || (trial.fired.length > 0 && trial.down.length > 0)) return { outcome: 'failed', failedReason: 'given-up', hit: [] };
   if (!trial.done) return { outcome: 'failed', failedReason: 'liveness', hit: [] };
   if (trial.fired.length === 0) return { outcome: 'not-activated', hit: [] };
+  return null;
+}
+
+/**
+ * Whether classifyOutcome can reach the end-state oracle for a trial run: its facts do not settle
+ * it first. Only then is the run's end state read (runTrial; a golden run's always is).
+ */
+export function trialReachesOracle(trial: RunFacts): boolean {
+  return settledByFacts(trial) === null;
+}
+
+export function classifyOutcome(golden: RunRecord, trial: RunRecord): Classification {
+  const settled = settledByFacts(trial);
+  if (settled !== null) return settled;
   const hit: number[] = [];
   let silent = false;
   trial.records.forEach((obs, c) => {
