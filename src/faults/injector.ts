@@ -76,9 +76,12 @@ interface Armed {
   scope: 'request' | 'span' | 'recovery' | 'run';
 }
 
-/** A span being counted: request (or recovery) n of `list`, from the task's `accesses_made` then. */
+/**
+ * A task's span being counted: request (or recovery) n of `list`, from the task's `accesses_made`
+ * then; `list` null between spans (one record per task, refilled: spans begin at every request).
+ */
 interface Counting {
-  list: number[];
+  list: number[] | null;
   n: number;
   from: number;
 }
@@ -167,16 +170,20 @@ export class FaultInjector implements FaultPort {
   private beginSpan(task: Task, list: number[]): number {
     this.endSpan(task);
     list.push(0);
-    this.counting.set(task, { list, n: list.length, from: this.accessesOf(task) });
+    let c = this.counting.get(task);
+    if (c === undefined) this.counting.set(task, (c = { list: null, n: 0, from: 0 }));
+    c.list = list;
+    c.n = list.length;
+    c.from = this.accessesOf(task);
     return list.length;
   }
 
   /** Ends a task's span: its accesses since it began are counted. */
   private endSpan(task: Task): void {
     const c = this.counting.get(task);
-    if (c === undefined) return;
+    if (c === undefined || c.list === null) return;
     c.list[c.n - 1] += this.accessesOf(task) - c.from;
-    this.counting.delete(task);
+    c.list = null;
   }
 
   private get active(): boolean {

@@ -49,6 +49,8 @@ export interface Mem {
   store16(vaddr: VirtAddr, value: number): void;
   store32(vaddr: VirtAddr, value: number): void;
   loadBytes(vaddr: VirtAddr, len: number): Uint8Array;
+  /** loadBytes(vaddr, into.length) into `into` (the same access, charged the same): no fresh array */
+  loadBytesInto(vaddr: VirtAddr, into: Uint8Array): void;
   storeBytes(vaddr: VirtAddr, bytes: Uint8Array): void;
 }
 
@@ -303,6 +305,13 @@ export class MemoryView implements Mem {
     const out = new Uint8Array(len);
     this.#bulk(a.vaddr, out, false);
     return out;
+  }
+
+  loadBytesInto(vaddr: VirtAddr, into: Uint8Array): void {
+    // Server code may hand anything over: what is not an array of bytes (of any realm) fails before the access.
+    if (!ArrayBuffer.isView(into) || (into as { BYTES_PER_ELEMENT?: unknown }).BYTES_PER_ELEMENT !== 1) throw new TypeError('loadBytesInto: into must be a Uint8Array');
+    const a = this.#begin(false, vaddr, into.length, 0);
+    this.#bulk(a.vaddr, into, false);
   }
 
   storeBytes(vaddr: VirtAddr, bytes: Uint8Array): void {

@@ -7,6 +7,9 @@ import { defineServer, type ServerReply } from '../framework/define.ts';
 
 export const DISK_OPS = { read: 1, write: 2, info: 3 } as const;
 
+/** A block read, on its way to the reply buffer: the framework copies a reply's bytes before the next request is handled. */
+const outgoing = new Uint8Array(LIMITS.block_bytes);
+
 export const diskServer = defineServer({
   name: 'disk',
   kind: 'stateless',
@@ -21,7 +24,8 @@ export const diskServer = defineServer({
       case DISK_OPS.read: {
         const r = yield* sys.device(dev, { action: 'disk-read', block, vaddr: env.heap });
         if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
-        return { status: 'OK', data: env.mem.loadBytes(env.heap, LIMITS.block_bytes) };
+        env.mem.loadBytesInto(env.heap, outgoing);
+        return { status: 'OK', data: outgoing };
       }
       case DISK_OPS.write: {
         if (req.data.length !== LIMITS.block_bytes) return { status: 'EINVAL' };

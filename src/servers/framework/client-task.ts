@@ -5,7 +5,7 @@ import type { Cycles } from '../../hw/types.ts';
 import type { Kernel, ThreadCtx } from '../../kernel/kernel.ts';
 import type { CapSlot, Task } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
-import { messageOf } from './message.ts';
+import { Outbox } from './message.ts';
 import { statusOfCode, type CallStatus } from './status.ts';
 
 export const CLIENT_SEND_BUF = 0x0080_0000;
@@ -47,6 +47,7 @@ const EMPTY = new Uint8Array(0);
 /** Frozen, and only closures over the wiring: client code reaches no kernel object through it. */
 function clientEnv(ctx: ThreadCtx, w: ClientWiring, page: number): ClientEnv {
   const recvOpts = { recv_buf: { vaddr: CLIENT_RECV_BUF, len: page } };
+  const calls = new Outbox(CLIENT_SEND_BUF);
   return Object.freeze<ClientEnv>({
     ctx,
     id: w.id,
@@ -55,7 +56,7 @@ function clientEnv(ctx: ThreadCtx, w: ClientWiring, page: number): ClientEnv {
       if (slot === undefined) throw new Error(`client ${w.id} has no capability for server ${server}`);
       const len = data === undefined ? 0 : data.length;
       if (data !== undefined && len > 0) ctx.mem.storeBytes(CLIENT_SEND_BUF, data);
-      const r = yield* sys.call(slot, messageOf(op, words, CLIENT_SEND_BUF, len), recvOpts);
+      const r = yield* sys.call(slot, calls.of(op, words, len), recvOpts);
       if (r.err !== 'OK') return { status: r.err, words: [], data: EMPTY };
       return { status: statusOfCode(r.label), words: r.words, data: r.buf_len > 0 ? ctx.mem.loadBytes(CLIENT_RECV_BUF, r.buf_len) : EMPTY };
     },

@@ -73,8 +73,12 @@ export interface ServerEnv {
   clients(): number[];
   /** the capability of a device this server drives */
   device(name: 'timer' | 'disk' | 'console' | 'nic'): CapSlot;
-  /** calls a server this one depends on; `data` goes in the request's buffer */
-  callDep(server: string, op: number, words: number[], data?: Uint8Array): Sys<DepCallResult>;
+  /**
+   * calls a server this one depends on; `data` goes in the request's buffer. The reply's bytes
+   * come in a fresh array, or, when `into` is given and they fit, in `into` (the result's `data`
+   * is then `into` or a view of its start: valid until `into` is next written; no allocation).
+   */
+  callDep(server: string, op: number, words: number[], data?: Uint8Array, into?: Uint8Array): Sys<DepCallResult>;
   /** the capability of another server's task with the sched right (the scheduler server) */
   taskCap(client: number): CapSlot | null;
   /** a named injection site, one of the server's `sites`: true when the fault injector fires it here (BUGGIFY) */

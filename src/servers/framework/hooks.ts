@@ -37,6 +37,10 @@ export class HookChain implements IpcHooks {
 export class RequestLog implements IpcHooks {
   /** server name → the client numbers of its answered requests, in order (-1: a kernel report) */
   readonly order = new Map<string, number[]>();
+  /**
+   * server thread → the client of the request it is handling (-1: a kernel report), or NOT_SERVING:
+   * an entry is overwritten rather than deleted, since a Map's delete and set allocate.
+   */
   private readonly serving = new Map<Thread, number>();
 
   constructor(private readonly servers: ReadonlySet<Task>) {}
@@ -49,8 +53,8 @@ export class RequestLog implements IpcHooks {
 
   requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void {
     const client = this.serving.get(receiver);
-    if (client === undefined) return;
-    this.serving.delete(receiver);
+    if (client === undefined || client === NOT_SERVING) return;
+    this.serving.set(receiver, NOT_SERVING);
     if (how === 'died') return;
     const name = receiver.task.name;
     let list = this.order.get(name);
@@ -66,3 +70,6 @@ export class RequestLog implements IpcHooks {
 
   taskRestarted(): void {}
 }
+
+/** RequestLog.serving's mark of a thread between requests */
+const NOT_SERVING = -2;

@@ -11,7 +11,7 @@ import { DEP_BUF, HEAP_BASE, RECV_BUF, REPLY_BUF, stateAddress, stateWindow } fr
 import { MODE_SPECS, type Mode } from '../../ssr/modes.ts';
 import type { DepCallResult, ServerDef, ServerEnv, ServerReply, ServerRequest } from './define.ts';
 import { InjectedHang, type FaultPort } from './fault-port.ts';
-import { NO_WORDS, messageOf } from './message.ts';
+import { NO_WORDS, Outbox } from './message.ts';
 import { statusCode, statusOfCode } from './status.ts';
 
 export const SERVER_PRIORITY = 4;
@@ -71,6 +71,7 @@ function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
     w.recovered();
   }
   const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
+  const replies = new Outbox(REPLY_BUF);
   let r = yield* sys.recv(w.endpoint, recvOpts);
   for (;;) {
     if (r.err !== 'OK') {
@@ -95,7 +96,7 @@ function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
     const reply = w.faults().beforeReply(w.def.name, req, handled);
     const data = reply.data ?? EMPTY;
     if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
-    r = yield* sys.replyRecv(messageOf(statusCode(reply.status), reply.words ?? NO_WORDS, REPLY_BUF, data.length), w.endpoint, recvOpts);
+    r = yield* sys.replyRecv(replies.of(statusCode(reply.status), reply.words ?? NO_WORDS, data.length), w.endpoint, recvOpts);
     // A reply the kernel refuses (a status not in the list, words that are not u32, too many) is
     // a faulty server, not a reason to go on receiving while the caller waits forever: the thread
     // stops with a fault, the supervisor handles it, and the caller gets its mode's answer.
@@ -117,6 +118,19 @@ function describeReply(reply: ServerReply): string {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The `len` bytes of a reply at `vaddr`: loaded into `into` when it is given and they fit (a view
+ * of its first `len` bytes, `into` itself when they fill it), else into a fresh array. The same
+ * access either way.
+ */
+function replyBytes(ctx: ThreadCtx, vaddr: number, len: number, into: Uint8Array | undefined): Uint8Array {
+  if (len <= 0) return EMPTY;
+  if (into === undefined || len > into.length) return ctx.mem.loadBytes(vaddr, len);
+  const out = len === into.length ? into : into.subarray(0, len);
+  ctx.mem.loadBytesInto(vaddr, out);
+  return out;
+}
+
 function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number): ServerRequest {
   const client = clientOfBadge(r.badge);
   const knownClient = w.clients.includes(client);
@@ -134,6 +148,7 @@ function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number):
 /** Frozen, and only closures over the wiring: server code reaches no kernel object through it. */
 function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
   const depOpts = { recv_buf: { vaddr: DEP_BUF, len: page } };
+  const depCalls = new Outbox(DEP_BUF);
   return Object.freeze<ServerEnv>({
     ctx,
     mem: ctx.mem,
@@ -148,14 +163,14 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
       if (slot === undefined) throw new Error(`server ${w.def.name} has no ${name} device`);
       return slot;
     },
-    *callDep(server: string, op: number, words: number[], data?: Uint8Array): sys.Sys<DepCallResult> {
+    *callDep(server: string, op: number, words: number[], data?: Uint8Array, into?: Uint8Array): sys.Sys<DepCallResult> {
       const slot = w.deps.get(server);
       if (slot === undefined) throw new Error(`server ${w.def.name} does not depend on ${server}`);
       const len = data === undefined ? 0 : data.length;
       if (data !== undefined && len > 0) ctx.mem.storeBytes(DEP_BUF, data);
-      const r = yield* sys.call(slot, messageOf(op, words, DEP_BUF, len), depOpts);
+      const r = yield* sys.call(slot, depCalls.of(op, words, len), depOpts);
       if (r.err !== 'OK') return { status: r.err as DepCallResult['status'], words: [], data: EMPTY };
-      return { status: statusOfCode(r.label), words: r.words, data: r.buf_len > 0 ? ctx.mem.loadBytes(DEP_BUF, r.buf_len) : EMPTY };
+      return { status: statusOfCode(r.label), words: r.words, data: replyBytes(ctx, DEP_BUF, r.buf_len, into) };
     },
     taskCap: (client) => w.tasks.get(client) ?? null,
     site(name) {

@@ -19,22 +19,36 @@ function entryAddr(env: ServerEnv, slot: number): VirtAddr {
   return env.heap + HEAP.dir_buf + slot * DIRENT_BYTES;
 }
 
-function nameAt(env: ServerEnv, at: VirtAddr): Uint8Array {
-  const raw = env.mem.loadBytes(at + DIRENT.name, DIRENT_NAME_BYTES);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end < 0 ? raw.length : end);
+/**
+ * The name of the entry `scan` is visiting: its field's bytes and, in `scanned_len`, the length
+ * before the first NUL (0 for a free entry). Valid during one visit; scan copies it out only for
+ * the entry it returns.
+ */
+const scanned = new Uint8Array(DIRENT_NAME_BYTES);
+let scanned_len = 0;
+
+function loadName(env: ServerEnv, at: VirtAddr): void {
+  env.mem.loadBytesInto(at + DIRENT.name, scanned);
+  const end = scanned.indexOf(0);
+  scanned_len = end < 0 ? scanned.length : end;
 }
 
-function sameName(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** The visited entry's name is `name`. */
+function scannedIs(name: Uint8Array): boolean {
+  if (name.length !== scanned_len) return false;
+  for (let i = 0; i < scanned_len; i++) if (scanned[i] !== name[i]) return false;
+  return true;
 }
 
 function blocksOf(dir: Inode): number {
   return dir.size / BLOCK_BYTES;
 }
 
-/** Every entry of `dir` in order, free ones (ino 0) included; stops when `visit` returns true. */
-function* scan(env: ServerEnv, dir: Inode, visit: (e: Entry) => boolean): Sys<Entry | null> {
+/**
+ * Every entry of `dir` in order, free ones (ino 0) included, until `visit` returns true for one
+ * (its name, while visited, is `scanned`): that entry, or null.
+ */
+function* scan(env: ServerEnv, dir: Inode, visit: (ino: number, index: number) => boolean): Sys<Entry | null> {
   check(dir.type === FILE_TYPE.dir, 'ENOTDIR');
   for (let b = 0; b < blocksOf(dir); b++) {
     check(dir.direct[b] !== 0, 'EIO');
@@ -42,8 +56,10 @@ function* scan(env: ServerEnv, dir: Inode, visit: (e: Entry) => boolean): Sys<En
     for (let slot = 0; slot < DIRENTS_PER_BLOCK; slot++) {
       const at = entryAddr(env, slot);
       const ino = env.mem.load32(at + DIRENT.inode);
-      const e = { index: b * DIRENTS_PER_BLOCK + slot, ino, name: ino === 0 ? new Uint8Array(0) : nameAt(env, at) };
-      if (visit(e)) return e;
+      if (ino === 0) scanned_len = 0;
+      else loadName(env, at);
+      const index = b * DIRENTS_PER_BLOCK + slot;
+      if (visit(ino, index)) return { index, ino, name: scanned.slice(0, scanned_len) };
     }
   }
   return null;
@@ -51,15 +67,15 @@ function* scan(env: ServerEnv, dir: Inode, visit: (e: Entry) => boolean): Sys<En
 
 /** The inode number `name` names in `dir`, or 0. */
 export function* lookup(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<number> {
-  const e = yield* scan(env, dir, (x) => x.ino !== 0 && sameName(x.name, name));
+  const e = yield* scan(env, dir, (ino) => ino !== 0 && scannedIs(name));
   return e === null ? 0 : e.ino;
 }
 
 /** The live entries of `dir`, in entry order. */
 export function* listEntries(env: ServerEnv, dir: Inode): Sys<Entry[]> {
   const entries: Entry[] = [];
-  yield* scan(env, dir, (e) => {
-    if (e.ino !== 0) entries.push(e);
+  yield* scan(env, dir, (ino, index) => {
+    if (ino !== 0) entries.push({ index, ino, name: scanned.slice(0, scanned_len) });
     return false;
   });
   return entries;
@@ -70,7 +86,7 @@ export function* listNames(env: ServerEnv, dir: Inode): Sys<Uint8Array[]> {
 }
 
 export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {
-  return (yield* scan(env, dir, (e) => e.ino !== 0)) === null;
+  return (yield* scan(env, dir, (ino) => ino !== 0)) === null;
 }
 
 /**
@@ -79,7 +95,7 @@ export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {
  * nothing. The directory's inode is written through when it grows.
  */
 export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: FileType): Sys<Inode> {
-  const free = yield* scan(env, dir, (e) => e.ino === 0);
+  const free = yield* scan(env, dir, (ino) => ino === 0);
   const index = free === null ? blocksOf(dir) * DIRENTS_PER_BLOCK : free.index;
   const b = Math.floor(index / DIRENTS_PER_BLOCK);
   check(b < DIRECT_BLOCKS, 'ENOSPC');
@@ -105,16 +121,20 @@ export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: Fi
 
 /** Frees the entry naming `name` in `dir`; the directory keeps its blocks. */
 export function* removeEntry(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<void> {
-  const e = yield* scan(env, dir, (x) => x.ino !== 0 && sameName(x.name, name));
+  const e = yield* scan(env, dir, (ino) => ino !== 0 && scannedIs(name));
   check(e !== null, 'ENOENT');
   const b = Math.floor(e.index / DIRENTS_PER_BLOCK);
-  yield* writeEntry(env, dir.direct[b], e.index % DIRENTS_PER_BLOCK, 0, new Uint8Array(0));
+  yield* writeEntry(env, dir.direct[b], e.index % DIRENTS_PER_BLOCK, 0, NO_NAME);
 }
+
+const NO_NAME = new Uint8Array(0);
+/** an entry's name field on its way to the dir buffer (filled and stored with no yield between) */
+const field = new Uint8Array(DIRENT_NAME_BYTES);
 
 /** Sets one entry of the block in the dir buffer, then writes the block to `block`. */
 function* writeEntry(env: ServerEnv, block: number, slot: number, ino: number, name: Uint8Array): Sys<void> {
   const at = entryAddr(env, slot);
-  const field = new Uint8Array(DIRENT_NAME_BYTES);
+  field.fill(0);
   field.set(name);
   env.mem.store32(at + DIRENT.inode, ino);
   env.mem.storeBytes(at + DIRENT.name, field);

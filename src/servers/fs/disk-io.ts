@@ -30,19 +30,28 @@ export function check(ok: boolean, status: Exclude<ServerStatus, 'OK'>): asserts
   if (!ok) throw new FsError(status);
 }
 
+/**
+ * A block on its way between the disk driver's reply (or the heap) and the heap (or the request):
+ * every use fills it and empties it with no yield between, so one serves every fs of the thread.
+ */
+const inFlight = new Uint8Array(BLOCK_BYTES);
+/** a block of zeros, only ever read */
+const ZERO_BLOCK = new Uint8Array(BLOCK_BYTES);
+
 /** Reads disk block `block` into the heap buffer at `buf`. */
 export function* readBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
-  const r = yield* env.callDep('disk', DISK_OPS.read, [block]);
+  const r = yield* env.callDep('disk', DISK_OPS.read, [block], undefined, inFlight);
   check(r.status === 'OK' && r.data.length === BLOCK_BYTES, 'EIO');
   env.mem.storeBytes(buf, r.data);
 }
 
 /** Writes the heap buffer at `buf` to disk block `block`. */
 export function* writeBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
-  const r = yield* env.callDep('disk', DISK_OPS.write, [block], env.mem.loadBytes(buf, BLOCK_BYTES));
+  env.mem.loadBytesInto(buf, inFlight);
+  const r = yield* env.callDep('disk', DISK_OPS.write, [block], inFlight);
   check(r.status === 'OK', 'EIO');
 }
 
 export function zeroBuffer(env: ServerEnv, buf: VirtAddr): void {
-  env.mem.storeBytes(buf, new Uint8Array(BLOCK_BYTES));
+  env.mem.storeBytes(buf, ZERO_BLOCK);
 }

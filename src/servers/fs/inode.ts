@@ -44,7 +44,8 @@ export function decodeInode(env: ServerEnv, ino: number): Inode | null {
   const direct: number[] = [];
   for (let i = 0; i < DIRECT_BLOCKS; i++) direct.push(mem.load32(at + INODE.direct + 4 * i));
   if (type !== FILE_TYPE.free && type !== FILE_TYPE.file && type !== FILE_TYPE.dir) return null;
-  if (size > MAX_FILE_BYTES || !direct.every((b) => b === 0 || (b >= DATA_START && b < FS_BLOCKS))) return null;
+  if (size > MAX_FILE_BYTES) return null;
+  for (const b of direct) if (b !== 0 && (b < DATA_START || b >= FS_BLOCKS)) return null;
   return { ino, type: type as FileType, generation: mem.load32(at + INODE.generation), size, direct };
 }
 
