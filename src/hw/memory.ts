@@ -3,9 +3,33 @@
 // number first, so that allocation order (and therefore every trace) is deterministic: a freed
 // frame is the next one out (a stack), and below that the frames never used yet, in order (a
 // high-water mark, so a machine touches — and, once released, zeroes — only the frames it used).
-import { giveBack, takeZeroed } from './buffer-pool.ts';
+// The bytes, their views and the in-use map come from a pool (buffer-pool.ts): a released memory
+// resets what it used and the next one of its geometry takes them.
+import { ReusePool } from './buffer-pool.ts';
 import { LIMITS } from './limits.ts';
 import { frameNumber, type FrameNumber } from './types.ts';
+
+/** What a memory keeps of its storage across runs: the bytes, their views, which frames are in use. */
+interface FrameStore {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly u16: Uint16Array;
+  readonly u32: Uint32Array;
+  readonly in_use: Uint8Array;
+}
+
+const STORES = new ReusePool<FrameStore>('physical memory');
+
+function makeStore(frame_bytes: number, frame_count: number): FrameStore {
+  const bytes = new Uint8Array(frame_bytes * frame_count);
+  return {
+    bytes,
+    view: new DataView(bytes.buffer),
+    u16: new Uint16Array(bytes.buffer, 0, bytes.length >>> 1),
+    u32: new Uint32Array(bytes.buffer, 0, bytes.length >>> 2),
+    in_use: new Uint8Array(frame_count),
+  };
+}
 
 export class PhysicalMemory {
   readonly frame_bytes: number;
@@ -22,6 +46,8 @@ export class PhysicalMemory {
   /** frames [0, dirty_extent) may hold non-zero bytes (the frames handed out, and any bit flipped beyond) */
   private dirty_extent = 0;
   private readonly in_use: Uint8Array;
+  private readonly store: FrameStore;
+  private readonly shape: string;
   private released = false;
 
   constructor(frame_bytes: number = LIMITS.frame_bytes_default, frame_count: number = LIMITS.frames_default) {
@@ -29,11 +55,13 @@ export class PhysicalMemory {
     if (!Number.isInteger(frame_count) || frame_count < 1) throw new RangeError(`frame count must be a positive integer, got ${frame_count}`);
     this.frame_bytes = frame_bytes;
     this.frame_count = frame_count;
-    this.bytes = takeZeroed(frame_bytes * frame_count);
-    this.view = new DataView(this.bytes.buffer);
-    this.u16 = new Uint16Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length >>> 1);
-    this.u32 = new Uint32Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length >>> 2);
-    this.in_use = new Uint8Array(frame_count);
+    this.shape = `${frame_bytes}x${frame_count}`;
+    const store = (this.store = STORES.take(this.shape, () => makeStore(frame_bytes, frame_count)));
+    this.bytes = store.bytes;
+    this.view = store.view;
+    this.u16 = store.u16;
+    this.u32 = store.u32;
+    this.in_use = store.in_use;
   }
 
   get frames_free(): number {
@@ -64,13 +92,17 @@ export class PhysicalMemory {
   }
 
   /**
-   * Hands the bytes back for the next machine of this thread (zeroing only the frames used). The
-   * machine must not be used afterwards: a run's results are plain data copied out before this.
+   * Hands the storage back for the next machine of this thread, reset as far as it was used: the
+   * frames handed out (and any a bit flip reached) zeroed, none in use. The machine must not be
+   * used afterwards: a run's results are plain data copied out before this.
    */
   release(): void {
     if (this.released) throw new Error('invariant: physical memory released twice');
     this.released = true;
-    giveBack(this.bytes, Math.max(this.high_water, this.dirty_extent) * this.frame_bytes);
+    // Only frames below the high-water mark were ever marked in use.
+    this.in_use.fill(0, 0, this.high_water);
+    this.bytes.fill(0, 0, Math.max(this.high_water, this.dirty_extent) * this.frame_bytes);
+    STORES.give(this.shape, this.store);
   }
 
   isInUse(frame: FrameNumber): boolean {

@@ -7,6 +7,7 @@
 // as numbers — `record` — and hashed over those numbers; their text is made only when someone
 // reads the event (the dashboard, a replay). Rare events (`append`) carry their text and are hashed
 // over it. The ring is a set of typed arrays written in place, so recording allocates nothing.
+import { ReusePool } from '../hw/buffer-pool.ts';
 import { LIMITS } from '../hw/limits.ts';
 import type { Cycles } from '../hw/types.ts';
 import { Fnv1a64 } from './trace-hash.ts';
@@ -63,6 +64,33 @@ const HAS_WORDS = Uint8Array.from([0, ...NUMERIC_EVENTS.map((row) => (row.words 
 const NUMBERS_MAX = 5;
 const WORDS_MAX = LIMITS.msg_words_max;
 
+/** The ring's storage, kept across a thread's traces (src/hw/buffer-pool.ts). */
+interface Ring {
+  readonly t: Float64Array;
+  readonly code: Uint8Array;
+  readonly numbers: Uint32Array;
+  readonly words: Uint32Array;
+  readonly word_count: Uint8Array;
+  readonly task: string[];
+  readonly a: string[];
+  readonly b: string[];
+}
+
+const RINGS = new ReusePool<Ring>('trace ring');
+
+function makeRing(kept_max: number): Ring {
+  return {
+    t: new Float64Array(kept_max),
+    code: new Uint8Array(kept_max),
+    numbers: new Uint32Array(kept_max * NUMBERS_MAX),
+    words: new Uint32Array(kept_max * WORDS_MAX),
+    word_count: new Uint8Array(kept_max),
+    task: new Array<string>(kept_max).fill(''),
+    a: new Array<string>(kept_max).fill(''),
+    b: new Array<string>(kept_max).fill(''),
+  };
+}
+
 /**
  * The trace. The kept events live in a ring of parallel arrays (typed arrays for the numbers, plain
  * arrays for the names), slot `seq % kept_max` for event `seq`: recording writes numbers into
@@ -82,16 +110,27 @@ export class Trace {
   private next = 0;
   count = 0;
   private readonly listeners: TraceListener[] = [];
+  private readonly ring: Ring;
+  private released = false;
 
   constructor(readonly kept_max: number = LIMITS.trace_events_kept) {
-    this.ring_t = new Float64Array(kept_max);
-    this.ring_code = new Uint8Array(kept_max);
-    this.ring_numbers = new Uint32Array(kept_max * NUMBERS_MAX);
-    this.ring_words = new Uint32Array(kept_max * WORDS_MAX);
-    this.ring_word_count = new Uint8Array(kept_max);
-    this.ring_task = new Array<string>(kept_max).fill('');
-    this.ring_a = new Array<string>(kept_max).fill('');
-    this.ring_b = new Array<string>(kept_max).fill('');
+    // A ring needs no reset: only slots written since are ever read (see `read`, `events`).
+    const ring = (this.ring = RINGS.take(String(kept_max), () => makeRing(kept_max)));
+    this.ring_t = ring.t;
+    this.ring_code = ring.code;
+    this.ring_numbers = ring.numbers;
+    this.ring_words = ring.words;
+    this.ring_word_count = ring.word_count;
+    this.ring_task = ring.task;
+    this.ring_a = ring.a;
+    this.ring_b = ring.b;
+  }
+
+  /** Hands the ring back for the next trace of this thread; the hash stays readable, the events do not. */
+  release(): void {
+    if (this.released) throw new Error('invariant: trace released twice');
+    this.released = true;
+    RINGS.give(String(this.kept_max), this.ring);
   }
 
   /** A text event: hashed over (0, t, task, event, detail). */
@@ -168,6 +207,7 @@ export class Trace {
 
   /** The kept events, oldest first. */
   events(): TraceEvent[] {
+    if (this.released) throw new Error('invariant: a trace read after its ring was released');
     const kept = Math.min(this.count, this.kept_max);
     const out: TraceEvent[] = [];
     for (let seq = this.count - kept; seq < this.count; seq++) out.push(this.read(seq % this.kept_max, seq));

@@ -185,9 +185,13 @@ export class System {
     return this.kernel.traceHash();
   }
 
-  /** Ends the system: its machine's memory and disk go to the next system this thread builds. */
+  /**
+   * Ends the system: its machine's memory and disk and its trace ring go, reset, to the next system
+   * this thread builds (src/hw/buffer-pool.ts). Its trace hash stays readable; nothing else may be used.
+   */
   release(): void {
     this.machine.release();
+    this.kernel.trace.release();
   }
 
   /**
