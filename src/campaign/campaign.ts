@@ -132,20 +132,26 @@ export function trialsPerCell(cfg: CampaignConfig | ExploreConfig): number {
   return isExplore(cfg) ? 1 : armsOf(cfg).length;
 }
 
+/** The trial of `cell` under the arm at position `a` of the campaign's arms, given the cell's plan (cellTrials tells it). */
+export function trialSpecAt(cfg: CampaignConfig, cell: Cell, a: number, plan: FaultPlan): TrialSpec {
+  return { config: configOf(cfg, cell, armsOf(cfg)[a]), plan };
+}
+
 /**
  * The trials of one cell under its arms from position `from_arm` on, one at a time, in arm order;
- * `starting` is told each trial before it runs. Golden runs come from `goldens` (made there when
- * it has not got them): a worker passes one cache to every cell it runs.
+ * `planned` is told the cell's plan once it is drawn, before the first trial runs (with
+ * trialSpecAt, every trial's spec). Golden runs come from `goldens` (made there when it has not
+ * got them): a worker passes one cache to every cell it runs.
  */
-export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, starting?: (index: number, spec: TrialSpec) => void, goldens: GoldenCache = new GoldenCache()): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
+export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, planned?: (plan: FaultPlan) => void, goldens: GoldenCache = new GoldenCache()): Generator<{ result: TrialResult; spec: TrialSpec; golden: RunRecord; run: RunRecord }> {
   const baseline = goldens.golden(configOf(cfg, cell, BASELINE));
   const plan = cellPlan(cfg, cell, baseline);
+  planned?.(plan);
   const arms = armsOf(cfg);
   for (let a = from_arm; a < arms.length; a++) {
     const arm = arms[a];
     const index = trialIndex(cfg, cell, a);
     const spec: TrialSpec = { config: configOf(cfg, cell, arm), plan };
-    starting?.(index, spec);
     const g = goldens.golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);

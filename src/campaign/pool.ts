@@ -10,13 +10,17 @@
 // allocation can abort the whole process (nodejs/node#47224; a 1e9-element `fill` does it on Node
 // 20) — while a child process that runs out of memory dies alone.
 //
-// A worker runs a cell's trials in order and sends each result at once, so the trial it is in is
-// always the one after the last result it sent. When a worker dies (of memory, or anything else a
-// server's code did to its process), or the watchdog stops it for running one trial past its
-// wall-clock budget, that trial is recorded as `host-limit` (with the limit), a fresh worker takes
-// its place, and the rest of the cell goes on from the next mode: nothing else is lost.
-import { trialIndex, trialsPerCell, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
-import type { ExploreConfig } from './explore/config.ts';
+// A worker runs a cell's trials in order and sends each result at once (one message per trial, the
+// last one ending the job), so the trial it is in is always the one after the last result it sent.
+// When a worker dies (of memory, or anything else a server's code did to its process), or the
+// watchdog stops it for running one trial past its wall-clock budget, that trial is recorded as
+// `host-limit` (with the limit), a fresh worker takes its place, and the rest of the cell goes on
+// from the next mode: nothing else is lost. When the campaign keeps crash seeds, the worker sends
+// the cell's plan before its first trial, so the stopped trial's spec is known here (trialSpecAt:
+// a trial's spec is its cell's plan under its arm's configuration) and it is kept as a seed.
+import { trialIndex, trialSpecAt, trialsPerCell, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import type { FaultPlan } from '../faults/model.ts';
+import { isExplore, type ExploreConfig } from './explore/config.ts';
 import { seedAsFound, type CrashSeed } from './crash-seeds.ts';
 import type { KeepPolicy } from './keep.ts';
 import { HOST_LIMITS, hostLimitResult, trialBudgetMs, type HostLimit } from './host-limits.ts';
@@ -56,8 +60,8 @@ interface Slot {
   job: Job | null;
   /** the rest of the group this worker is in (its cells run here, after its golden runs) */
   pending: Job[];
-  /** the trial the worker said it started and has not answered yet */
-  current: { index: number; spec: TrialSpec } | null;
+  /** the plan of the campaign cell the worker is running, once it has said it (only when seeds are kept) */
+  plan: FaultPlan | null;
   /** when the last message of the current job came (ms): the running trial started then */
   since_ms: number;
   /** set when this side stopped the worker (so its death is that limit) */
@@ -154,7 +158,7 @@ export class TrialPool {
         if (!slot.ready || over) return;
         const job = next(slot);
         slot.job = job;
-        slot.current = null;
+        slot.plan = null;
         if (job === null) return;
         slot.since_ms = performance.now();
         slot.worker.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
@@ -175,8 +179,8 @@ export class TrialPool {
             case 'alive':
               slot.since_ms = performance.now();
               return;
-            case 'trial-start':
-              slot.current = { index: m.index, spec: m.spec };
+            case 'plan':
+              slot.plan = m.plan;
               return;
             case 'trial': {
               if (job?.kind !== 'cell') return finish(new Error('a campaign worker sent a trial with no cell to run'));
@@ -185,10 +189,10 @@ export class TrialPool {
               this.trials_timed++;
               slot.since_ms = now;
               job.received++;
-              if (m.signature !== null && slot.current !== null) keepSeed(m.result, slot.current.spec, m.signature);
-              slot.current = null;
+              if (m.signature !== null && slot.plan !== null) keepSeed(m.result, trialSpecAt(this.config as CampaignConfig, job.cell, job.from_arm + job.received - 1, slot.plan), m.signature);
               take(m.result);
-              // A worker that has just queued a seed to shrink may be the only one free to shrink it.
+              if (m.last) slot.job = null;
+              // A worker that has just queued a seed to shrink may be the only one free to shrink it (and this one, if its cell is done).
               for (const other of this.slots) if (other.job === null) feed(other);
               return;
             }
@@ -201,7 +205,7 @@ export class TrialPool {
         },
         died: (slot, code, signal) => {
           const limit = slot.stopped_for ?? deathCause(slot.worker.stderrTail());
-          const { job, current, ready, worker } = slot;
+          const { job, plan, ready, worker } = slot;
           this.replace(slot);
           if (job === null) {
             if (!ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${stderrSummary(worker.stderrTail())}`));
@@ -209,12 +213,13 @@ export class TrialPool {
           }
           // Its shrinking broke a host limit: the trial is kept as it was found.
           if (job.kind === 'shrink') return seed(seedAsFound(job.found, job.spec, job.signature));
-          const m = current === null ? job.from_arm + job.received : current.index - trialIndex(this.config, job.cell, 0);
+          // The trial it was in: the one after the last result it sent.
+          const m = job.from_arm + job.received;
           // The rest of the cell, first in the fresh worker's share.
           if (m + 1 < arms) slot.pending.unshift({ kind: 'cell', cell: job.cell, from_arm: m + 1, received: 0 });
           const found = hostLimitResult(this.config, job.cell, trialIndex(this.config, job.cell, m), limit);
-          // Kept whatever the policy (keep.ts), as it was found.
-          if (keep !== null && current !== null) this.options.onSeed?.(seedAsFound(found, current.spec));
+          // Kept whatever the policy (keep.ts), as it was found, when its plan is known (the worker got past the cell's golden run).
+          if (keep !== null && plan !== null && !isExplore(this.config)) this.options.onSeed?.(seedAsFound(found, trialSpecAt(this.config, job.cell, m, plan)));
           take(found);
         },
       };
@@ -240,14 +245,14 @@ export class TrialPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(), ready: false, job: null, pending: [], current: null, since_ms: 0, stopped_for: null };
+    const slot: Slot = { worker: startWorker(), ready: false, job: null, pending: [], plan: null, since_ms: 0, stopped_for: null };
     this.listen(slot);
     return slot;
   }
 
   /** Puts a fresh worker in a dead one's slot (its share of the group stays). */
   private replace(slot: Slot): void {
-    Object.assign(slot, { worker: startWorker(), ready: false, job: null, current: null, since_ms: 0, stopped_for: null });
+    Object.assign(slot, { worker: startWorker(), ready: false, job: null, plan: null, since_ms: 0, stopped_for: null });
     this.listen(slot);
   }
 

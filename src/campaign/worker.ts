@@ -1,11 +1,17 @@
 // A campaign worker process. Its jobs: one cell (from a mode on) — it runs the cell's trials in
-// order (with the golden runs it kept from the cells before: golden-cache.ts), saying which trial it starts (and its plan) before running it and sending each result as
-// soon as it is judged, with its failure signature when the keep policy keeps it; one kept trial to shrink into a crash
-// seed (signed already), with a sign of life at every run; one trial to replay; the demo; or an exploration's golden run under one mode. So the pool always knows which
-// trial a worker is in, and can name it (and keep its seed) if the host stops this process
-// (memory, wall-clock budget). It never writes the store (lowdb is single-writer: only the main
-// process writes). It runs the servers of the main process's config file, named in its argv.
-import { cellTrials, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+// order (with the golden runs it kept from the cells before: golden-cache.ts) and sends each
+// result as soon as it is judged, with its failure signature when the keep policy keeps it, the
+// last one marked as the end of the job; one kept trial to shrink into a crash seed (signed
+// already), with a sign of life at every run; one trial to replay; the demo; or an exploration's
+// golden run under one mode. One message per trial: the trial a worker is in is always the one
+// after the last result it sent, so the pool can name it if the host stops this process (memory,
+// wall-clock budget). When the campaign keeps crash seeds, the worker also sends each cell's fault
+// plan once it is drawn (before the cell's first trial runs): with it the pool knows every trial's
+// spec (trialSpecAt), and keeps the stopped trial as a seed. It never writes the store (lowdb is
+// single-writer: only the main process writes). It runs the servers of the main process's config
+// file, named in its argv.
+import { cellTrials, trialIndex, trialsPerCell, type CampaignConfig, type Cell, type TrialSpec } from './campaign.ts';
+import type { FaultPlan } from '../faults/model.ts';
 import { GoldenCache } from './golden-cache.ts';
 import { isExplore, type ExploreConfig } from './explore/config.ts';
 import { exploreTrials, goldenOf, type ExploreGolden } from './explore/trials.ts';
@@ -27,9 +33,10 @@ export type ToWorker =
 
 export type FromWorker =
   | { kind: 'ready' }
-  | { kind: 'trial-start'; index: number; spec: TrialSpec }
-  /** `signature`: the failure signature of a trial the keep policy keeps, null for any other */
-  | { kind: 'trial'; result: TrialResult; signature: string | null }
+  /** a campaign cell's fault plan, before its first trial runs (sent only when the campaign keeps seeds) */
+  | { kind: 'plan'; plan: FaultPlan }
+  /** `signature`: the failure signature of a trial the keep policy keeps, null for any other; `last`: the cell's last trial, which ends the job (no job-done follows) */
+  | { kind: 'trial'; result: TrialResult; signature: string | null; last: boolean }
   | { kind: 'alive' }
   | { kind: 'seed'; seed: CrashSeed }
   | { kind: 'job-done' }
@@ -56,17 +63,25 @@ function run(job: ToWorker): void {
       post({ kind: 'seed', seed: shrunkSeed(job.found, job.spec, job.signature, () => post({ kind: 'alive' }), goldens) });
       return post({ kind: 'job-done' });
     case 'cell': {
-      const { keep, config } = job;
+      const { keep, config, cell } = job;
+      const last_index = trialIndex(config, cell, trialsPerCell(config) - 1);
+      let ended = false;
+      const trial = (result: TrialResult, signature: string | null) => {
+        ended = result.index === last_index;
+        post({ kind: 'trial', result, signature, last: ended });
+      };
       // An exploration's cell: one point under one mode; its seeds are made per class afterwards (explore/seeds.ts).
-      if (isExplore(config)) {
-        for (const result of exploreTrials(config, job.cell, job.from_arm)) post({ kind: 'trial', result, signature: null });
-        return post({ kind: 'job-done' });
+      if (isExplore(config)) for (const result of exploreTrials(config, cell, job.from_arm)) trial(result, null);
+      else {
+        const planned = keep === null ? undefined : (plan: FaultPlan) => post({ kind: 'plan', plan });
+        for (const { result, spec, golden, run } of cellTrials(config, cell, job.from_arm, planned, goldens)) {
+          const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
+          trial(result, kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null);
+        }
       }
-      for (const { result, spec, golden, run } of cellTrials(config, job.cell, job.from_arm, (index, s) => post({ kind: 'trial-start', index, spec: s }), goldens)) {
-        const kept = keep !== null && keeps(keep, result.mode, spec.plan, result.outcome);
-        post({ kind: 'trial', result, signature: kept ? failureSignature(spec.config, spec.plan, result.outcome, { golden, run }) : null });
-      }
-      return post({ kind: 'job-done' });
+      // A cell whose last trial did not come (none left from its arm on): its end said on its own.
+      if (!ended) post({ kind: 'job-done' });
+      return;
     }
   }
 }

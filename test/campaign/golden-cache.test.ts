@@ -4,26 +4,16 @@
 // every golden run afresh — whatever the seed, the servers, the arms and the cache's bound.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { smallCampaignArb } from '../helpers/campaign-config.ts';
 import { armsOf, cellsOf, runCell, type CampaignConfig } from '../../src/campaign/campaign.ts';
 import { GoldenCache } from '../../src/campaign/golden-cache.ts';
 import { runOnce, runTrial, TRIAL_DEFAULTS, type TrialConfig } from '../../src/campaign/trial.ts';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { shrinkTrial } from '../../src/campaign/shrink.ts';
 import type { FaultPlan } from '../../src/faults/model.ts';
-import { FAULT_KINDS } from '../../src/faults/model.ts';
 import { targets } from '../../src/servers/catalog.ts';
-import { COMPARE_COMMITS, MODES, variantName } from '../../src/ssr/modes.ts';
+import { variantName } from '../../src/ssr/modes.ts';
 
-const configArb = fc.record({
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  servers: fc.shuffledSubarray(targets(), { minLength: 1, maxLength: 2 }),
-  faults: fc.shuffledSubarray([...FAULT_KINDS], { minLength: 2, maxLength: 4 }),
-  modes: fc.shuffledSubarray([...MODES], { minLength: 1, maxLength: 4 }),
-  commits: fc.shuffledSubarray([...COMPARE_COMMITS], { minLength: 1, maxLength: 2 }),
-  trials: fc.integer({ min: 1, max: 2 }),
-  clients: fc.constant(2),
-  ops_per_client: fc.integer({ min: 3, max: 8 }),
-}) satisfies fc.Arbitrary<CampaignConfig>;
 
 /** Every cell with a fresh cache: every golden run made for its own cell (as before sharing). */
 const afresh = (cfg: CampaignConfig) => cellsOf(cfg).flatMap((cell) => runCell(cfg, cell));
@@ -31,7 +21,7 @@ const afresh = (cfg: CampaignConfig) => cellsOf(cfg).flatMap((cell) => runCell(c
 describe('the golden cache', () => {
   it('gives every trial the result it has when every golden run is made afresh, making each group’s once', () => {
     fc.assert(
-      fc.property(configArb, fc.integer({ min: 1, max: 8 }), (cfg, runs_kept) => {
+      fc.property(smallCampaignArb, fc.integer({ min: 1, max: 8 }), (cfg, runs_kept) => {
         const shared = new GoldenCache();
         expect(cellsOf(cfg).flatMap((cell) => runCell(cfg, cell, shared))).toEqual(afresh(cfg));
         // One golden run per group (server × trial number) and arm, the baseline (restart) included.
