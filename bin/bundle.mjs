@@ -6,7 +6,7 @@
 //
 // The bundle is a pure function of its input files: `index.json` lists them (from esbuild's
 // metafile), and the bundle's name carries a hash of each one's path, size and modification time
-// (and of Node's and esbuild's versions), so an edited, added-to or deleted source is rebuilt on
+// (and of Node's and esbuild's versions, and of this file, which holds the build's options), so an edited, added-to or deleted source is rebuilt on
 // the next start. Packages stay external (imported from node_modules as usual); each file's
 // `import.meta.url` is its own file's URL, as if it were not bundled, so the paths it builds (a
 // worker's entry, a config file) are the same. Builds write to a temporary directory and rename
@@ -28,6 +28,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ENTRY = join(ROOT, 'src/cli/main.ts');
 const CACHE = join(ROOT, 'node_modules/.cache/curios');
 const INDEX = join(CACHE, 'index.json');
+/** This file's text: the build's options are part of every bundle's key. */
+const SELF = readFileSync(fileURLToPath(import.meta.url));
 /** The worker modules built beside the command, by their name in the bundle. */
 const WORKERS = { 'campaign-worker': 'src/campaign/worker.ts', 'live-worker': 'tui/live/live-worker.ts' };
 /** how long an older bundle is kept after a newer one is built */
@@ -35,7 +37,7 @@ const STALE_MS = 10 * 60 * 1000;
 
 /** The key of a set of input files as they are now, or null when one is gone. */
 function keyOf(inputs, esbuild_version) {
-  const h = createHash('sha256').update(`${process.version}\0${esbuild_version}\0`);
+  const h = createHash('sha256').update(`${process.version}\0${esbuild_version}\0`).update(SELF);
   for (const input of inputs) {
     let st;
     try {
@@ -119,7 +121,10 @@ async function build() {
     platform: 'node',
     target: `node${process.versions.node.split('.')[0]}`,
     packages: 'external',
-    keepNames: true,
+    // No keepNames: it wraps every function and class in a `__name` call that sets its `name`,
+    // which costs a campaign worker about a tenth of its time (closures made in hot paths), and
+    // nothing reads a function's `name` (errors name themselves; stack frames come from the
+    // source map). See docs/testing.md, "Where the time goes".
     // Stack frames name the source files (a crash seed's stamp names the file that defined its server).
     sourcemap: 'linked',
     sourcesContent: false,
