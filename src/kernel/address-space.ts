@@ -14,8 +14,8 @@ export interface MapNode {
   readonly frame: FrameNumber;
   writable: boolean;
   parent: MapNode | null;
-  /** derived mappings, in the order they were made */
-  readonly children: Set<MapNode>;
+  /** derived mappings, in the order they were made (null while there are none: most pages are never shared) */
+  children: Set<MapNode> | null;
 }
 
 export class AddressSpace {
@@ -55,7 +55,7 @@ export class MappingDb {
   map(from: MapNode, space: AddressSpace, vpn: number, writable: boolean): MapNode {
     if (space.isMapped(vpn)) throw new Error(`invariant: map over mapped page ${vpn} in ${space.owner}`);
     const node = this.install(space, vpn, from.frame, writable && from.writable, from, 'map');
-    from.children.add(node);
+    (from.children ??= new Set()).add(node);
     return node;
   }
 
@@ -63,14 +63,14 @@ export class MappingDb {
   grant(from: MapNode, space: AddressSpace, vpn: number, writable: boolean): MapNode {
     if (space.isMapped(vpn)) throw new Error(`invariant: grant over mapped page ${vpn} in ${space.owner}`);
     const node = this.install(space, vpn, from.frame, writable && from.writable, from.parent, 'grant');
-    for (const child of from.children) {
-      child.parent = node;
-      node.children.add(child);
-    }
-    from.children.clear();
-    if (from.parent !== null) {
-      from.parent.children.delete(from);
-      from.parent.children.add(node);
+    // The new node has no children yet: it takes the giver's, set and all.
+    if (from.children !== null) for (const child of from.children) child.parent = node;
+    node.children = from.children;
+    from.children = null;
+    const siblings = from.parent?.children;
+    if (siblings !== undefined && siblings !== null) {
+      siblings.delete(from);
+      siblings.add(node);
     }
     this.uninstall(from);
     return node;
@@ -78,17 +78,19 @@ export class MappingDb {
 
   /** Revokes every mapping derived from `node`, depth first; `node` itself stays. */
   flush(node: MapNode): void {
-    for (const child of node.children) {
+    const children = node.children;
+    if (children === null) return;
+    for (const child of children) {
       this.flush(child);
       this.uninstall(child);
     }
-    node.children.clear();
+    node.children = null;
   }
 
   /** Flushes `node` and removes it; a root mapping frees its frame. */
   unmap(node: MapNode): void {
     this.flush(node);
-    if (node.parent !== null) node.parent.children.delete(node);
+    if (node.parent !== null) node.parent.children?.delete(node);
     else this.machine.memory.freeFrame(node.frame);
     this.uninstall(node);
   }
@@ -102,7 +104,7 @@ export class MappingDb {
   }
 
   private install(space: AddressSpace, vpn: number, frame: FrameNumber, writable: boolean, parent: MapNode | null, what: 'map' | 'grant'): MapNode {
-    const node: MapNode = { space, vpn, frame, writable, parent, children: new Set() };
+    const node: MapNode = { space, vpn, frame, writable, parent, children: null };
     space.nodes.set(vpn, node);
     space.table.set(vpn, frame, writable);
     this.machine.clock.charge(this.machine.costs.map_page);

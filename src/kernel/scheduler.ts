@@ -12,8 +12,15 @@ import { removeFromQueue } from './queue.ts';
 
 export type QuantumExpiredHook = (thread: Thread) => void;
 
+/** One empty queue per priority (a loop: Array.from over an array-like costs more than the kernel's other construction). */
+function emptyQueues(): Thread[][] {
+  const queues: Thread[][] = [];
+  for (let p = 0; p < LIMITS.priorities; p++) queues.push([]);
+  return queues;
+}
+
 export class Scheduler {
-  private readonly queues: Thread[][] = Array.from({ length: LIMITS.priorities }, () => []);
+  private readonly queues: Thread[][] = emptyQueues();
   /** bit p set when queue p is not empty: the highest set bit is the queue to run from */
   private nonempty = 0;
   quantumExpiredHook: QuantumExpiredHook | null = null;

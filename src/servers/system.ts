@@ -8,7 +8,7 @@ import { checkRange, inspectSpace } from '../kernel/copy.ts';
 import { notifyEndpoint } from '../kernel/ipc.ts';
 import { Kernel, type RunOptions, type RunStop } from '../kernel/kernel.ts';
 import { result } from '../kernel/result.ts';
-import { badge, type CapSlot, type Endpoint, type Task } from '../kernel/objects.ts';
+import { badge, type CapSlot, type Endpoint, type SysResult, type Task } from '../kernel/objects.ts';
 import { SsrManager } from '../ssr/manager.ts';
 import { SERVER_LIMITS } from '../hw/limits.ts';
 import { HEARTBEAT_BIT, dependencyBadgeOf, faultBadgeOf, serverBit } from '../ssr/badges.ts';
@@ -32,6 +32,9 @@ export interface SystemConfig {
   machine?: MachineConfig;
 }
 
+
+/** What a stateful server's client whose SSR was reset is answered, by the kernel alone. */
+const staleReply = (): SysResult => result({ kind: 'reply', label: statusCode('ESTALE') });
 
 /** How long the servers get to run their pending reset hooks at the end of a run (far more than a hook takes). */
 const RESET_HOOKS_CYCLES_MAX = 1_000_000;
@@ -68,6 +71,7 @@ export class System {
     const clientTasks = config.clients.map((_, i) => k.createTask(`client${i}`));
     this.clientTasks.push(...clientTasks);
 
+    const faults = this.faultPort.bind(this);
     config.servers.forEach((def, index) => {
       const ep = this.endpoint(def.name);
       const task = k.createTask(def.name);
@@ -84,11 +88,13 @@ export class System {
         k.scheduler_endpoint = ep;
         clientTasks.forEach((ct, c) => (ct.sched_badge = badge(badgeOfClient(c))));
       }
-      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults: () => this.faults, recovered: () => this.ssr.recoveryDone(task), resets: () => this.ssr.takeResets(task) });
+      // Bound, not arrows: under tsx (esbuild's keepNames) every arrow made as a named property is
+      // wrapped in a defineProperty of its name, which costs more than the call it saves.
+      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults, recovered: this.ssr.recoveryDone.bind(this.ssr, task), resets: this.ssr.takeResets.bind(this.ssr, task) });
       k.setFaultHandler(task, supEp, faultBadgeOf(index));
       this.serverTasks.set(def.name, task);
       if (def.state_bytes > 0) {
-        this.ssr.registerServer({ task, state_bytes: def.state_bytes, validate: def.validate, stale_reply: () => result({ kind: 'reply', label: statusCode('ESTALE') }) });
+        this.ssr.registerServer({ task, state_bytes: def.state_bytes, validate: def.validate, stale_reply: staleReply });
       }
     });
     // Each client connects to every server: its capability's badge names it; its SSRs are made.
@@ -127,6 +133,11 @@ export class System {
   }
 
   readonly hooks: HookChain;
+
+  /** the fault injector attached now, as a server asks for it at each request */
+  private faultPort(): FaultPort {
+    return this.faults;
+  }
 
   serverTask(name: string): Task {
     const t = this.serverTasks.get(name);

@@ -157,7 +157,7 @@ function describeReal(tasks: Task[]): string[] {
       if (pte === undefined || pte.frame !== node.frame || pte.writable !== node.writable) lines.push(`${keyOf(i, vpn)} page-table entry disagrees`);
       if (!names.has(node.frame)) names.set(node.frame, names.size);
       const parent = node.parent === null ? '-' : keyOf(taskOf(node.parent.space), node.parent.vpn);
-      const children = [...node.children].map((c) => keyOf(taskOf(c.space), c.vpn)).sort();
+      const children = [...(node.children ?? [])].map((c) => keyOf(taskOf(c.space), c.vpn)).sort();
       lines.push(`${keyOf(i, vpn)} frame#${names.get(node.frame)} ${node.writable ? 'rw' : 'ro'} parent=${parent} children=${children.join(',')}`);
     }
   });
@@ -235,7 +235,7 @@ function expectedMapErr(c: MapCase): Errno {
 /** Page number → [frame, writable, parent page or -1] for both tasks: what a rejected call must not touch. */
 function mappingState(tasks: Task[]): string {
   return JSON.stringify(
-    tasks.map((t) => [...t.as.nodes.entries()].sort((a, b) => a[0] - b[0]).map(([vpn, n]) => [vpn, n.frame, n.writable, n.parent?.vpn ?? -1, n.children.size])),
+    tasks.map((t) => [...t.as.nodes.entries()].sort((a, b) => a[0] - b[0]).map(([vpn, n]) => [vpn, n.frame, n.writable, n.parent?.vpn ?? -1, n.children?.size ?? 0])),
   );
 }
 
