@@ -34,6 +34,8 @@ const hostileNumber = fc.oneof(
   fc.constantFrom(-1, 0.5, 1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 53, -(2 ** 53), 2 ** 32, 0xffffff00, 2 ** 31),
 );
 
+const inPageOrHostile = fc.oneof(hostileNumber, fc.integer({ min: RW, max: RW + PAGE - 1 }));
+
 /** The model: a range is usable when it is well formed and each of its pages is mapped (writable, if asked). */
 function modelRange(mapped: Map<number, boolean>, vaddr: number, len: number, writable: boolean): Errno {
   if (!Number.isSafeInteger(vaddr) || !Number.isSafeInteger(len) || vaddr < 0 || len < 0 || vaddr + len > 2 ** 32) return 'EFAULT';
@@ -67,7 +69,8 @@ describe('one range check for every address range', () => {
 
   it('a copy between two spaces (and a borrowed read) is a copy out and a copy in: same answer, same bytes, same cycles, even through a shared frame', () => {
     fc.assert(
-      fc.property(hostileNumber, hostileNumber, fc.nat({ max: 2 * PAGE }), fc.boolean(), fc.integer({ min: 1, max: 2 ** 31 }), (src, dst, len, same_space, seed) => {
+      // Half the ranges inside the shared page (and short), where the copy moves bytes within physical memory.
+      fc.property(inPageOrHostile, inPageOrHostile, fc.oneof(fc.nat({ max: 2 * PAGE }), fc.nat({ max: 96 })), fc.boolean(), fc.integer({ min: 1, max: 2 ** 31 }), (src, dst, len, same_space, seed) => {
         // Two identical machines: one copies out then in, the other between the spaces.
         const runs = [machine(), machine()].map(({ k, task }) => {
           const other = k.createTask('other');
@@ -75,7 +78,7 @@ describe('one range check for every address range', () => {
           expect(k.transferPages(task, RW, other, RW, 1, true, false)).toBe('OK');
           expect(k.allocPages(other, RO, 1, false)).toBe('OK');
           const bytes = k.machine.memory.bytes;
-          for (let i = 0, x = seed; i < bytes.length; i += 97, x = (x * 48271) % 0x7fffffff) bytes[i] = x & 0xff;
+          for (let i = 0, x = seed; i < bytes.length; i += i < 16 * PAGE ? 1 : 97, x = (x * 48271) % 0x7fffffff) bytes[i] = x & 0xff;
           return { k, from: task, to: same_space ? task : other };
         });
         const [a, b] = runs;

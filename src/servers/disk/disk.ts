@@ -2,6 +2,7 @@
 // hardware, so a restart loses nothing. It moves a block between the device and its heap (the
 // DMA buffer) and between the heap and the message buffer.
 import { LIMITS } from '../../hw/limits.ts';
+import type { DeviceRequest } from '../../kernel/objects.ts';
 import * as sys from '../../kernel/sys.ts';
 import { defineServer, type ServerReply } from '../framework/define.ts';
 
@@ -9,6 +10,17 @@ export const DISK_OPS = { read: 1, write: 2, info: 3 } as const;
 
 /** A block read, on its way to the reply buffer: the framework copies a reply's bytes before the next request is handled. */
 const outgoing = new Uint8Array(LIMITS.block_bytes);
+/** the device requests, refilled for each call: the system-call stub copies a request's fields before it yields */
+type BlockRequest = Extract<DeviceRequest, { block: number }>;
+const READ: BlockRequest = { action: 'disk-read', block: 0, vaddr: 0 };
+const WRITE: BlockRequest = { action: 'disk-write', block: 0, vaddr: 0 };
+
+/** `req` for `block` through the heap */
+function blockRequest(req: BlockRequest, block: number, heap: number): BlockRequest {
+  req.block = block;
+  req.vaddr = heap;
+  return req;
+}
 
 export const diskServer = defineServer({
   name: 'disk',
@@ -22,7 +34,7 @@ export const diskServer = defineServer({
     const block = req.words[0];
     switch (req.op) {
       case DISK_OPS.read: {
-        const r = yield* sys.device(dev, { action: 'disk-read', block, vaddr: env.heap });
+        const r = yield* sys.device(dev, blockRequest(READ, block, env.heap));
         if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
         env.mem.loadBytesInto(env.heap, outgoing);
         return { status: 'OK', data: outgoing };
@@ -30,7 +42,7 @@ export const diskServer = defineServer({
       case DISK_OPS.write: {
         if (req.data.length !== LIMITS.block_bytes) return { status: 'EINVAL' };
         env.mem.storeBytes(env.heap, req.data);
-        const r = yield* sys.device(dev, { action: 'disk-write', block, vaddr: env.heap });
+        const r = yield* sys.device(dev, blockRequest(WRITE, block, env.heap));
         if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
         return { status: 'OK' };
       }

@@ -45,10 +45,26 @@ function blocksOf(dir: Inode): number {
 }
 
 /**
- * Every entry of `dir` in order, free ones (ino 0) included, until `visit` returns true for one
- * (its name, while visited, is `scanned`): that entry, or null.
+ * What a scan looks for: the live entry of a name, the first free entry, the first live entry, or
+ * none (it lists every live entry). Plain values, not a visitor: a closure per scan costs more
+ * than the scan's compare (and tsx wraps each one it makes).
  */
-function* scan(env: ServerEnv, dir: Inode, visit: (ino: number, index: number) => boolean): Sys<Entry | null> {
+const SEEK = { named: 0, free: 1, live: 2, none: 3 } as const;
+type Seek = (typeof SEEK)[keyof typeof SEEK];
+
+/** The entry being visited (inode `ino`, its name in `scanned`) is what `seek` asks. */
+function isSought(seek: Seek, ino: number, name: Uint8Array | null): boolean {
+  if (seek === SEEK.named) return ino !== 0 && name !== null && scannedIs(name);
+  if (seek === SEEK.free) return ino === 0;
+  if (seek === SEEK.live) return ino !== 0;
+  return false;
+}
+
+/**
+ * Every entry of `dir` in order, free ones (ino 0) included, until one is what `seek` asks (with
+ * `name`, for SEEK.named): that entry, or null. `list`, when given, gets every live entry visited.
+ */
+function* scan(env: ServerEnv, dir: Inode, seek: Seek, name: Uint8Array | null, list: Entry[] | null): Sys<Entry | null> {
   check(dir.type === FILE_TYPE.dir, 'ENOTDIR');
   for (let b = 0; b < blocksOf(dir); b++) {
     check(dir.direct[b] !== 0, 'EIO');
@@ -59,7 +75,8 @@ function* scan(env: ServerEnv, dir: Inode, visit: (ino: number, index: number) =
       if (ino === 0) scanned_len = 0;
       else loadName(env, at);
       const index = b * DIRENTS_PER_BLOCK + slot;
-      if (visit(ino, index)) return { index, ino, name: scanned.slice(0, scanned_len) };
+      if (list !== null && ino !== 0) list.push({ index, ino, name: scanned.slice(0, scanned_len) });
+      if (isSought(seek, ino, name)) return { index, ino, name: scanned.slice(0, scanned_len) };
     }
   }
   return null;
@@ -67,17 +84,14 @@ function* scan(env: ServerEnv, dir: Inode, visit: (ino: number, index: number) =
 
 /** The inode number `name` names in `dir`, or 0. */
 export function* lookup(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<number> {
-  const e = yield* scan(env, dir, (ino) => ino !== 0 && scannedIs(name));
+  const e = yield* scan(env, dir, SEEK.named, name, null);
   return e === null ? 0 : e.ino;
 }
 
 /** The live entries of `dir`, in entry order. */
 export function* listEntries(env: ServerEnv, dir: Inode): Sys<Entry[]> {
   const entries: Entry[] = [];
-  yield* scan(env, dir, (ino, index) => {
-    if (ino !== 0) entries.push({ index, ino, name: scanned.slice(0, scanned_len) });
-    return false;
-  });
+  yield* scan(env, dir, SEEK.none, null, entries);
   return entries;
 }
 
@@ -86,7 +100,7 @@ export function* listNames(env: ServerEnv, dir: Inode): Sys<Uint8Array[]> {
 }
 
 export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {
-  return (yield* scan(env, dir, (ino) => ino !== 0)) === null;
+  return (yield* scan(env, dir, SEEK.live, null, null)) === null;
 }
 
 /**
@@ -95,7 +109,7 @@ export function* isEmpty(env: ServerEnv, dir: Inode): Sys<boolean> {
  * nothing. The directory's inode is written through when it grows.
  */
 export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: FileType): Sys<Inode> {
-  const free = yield* scan(env, dir, (ino) => ino === 0);
+  const free = yield* scan(env, dir, SEEK.free, null, null);
   const index = free === null ? blocksOf(dir) * DIRENTS_PER_BLOCK : free.index;
   const b = Math.floor(index / DIRENTS_PER_BLOCK);
   check(b < DIRECT_BLOCKS, 'ENOSPC');
@@ -121,7 +135,7 @@ export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: Fi
 
 /** Frees the entry naming `name` in `dir`; the directory keeps its blocks. */
 export function* removeEntry(env: ServerEnv, dir: Inode, name: Uint8Array): Sys<void> {
-  const e = yield* scan(env, dir, (ino) => ino !== 0 && scannedIs(name));
+  const e = yield* scan(env, dir, SEEK.named, name, null);
   check(e !== null, 'ENOENT');
   const b = Math.floor(e.index / DIRENTS_PER_BLOCK);
   yield* writeEntry(env, dir.direct[b], e.index % DIRENTS_PER_BLOCK, 0, NO_NAME);

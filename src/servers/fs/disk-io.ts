@@ -37,10 +37,17 @@ export function check(ok: boolean, status: Exclude<ServerStatus, 'OK'>): asserts
 const inFlight = new Uint8Array(BLOCK_BYTES);
 /** a block of zeros, only ever read */
 const ZERO_BLOCK = new Uint8Array(BLOCK_BYTES);
+/** a disk request's words, refilled for each call (the system-call stub copies them before it yields) */
+const blockWords = [0];
+
+function wordsOf(block: number): number[] {
+  blockWords[0] = block;
+  return blockWords;
+}
 
 /** Reads disk block `block` into the heap buffer at `buf`. */
 export function* readBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
-  const r = yield* env.callDep('disk', DISK_OPS.read, [block], undefined, inFlight);
+  const r = yield* env.callDep('disk', DISK_OPS.read, wordsOf(block), undefined, inFlight);
   check(r.status === 'OK' && r.data.length === BLOCK_BYTES, 'EIO');
   env.mem.storeBytes(buf, r.data);
 }
@@ -48,7 +55,7 @@ export function* readBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<vo
 /** Writes the heap buffer at `buf` to disk block `block`. */
 export function* writeBlock(env: ServerEnv, block: number, buf: VirtAddr): Sys<void> {
   env.mem.loadBytesInto(buf, inFlight);
-  const r = yield* env.callDep('disk', DISK_OPS.write, [block], inFlight);
+  const r = yield* env.callDep('disk', DISK_OPS.write, wordsOf(block), inFlight);
   check(r.status === 'OK', 'EIO');
 }
 
