@@ -22,7 +22,12 @@ export class SimFault extends Error {
     readonly vaddr: VirtAddr,
     message: string,
   ) {
+    // Thrown at every simulated page fault and caught by the kernel, which keeps its kind, address
+    // and message (kernel.ts faultFromThrown): no host stack trace to capture, nobody reads one.
+    const stack_frames_max = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stack_frames_max;
     this.name = 'SimFault';
   }
 }

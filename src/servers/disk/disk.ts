@@ -28,6 +28,8 @@ export const diskServer = defineServer({
   state_bytes: 0,
   heap_pages: 1,
   devices: ['disk'],
+  // A block to write is stored in the heap before the handler's first yield.
+  borrows_request_data: true,
   *init() {},
   *handle(env, req): sys.Sys<ServerReply> {
     const dev = env.device('disk');

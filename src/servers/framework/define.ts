@@ -38,7 +38,10 @@ export interface ServerRequest {
   /** the operation code */
   op: number;
   words: number[];
-  /** the request's buffer, copied from the receive buffer */
+  /**
+   * the request's buffer, copied from the receive buffer: an array of its own, or, for a server
+   * that `borrows_request_data`, a view of one the framework refills for the next request
+   */
   data: Uint8Array;
   /** this client's state, or 0 for a server without client state */
   state: VirtAddr;
@@ -101,6 +104,12 @@ export interface ServerDef {
    * fault is most dangerous. Campaigns draw faults at them; a plan naming another is refused.
    */
   sites?: readonly string[];
+  /**
+   * true: `req.data` is lent, not given — a view of one buffer the framework refills for each
+   * request (no allocation per request); read it, or copy what you keep, before `handle` returns.
+   * Default false: each request's bytes in an array of their own.
+   */
+  borrows_request_data?: boolean;
   init(env: ServerEnv): Sys<void>;
   recover?(env: ServerEnv): Sys<void>;
   onClientReset?(env: ServerEnv, client: number): Sys<void>;
@@ -168,6 +177,7 @@ export function checkServerDef(def: ServerDef): void {
     if (!isGeneratorFunction(fn)) bad(`${routine} must be a generator function (function* or *${routine}() { … }), since it yields system calls`);
   }
   if (def.validate !== undefined && typeof def.validate !== 'function') bad('validate must be a function (state: DataView) => boolean');
+  if (def.borrows_request_data !== undefined && typeof def.borrows_request_data !== 'boolean') bad('borrows_request_data must be true or false');
   for (const dev of def.devices ?? []) if (!(DEVICES as readonly string[]).includes(dev)) bad(`unknown device "${dev}": expected one of ${DEVICES.join(', ')}`);
   const deps = def.deps ?? [];
   if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string')) bad('deps must be a list of server names');

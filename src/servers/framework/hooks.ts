@@ -12,16 +12,19 @@ export class HookChain implements IpcHooks {
     this.hooks.push(hook);
   }
 
+  // (index loops: these run at every delivery and every reply)
   delivered(receiver: Thread, badge: Badge, caller: Thread | null): SysResult | null {
-    for (const h of this.hooks) {
-      const refusal = h.delivered(receiver, badge, caller);
+    const hooks = this.hooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const refusal = hooks[i].delivered(receiver, badge, caller);
       if (refusal !== null) return refusal;
     }
     return null;
   }
 
   requestDone(receiver: Thread, how: 'reply' | 'recv' | 'died'): void {
-    for (const h of this.hooks) h.requestDone(receiver, how);
+    const hooks = this.hooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i].requestDone(receiver, how);
   }
 
   taskRestarted(task: Task): void {

@@ -49,58 +49,57 @@ function must(err: string, task: Task, what: string): void {
   if (err !== 'OK') throw new Error(`boot of ${task.name}: ${what}: ${err}`);
 }
 
+// One generator for the thread's whole life, its hang included: every system call the server
+// makes is resumed through each generator it is nested in, so the loop is not wrapped in another.
 function* serverMain(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
   try {
-    yield* serve(ctx, w, page);
+    const env = makeEnv(ctx, w, page);
+    const restarted = ctx.task.incarnation > 0;
+    if (restarted) w.faults().recovering(w.def.name, true);
+    yield* w.def.init(env);
+    if (restarted && MODE_SPECS[w.mode].recover_runs && w.def.recover !== undefined) yield* w.def.recover(env);
+    if (restarted) {
+      w.faults().recovering(w.def.name, false);
+      // The explicit end of recovery: the SSRs mapped for `recover` go before anything else runs.
+      w.recovered();
+    }
+    const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
+    const replies = new Outbox(REPLY_BUF);
+    const inbox = w.def.borrows_request_data === true ? new Inbox(page) : null;
+    let r = yield* sys.recv(w.endpoint, recvOpts);
+    for (;;) {
+      if (r.err !== 'OK') {
+        r = yield* sys.recv(w.endpoint, recvOpts);
+        continue;
+      }
+      // Global state derived from a client whose state was reset meanwhile is brought back in line first.
+      const resets = w.resets();
+      if (w.def.onClientReset !== undefined) for (const c of resets) yield* w.def.onClientReset(env, c);
+      if (r.kind === 'notify') {
+        if ((r.value & HEARTBEAT_BIT) !== 0) yield* sys.notify(w.pong);
+        const devices = (r.value & ~HEARTBEAT_BIT) >>> 0;
+        if (devices !== 0 && w.def.interrupt !== undefined) yield* w.def.interrupt(env, devices);
+        r = yield* sys.recv(w.endpoint, recvOpts);
+        continue;
+      }
+      const req = requestOf(ctx, w, r, page, inbox);
+      const fault = w.faults().beforeRequest(w.def.name, req);
+      if (fault === 'crash') throw new Error(`injected crash in ${w.def.name}`);
+      if (fault === 'hang') for (;;) yield* sys.spin(LIMITS.quantum_cycles_default);
+      const handled = yield* w.def.handle(env, req);
+      const reply = w.faults().beforeReply(w.def.name, req, handled);
+      const data = reply.data ?? EMPTY;
+      if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
+      r = yield* sys.replyRecv(replies.of(statusCode(reply.status), reply.words ?? NO_WORDS, data.length), w.endpoint, recvOpts);
+      // A reply the kernel refuses (a status not in the list, words that are not u32, too many) is
+      // a faulty server, not a reason to go on receiving while the caller waits forever: the thread
+      // stops with a fault, the supervisor handles it, and the caller gets its mode's answer.
+      if (r.err !== 'OK') throw new Error(`reply refused by the kernel (${r.err}): ${describeReply(reply)}`);
+    }
   } catch (e) {
     // An injected hang: alive, burning its quantum, never answering (found only by heartbeats).
     if (!(e instanceof InjectedHang)) throw e;
     for (;;) yield* sys.spin(LIMITS.quantum_cycles_default);
-  }
-}
-
-function* serve(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<void> {
-  const env = makeEnv(ctx, w, page);
-  const restarted = ctx.task.incarnation > 0;
-  if (restarted) w.faults().recovering(w.def.name, true);
-  yield* w.def.init(env);
-  if (restarted && MODE_SPECS[w.mode].recover_runs && w.def.recover !== undefined) yield* w.def.recover(env);
-  if (restarted) {
-    w.faults().recovering(w.def.name, false);
-    // The explicit end of recovery: the SSRs mapped for `recover` go before anything else runs.
-    w.recovered();
-  }
-  const recvOpts = { recv_buf: { vaddr: RECV_BUF, len: page } };
-  const replies = new Outbox(REPLY_BUF);
-  let r = yield* sys.recv(w.endpoint, recvOpts);
-  for (;;) {
-    if (r.err !== 'OK') {
-      r = yield* sys.recv(w.endpoint, recvOpts);
-      continue;
-    }
-    // Global state derived from a client whose state was reset meanwhile is brought back in line first.
-    const resets = w.resets();
-    if (w.def.onClientReset !== undefined) for (const c of resets) yield* w.def.onClientReset(env, c);
-    if (r.kind === 'notify') {
-      if ((r.value & HEARTBEAT_BIT) !== 0) yield* sys.notify(w.pong);
-      const devices = (r.value & ~HEARTBEAT_BIT) >>> 0;
-      if (devices !== 0 && w.def.interrupt !== undefined) yield* w.def.interrupt(env, devices);
-      r = yield* sys.recv(w.endpoint, recvOpts);
-      continue;
-    }
-    const req = requestOf(ctx, w, r, page);
-    const fault = w.faults().beforeRequest(w.def.name, req);
-    if (fault === 'crash') throw new Error(`injected crash in ${w.def.name}`);
-    if (fault === 'hang') for (;;) yield* sys.spin(LIMITS.quantum_cycles_default);
-    const handled = yield* w.def.handle(env, req);
-    const reply = w.faults().beforeReply(w.def.name, req, handled);
-    const data = reply.data ?? EMPTY;
-    if (data.length > 0) ctx.mem.storeBytes(REPLY_BUF, data);
-    r = yield* sys.replyRecv(replies.of(statusCode(reply.status), reply.words ?? NO_WORDS, data.length), w.endpoint, recvOpts);
-    // A reply the kernel refuses (a status not in the list, words that are not u32, too many) is
-    // a faulty server, not a reason to go on receiving while the caller waits forever: the thread
-    // stops with a fault, the supervisor handles it, and the caller gets its mode's answer.
-    if (r.err !== 'OK') throw new Error(`reply refused by the kernel (${r.err}): ${describeReply(reply)}`);
   }
 }
 
@@ -131,14 +130,35 @@ function replyBytes(ctx: ThreadCtx, vaddr: number, len: number, into: Uint8Array
   return out;
 }
 
-function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number): ServerRequest {
+/**
+ * The bytes of each request a server that borrows them (ServerDef.borrows_request_data) is handed:
+ * one buffer the size of the receive buffer, refilled for each request, seen through a view of
+ * the request's length (kept while requests come at the same length, as a disk's blocks do).
+ */
+class Inbox {
+  readonly #bytes: Uint8Array;
+  #view: Uint8Array;
+
+  constructor(bytes: number) {
+    this.#view = this.#bytes = new Uint8Array(bytes);
+  }
+
+  /** The `len` bytes at `vaddr`, loaded as loadBytes would load them. */
+  load(ctx: ThreadCtx, vaddr: number, len: number): Uint8Array {
+    if (this.#view.length !== len) this.#view = len <= this.#bytes.length ? this.#bytes.subarray(0, len) : new Uint8Array(len);
+    ctx.mem.loadBytesInto(vaddr, this.#view);
+    return this.#view;
+  }
+}
+
+function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number, inbox: Inbox | null): ServerRequest {
   const client = clientOfBadge(r.badge);
   const knownClient = w.clients.includes(client);
   return {
     client,
     op: r.label,
     words: r.words,
-    data: r.buf_len > 0 ? ctx.mem.loadBytes(RECV_BUF, r.buf_len) : EMPTY,
+    data: r.buf_len <= 0 ? EMPTY : inbox === null ? ctx.mem.loadBytes(RECV_BUF, r.buf_len) : inbox.load(ctx, RECV_BUF, r.buf_len),
     state: w.def.state_bytes > 0 && knownClient ? stateAddress(client, page) : 0,
     // Only the kernel can send a kernel message: a client cannot pass for it by its label.
     from_kernel: r.kind === 'kernel',

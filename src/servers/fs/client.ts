@@ -24,14 +24,20 @@ export function handleOf(local: FsLocal, slot: number): number {
 
 const PATH_OPS: ReadonlySet<string> = new Set(['unlink', 'stat', 'mkdir', 'readdir']);
 
+// (no closure, spread or text encoding an operation does not use: it runs for every fs call of every trial)
 export function encodeFs(op: ClientOp, local: FsLocal): EncodedCall {
   const code = FS_OPS[op.op as FsOpName] ?? 0;
-  const text = textEncoder.encode(op.text ?? '');
-  const args = op.args.map((a) => a >>> 0);
-  if (op.op === 'open') return { op: code, words: [args[0] ?? 0], data: text };
-  if (PATH_OPS.has(op.op)) return { op: code, words: [], data: text };
-  const words = [handleOf(local, args[0] ?? 0), ...args.slice(1)];
-  return op.op === 'write' ? { op: code, words, data: text } : { op: code, words };
+  const args = op.args;
+  if (op.op === 'open') return { op: code, words: [(args[0] ?? 0) >>> 0], data: textOf(op) };
+  if (PATH_OPS.has(op.op)) return { op: code, words: [], data: textOf(op) };
+  const words = new Array<number>(Math.max(1, args.length));
+  words[0] = handleOf(local, (args[0] ?? 0) >>> 0);
+  for (let i = 1; i < args.length; i++) words[i] = args[i] >>> 0;
+  return op.op === 'write' ? { op: code, words, data: textOf(op) } : { op: code, words };
+}
+
+function textOf(op: ClientOp): Uint8Array {
+  return textEncoder.encode(op.text ?? '');
 }
 
 /** What the client records; an open's handle goes in its table (0 on failure). */
