@@ -1,7 +1,7 @@
 // console: the console driver. Stateless: a request's bytes are written to the device.
 import * as sys from '../../kernel/sys.ts';
 import { defineServer, type ServerReply } from '../framework/define.ts';
-import { observe, textEncoder, type ClientOp, type ServerModule } from '../framework/module.ts';
+import { encodedText, observe, type ClientOp, type ServerModule } from '../framework/module.ts';
 import { drawInt } from '../../hw/seed.ts';
 
 export const CONSOLE_OPS = { write: 1 } as const;
@@ -30,8 +30,8 @@ export const consoleModule: ServerModule<null> = {
     for (let i = 0; i < length; i++) ops.push({ server: 'console', op: 'write', args: [], text: `client${client} line ${drawInt(rng, 0, 9999)}\n` });
     return ops;
   },
-  encode: (op) => ({ op: CONSOLE_OPS.write, words: [], data: textEncoder.encode(op.text ?? '') }),
+  encode: (op) => ({ op: CONSOLE_OPS.write, words: [], data: encodedText(op) }),
   decode: (_op, reply) => (reply.status === 'OK' ? observe('OK', [reply.words[0]]) : observe(reply.status)),
-  model: () => ({ apply: (_c, op) => observe('OK', [textEncoder.encode(op.text ?? '').length]) }),
+  model: () => ({ apply: (_c, op) => observe('OK', [encodedText(op).length]) }),
 };
 

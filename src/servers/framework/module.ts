@@ -77,3 +77,20 @@ export function sameObservation(a: Observation, b: Observation): boolean {
 
 export const textEncoder = new TextEncoder();
 export const textDecoder = new TextDecoder();
+
+/**
+ * An operation's text as the bytes of its request, encoded once per operation: a cell's workload
+ * is the same objects for every trial, so each text is met again and again. The bytes are shared:
+ * only read (a client stores them in its send buffer), never changed. Kept with the text they
+ * encode, so that an operation whose text changed is encoded again.
+ */
+export function encodedText(op: ClientOp): Uint8Array {
+  const text = op.text ?? '';
+  const known = encoded.get(op);
+  if (known !== undefined && known.text === text) return known.bytes;
+  const bytes = textEncoder.encode(text);
+  encoded.set(op, { text, bytes });
+  return bytes;
+}
+
+const encoded = new WeakMap<ClientOp, { text: string; bytes: Uint8Array }>();

@@ -5,7 +5,7 @@
 // with EBADF.
 import { drawInt, type RandomGenerator } from '../../hw/seed.ts';
 import type { ClientCallResult } from '../framework/client-task.ts';
-import { observe, textDecoder, textEncoder, type ClientOp, type EncodedCall, type Observation } from '../framework/module.ts';
+import { encodedText, observe, textDecoder, type ClientOp, type EncodedCall, type Observation } from '../framework/module.ts';
 import { FS_OPS, MAX_FILE_BYTES, NAME_BYTES_MAX, OPEN_FLAGS, type FsOpName } from './layout.ts';
 
 /** A client's table: the handle its k-th open returned (0 when that open failed). */
@@ -28,17 +28,14 @@ const PATH_OPS: ReadonlySet<string> = new Set(['unlink', 'stat', 'mkdir', 'readd
 export function encodeFs(op: ClientOp, local: FsLocal): EncodedCall {
   const code = FS_OPS[op.op as FsOpName] ?? 0;
   const args = op.args;
-  if (op.op === 'open') return { op: code, words: [(args[0] ?? 0) >>> 0], data: textOf(op) };
-  if (PATH_OPS.has(op.op)) return { op: code, words: [], data: textOf(op) };
+  if (op.op === 'open') return { op: code, words: [(args[0] ?? 0) >>> 0], data: encodedText(op) };
+  if (PATH_OPS.has(op.op)) return { op: code, words: [], data: encodedText(op) };
   const words = new Array<number>(Math.max(1, args.length));
   words[0] = handleOf(local, (args[0] ?? 0) >>> 0);
   for (let i = 1; i < args.length; i++) words[i] = args[i] >>> 0;
-  return op.op === 'write' ? { op: code, words, data: textOf(op) } : { op: code, words };
+  return op.op === 'write' ? { op: code, words, data: encodedText(op) } : { op: code, words };
 }
 
-function textOf(op: ClientOp): Uint8Array {
-  return textEncoder.encode(op.text ?? '');
-}
 
 /** What the client records; an open's handle goes in its table (0 on failure). */
 export function decodeFs(op: ClientOp, reply: ClientCallResult, local: FsLocal): Observation {

@@ -4,7 +4,7 @@
 import type { VirtAddr } from '../../hw/types.ts';
 import type { Sys } from '../../kernel/sys.ts';
 import type { ServerEnv } from '../framework/define.ts';
-import { FsError, check, readBlock, writeBlock, zeroBuffer } from './disk-io.ts';
+import { check, fsError, readBlock, writeBlock, zeroBuffer } from './disk-io.ts';
 import { allocDataBlocks, allocInode, freeDataBlocks, writeInode, type FileType, type Inode } from './inode.ts';
 import { BLOCK_BYTES, DIRECT_BLOCKS, DIRENT, DIRENT_BYTES, DIRENT_NAME_BYTES, DIRENTS_PER_BLOCK, FILE_TYPE, HEAP } from './layout.ts';
 
@@ -119,7 +119,7 @@ export function* createIn(env: ServerEnv, dir: Inode, name: Uint8Array, type: Fi
   const inode = yield* allocInode(env, type);
   if (inode === null) {
     yield* freeDataBlocks(env, fresh);
-    throw new FsError('ENOSPC');
+    throw fsError('ENOSPC');
   }
   const buf = env.heap + HEAP.dir_buf;
   if (grows) zeroBuffer(env, buf);

@@ -25,9 +25,19 @@ export class FsError extends Error {
   }
 }
 
+/** One FsError per status, made when first thrown: only its status is ever read, so one instance serves every throw. */
+const FS_ERRORS = new Map<Exclude<ServerStatus, 'OK'>, FsError>();
+
+/** The FsError of `status`, to throw. */
+export function fsError(status: Exclude<ServerStatus, 'OK'>): FsError {
+  let e = FS_ERRORS.get(status);
+  if (e === undefined) FS_ERRORS.set(status, (e = new FsError(status)));
+  return e;
+}
+
 /** Throws the status unless `ok`. */
 export function check(ok: boolean, status: Exclude<ServerStatus, 'OK'>): asserts ok {
-  if (!ok) throw new FsError(status);
+  if (!ok) throw fsError(status);
 }
 
 /**

@@ -3,7 +3,7 @@
 // mostly binds ports of its own share of it, now and then any port (EADDRINUSE), and sends to
 // any port of the range, so that clients send to each other's sockets.
 import { drawInt, type RandomGenerator } from '../../hw/seed.ts';
-import { observe, textDecoder, textEncoder, type ClientOp, type ServerModule } from '../framework/module.ts';
+import { encodedText, observe, textDecoder, type ClientOp, type ServerModule } from '../framework/module.ts';
 import { NET_OPS, NO_SOCKET, PAYLOAD_BYTES_MAX } from './layout.ts';
 import { NetModel } from './model.ts';
 import { netServer } from './server.ts';
@@ -46,7 +46,7 @@ export const netModule: ServerModule<NetLocal> = {
       case 'bind':
         return { op: NET_OPS.bind, words: [op.args[0] >>> 0] };
       case 'send':
-        return { op: NET_OPS.send, words: [handle, op.args[1] >>> 0], data: textEncoder.encode(op.text ?? '') };
+        return { op: NET_OPS.send, words: [handle, op.args[1] >>> 0], data: encodedText(op) };
       case 'recv':
         return { op: NET_OPS.recv, words: [handle] };
       case 'close':
