@@ -12,6 +12,8 @@ export const consoleServer = defineServer({
   state_bytes: 0,
   heap_pages: 1,
   devices: ['console'],
+  // The text goes to the heap before the device call.
+  borrows_request_data: true,
   *init() {},
   *handle(env, req): sys.Sys<ServerReply> {
     if (req.op !== CONSOLE_OPS.write) return { status: 'ENOSYS' };

@@ -148,6 +148,8 @@ export const fsServer = defineServer({
   state_bytes: STATE_BYTES,
   heap_pages: HEAP_PAGES,
   deps: ['disk'],
+  // Paths and written bytes are used while the request is handled, never kept.
+  borrows_request_data: true,
   sites: Object.values(FS_SITES),
   *init(env) {
     yield* mount(env);

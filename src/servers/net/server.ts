@@ -39,6 +39,8 @@ export const netServer = defineServer({
   state_bytes: STATE_BYTES,
   heap_pages: Math.ceil(HEAP_BYTES_USED / LIMITS.frame_bytes_default),
   devices: ['nic'],
+  // A datagram's payload goes to the NIC while its send is handled, and is not kept.
+  borrows_request_data: true,
   sites: Object.values(NET_SITES),
   *init(env) {
     if (env.heap_bytes < HEAP_BYTES_USED) throw new Error(`net: heap of ${env.heap_bytes} bytes < ${HEAP_BYTES_USED} needed`);

@@ -89,18 +89,23 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
   let next_tick = (yield* sys.now()) + period;
   /** per server, when the oldest ping it has not answered was sent (null: none outstanding) */
   const unanswered: (Cycles | null)[] = s.state.servers.map(() => null);
+  /** the receive's options, refilled for each wait (the system-call stub copies them) */
+  const waitOpts = { timeout_cycles: 0 };
 
+  // (loops, not closures: this runs at every heartbeat of every run)
   for (;;) {
     const now = yield* sys.now();
-    const wake = pending.reduce((m, p) => Math.min(m, p.at), next_tick);
-    const r = yield* sys.recv(SUPERVISOR_SLOTS.endpoint, { timeout_cycles: Math.max(0, wake - now) });
+    let wake = next_tick;
+    for (const p of pending) wake = Math.min(wake, p.at);
+    waitOpts.timeout_cycles = Math.max(0, wake - now);
+    const r = yield* sys.recv(SUPERVISOR_SLOTS.endpoint, waitOpts);
     const t = yield* sys.now();
     if (r.err === 'OK' && r.kind === 'notify') {
-      s.state.servers.forEach((srv, i) => {
-        if ((r.value & serverBit(i)) === 0) return;
-        srv.last_heartbeat = t;
+      for (let i = 0; i < s.state.servers.length; i++) {
+        if ((r.value & serverBit(i)) === 0) continue;
+        s.state.servers[i].last_heartbeat = t;
         unanswered[i] = null;
-      });
+      }
     } else if (r.err === 'OK' && r.kind === 'kernel' && r.label === FAULT_LABEL) {
       const index = serverOfFaultBadge(r.badge);
       const srv = s.state.servers[index];
@@ -133,10 +138,7 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
         unanswered[i] ??= tick;
       }
     }
-    for (const p of pending.filter((x) => x.at <= t)) {
-      pending.splice(pending.indexOf(p), 1);
-      yield* restart(p.index, p.orphans, p.event);
-    }
+    yield* restartDue(t);
   }
 
   function* failure(index: number, cause: RecoveryEvent['cause'], reason: ExitReason, t: Cycles, orphans: number[]): sys.Sys<void> {
@@ -170,7 +172,15 @@ export function* supervisorMain(_ctx: ThreadCtx, s: SupervisorSetup): sys.Sys<vo
       else pending.push({ index: i, at: t + d.delay_cycles, orphans: mine, event });
     }
     // An immediate restart happens now, not at the next wake-up.
-    for (const p of pending.filter((x) => x.at <= t)) {
+    yield* restartDue(t);
+  }
+
+  /** Restarts the servers whose restart is due at `t`, in the order they were scheduled. */
+  function* restartDue(t: Cycles): sys.Sys<void> {
+    let due: typeof pending | null = null;
+    for (const p of pending) if (p.at <= t) (due ??= []).push(p);
+    if (due === null) return;
+    for (const p of due) {
       pending.splice(pending.indexOf(p), 1);
       yield* restart(p.index, p.orphans, p.event);
     }
