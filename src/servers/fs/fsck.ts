@@ -88,14 +88,16 @@ export function fsck(image: Uint8Array): FsckReport {
     if (inUse && inode.type === FILE_TYPE.free) problems.push(`inode ${inode.ino}: in use in the inode bitmap, free in the inode table`);
     if (!inUse && inode.type !== FILE_TYPE.free) problems.push(`inode ${inode.ino}: a ${name} in the inode table, free in the inode bitmap`);
     if (inode.type === FILE_TYPE.free) continue;
-    problems.push(...sizeProblems(inode));
+    sizeProblems(inode, problems);
     for (const b of inode.direct) {
       if (b === 0) continue;
       if (b < DATA_START || b >= FS_BLOCKS) {
         problems.push(`inode ${inode.ino}: block ${b} is outside the data blocks ${DATA_START}..${FS_BLOCKS - 1}`);
         continue;
       }
-      owners.set(b, [...(owners.get(b) ?? []), inode.ino]);
+      const by = owners.get(b);
+      if (by === undefined) owners.set(b, [inode.ino]);
+      else by.push(inode.ino);
     }
   }
   for (let b = DATA_START; b < FS_BLOCKS; b++) {
@@ -127,19 +129,21 @@ function readInodes(view: DataView): RawInode[] {
   return out;
 }
 
-/** A size fits its blocks: no larger than a file can be, no block past it; a directory is whole blocks, none missing. */
-function sizeProblems(inode: RawInode): string[] {
-  if (inode.size > MAX_FILE_BYTES) return [`inode ${inode.ino}: size ${inode.size} is over the ${MAX_FILE_BYTES}-byte maximum`];
-  const out: string[] = [];
+/** A size fits its blocks: no larger than a file can be, no block past it; a directory is whole blocks, none missing. Appended to `out`. */
+function sizeProblems(inode: RawInode, out: string[]): void {
+  if (inode.size > MAX_FILE_BYTES) {
+    out.push(`inode ${inode.ino}: size ${inode.size} is over the ${MAX_FILE_BYTES}-byte maximum`);
+    return;
+  }
   const blocks = Math.ceil(inode.size / BLOCK_BYTES);
-  inode.direct.forEach((b, i) => {
-    if (i >= blocks && b !== 0) out.push(`inode ${inode.ino}: block ${b} at index ${i} is past its size ${inode.size}`);
-  });
+  for (let i = blocks; i < inode.direct.length; i++) {
+    const b = inode.direct[i];
+    if (b !== 0) out.push(`inode ${inode.ino}: block ${b} at index ${i} is past its size ${inode.size}`);
+  }
   if (inode.type === FILE_TYPE.dir) {
     if (inode.size % BLOCK_BYTES !== 0) out.push(`inode ${inode.ino}: a directory of ${inode.size} bytes, not whole blocks`);
     for (let i = 0; i < blocks; i++) if (inode.direct[i] === 0) out.push(`inode ${inode.ino}: directory block ${i} is missing`);
   }
-  return out;
 }
 
 /** Walks the tree from the root: every entry names a live inode, every live inode is named once. */
