@@ -11,6 +11,10 @@ export const DISK_OPS = { read: 1, write: 2, info: 3 } as const;
 /** A block read, on its way to the reply buffer: the framework copies a reply's bytes before the next request is handled. */
 const outgoing = new Uint8Array(LIMITS.block_bytes);
 /** the device requests, refilled for each call: the system-call stub copies a request's fields before it yields */
+/** the replies of a block moved, the same every time (the framework only reads a reply) */
+const READ_DONE: ServerReply = Object.freeze({ status: 'OK', data: outgoing });
+const WRITE_DONE: ServerReply = Object.freeze({ status: 'OK' });
+
 type BlockRequest = Extract<DeviceRequest, { block: number }>;
 const READ: BlockRequest = { action: 'disk-read', block: 0, vaddr: 0 };
 const WRITE: BlockRequest = { action: 'disk-write', block: 0, vaddr: 0 };
@@ -39,14 +43,14 @@ export const diskServer = defineServer({
         const r = yield* sys.device(dev, blockRequest(READ, block, env.heap));
         if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
         env.mem.loadBytesInto(env.heap, outgoing);
-        return { status: 'OK', data: outgoing };
+        return READ_DONE;
       }
       case DISK_OPS.write: {
         if (req.data.length !== LIMITS.block_bytes) return { status: 'EINVAL' };
         env.mem.storeBytes(env.heap, req.data);
         const r = yield* sys.device(dev, blockRequest(WRITE, block, env.heap));
         if (r.err !== 'OK') return { status: r.err === 'EINVAL' ? 'EINVAL' : 'EIO' };
-        return { status: 'OK' };
+        return WRITE_DONE;
       }
       case DISK_OPS.info:
         return { status: 'OK', words: [LIMITS.block_bytes] };

@@ -161,7 +161,7 @@ export const fsServer = defineServer({
     try {
       return yield* op(env, req);
     } catch (e) {
-      if (e instanceof FsError) return { status: e.status };
+      if (e instanceof FsError) return e.reply;
       throw e;
     }
   },
