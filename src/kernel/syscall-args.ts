@@ -112,6 +112,14 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   readonly #returns: number;
   /** the iterator's progress: 0 before the yield, 1 waiting for the answer, 2 done */
   #step = 0;
+  /**
+   * The iterator result `next` hands back is this object itself (its `done` and `value`), not a
+   * fresh `{ value, done }`: `yield*` passes it through to the kernel and reads it back once per
+   * step, so a system call allocates no result objects. What it carries is the iterator protocol
+   * only; the sealed argument sits in the private fields, which nothing here exposes.
+   */
+  done = false;
+  value: unknown = undefined;
 
   /** Only the factories below make one: a thread cannot seal an argument of its own making. */
   private constructor(key: symbol, op: RegOp, slot: unknown, msg: Plain | null, args: Plain | null, opts: unknown, returns: number) {
@@ -160,13 +168,13 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   next(answer?: SysResult): IteratorResult<SyscallArgs, unknown> {
     if (this.#step === 0) {
       this.#step = 1;
-      return { value: this, done: false };
+      this.value = this;
+      return this as IteratorResult<SyscallArgs, unknown>;
     }
-    if (this.#step === 1) {
-      this.#step = 2;
-      return { value: this.#returns === RETURNS_VALUE ? answer?.value : answer, done: true };
-    }
-    return { value: undefined, done: true };
+    this.done = true;
+    this.value = this.#step === 1 ? (this.#returns === RETURNS_VALUE ? answer?.value : answer) : undefined;
+    this.#step = 2;
+    return this as IteratorResult<SyscallArgs, unknown>;
   }
 
   return(value?: unknown): IteratorResult<SyscallArgs, unknown> {
