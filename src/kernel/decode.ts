@@ -40,14 +40,17 @@ export type Invocation =
 
 /**
  * A call in register form (syscall-args.ts), decoded: one of the four IPC calls. One record,
- * rewritten by each such call (no invocation to allocate); `endpoint`, `recv_buf` and
- * `timeout_cycles` for call, recv and replyRecv, `badge` for call, `msg` for call, reply and replyRecv.
+ * rewritten by each such call (no invocation, and no message, to allocate); `endpoint`, `recv_buf`
+ * and `timeout_cycles` for call, recv and replyRecv, `badge` for call, the message's `label`,
+ * `words` and `buf` for call, reply and replyRecv (words null for recv).
  */
 export interface IpcInvocation {
   op: RegOp;
   endpoint: Endpoint | null;
   badge: Badge;
-  msg: Message | null;
+  label: number;
+  words: number[] | null;
+  buf: RecvBuf | null;
   recv_buf: RecvBuf | null;
   timeout_cycles: Cycles | undefined;
 }
@@ -76,20 +79,23 @@ export function decodeRegisters(k: Kernel, t: Thread, r: SyscallRegisters, out: 
   const op = r.op;
   out.op = op;
   out.endpoint = null;
-  out.msg = null;
+  out.words = null;
+  out.buf = null;
   out.recv_buf = null;
   out.timeout_cycles = undefined;
   if (op !== REG_OP.recv) {
-    const msg = messageOf(k, t, r.label, r.words, r.buf);
-    if (isErr(msg)) {
+    const buf = messageBuffer(k, t, r.label, r.words, r.buf);
+    if (isErr(buf)) {
       // Only a call's capability error comes before its message's.
       if (op === REG_OP.call) {
         const cap = decodeEndpoint(t, r.slot, 'send');
         if (isErr(cap)) return cap;
       }
-      return msg;
+      return buf;
     }
-    out.msg = msg;
+    out.label = r.label as number;
+    out.words = r.words as number[];
+    out.buf = buf;
     if (op === REG_OP.reply) return 'OK';
   }
   const cap = decodeEndpoint(t, r.slot, op === REG_OP.call ? 'send' : 'recv');
@@ -324,11 +330,17 @@ function decodeMessage(k: Kernel, t: Thread, raw: unknown): Decoded<Message> {
 
 /** A message from its copied-in parts (the kernel's own: its words array is kept as it is). */
 function messageOf(k: Kernel, t: Thread, label: unknown, words: unknown, buf: unknown): Decoded<Message> {
-  if (!isMessage(label, words)) return 'EINVAL';
-  if (buf === undefined) return { label: label as number, words };
-  const range = decodeBuffer(k, t, buf, false);
+  const range = messageBuffer(k, t, label, words, buf);
   if (isErr(range)) return range;
-  return { label: label as number, words, buf: range };
+  if (range === null) return { label: label as number, words: words as number[] };
+  return { label: label as number, words: words as number[], buf: range };
+}
+
+/** Checks a message's copied-in parts; answers its buffer, null when it has none, or the error. */
+function messageBuffer(k: Kernel, t: Thread, label: unknown, words: unknown, buf: unknown): Decoded<RecvBuf | null> {
+  if (!isMessage(label, words)) return 'EINVAL';
+  if (buf === undefined) return null;
+  return decodeBuffer(k, t, buf, false);
 }
 
 function decodeRecvBuf(k: Kernel, t: Thread, raw: unknown): Decoded<RecvBuf | null> {

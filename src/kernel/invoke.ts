@@ -8,7 +8,7 @@ import type { Errno } from './errors.ts';
 import { doCall, doRecv, doReply, notifyEndpoint, settleOrphan } from './ipc.ts';
 import type { Kernel } from './kernel.ts';
 import { copyFromSpace, copyFromSpaceBorrowed, copyToSpace } from './copy.ts';
-import { badge, type Badge, type DeviceRequest, type Endpoint, type Message, type RecvBuf, type Task, type Thread } from './objects.ts';
+import { badge, type Badge, type DeviceRequest, type Endpoint, type RecvBuf, type Task, type Thread } from './objects.ts';
 import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
 import { REG_OP, SyscallArgs, type SyscallRegisters } from './syscall-args.ts';
@@ -16,7 +16,7 @@ import { NO_WORDS, TRACE_CODE } from './trace.ts';
 
 /** The registers a call in register form is read into, and what it decodes to: rewritten by every such call. */
 const REGISTERS: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
-const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null, recv_buf: null, timeout_cycles: undefined };
+const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), label: 0, words: null, buf: null, recv_buf: null, timeout_cycles: undefined };
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   let err: Errno | null;
@@ -35,31 +35,33 @@ export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
 /** Runs a decoded call in register form (decode checked every field its op uses). */
 function invokeIpc(k: Kernel, t: Thread, inv: IpcInvocation): Errno | null {
   const endpoint = inv.endpoint as Endpoint;
-  const msg = inv.msg as Message;
+  const words = inv.words as number[];
+  const buf = inv.buf;
   const recv_buf = inv.recv_buf;
   inv.endpoint = null;
-  inv.msg = null;
+  inv.words = null;
+  inv.buf = null;
   inv.recv_buf = null;
   switch (inv.op) {
     case REG_OP.call:
-      invokeCall(k, t, endpoint, inv.badge, msg, recv_buf, inv.timeout_cycles);
+      invokeCall(k, t, endpoint, inv.badge, inv.label, words, buf, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.recv:
       invokeRecv(k, t, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.reply:
-      return invokeReply(k, t, msg);
+      return invokeReply(k, t, inv.label, words, buf);
     case REG_OP.replyRecv:
-      invokeReplyRecv(k, t, msg, endpoint, recv_buf, inv.timeout_cycles);
+      invokeReplyRecv(k, t, inv.label, words, buf, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     default:
       throw new Error(`invariant: register-form call with op ${inv.op}`);
   }
 }
 
-function invokeCall(k: Kernel, t: Thread, endpoint: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+function invokeCall(k: Kernel, t: Thread, endpoint: Endpoint, b: Badge, label: number, words: number[], buf: RecvBuf | null, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
   k.trace.record(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, endpoint.name, t.id, endpoint.id, 0, 0, 0, NO_WORDS);
-  doCall(k, t, endpoint, b, msg, recv_buf, timeout_cycles);
+  doCall(k, t, endpoint, b, label, words, buf, recv_buf, timeout_cycles);
 }
 
 function invokeRecv(k: Kernel, t: Thread, endpoint: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
@@ -67,16 +69,16 @@ function invokeRecv(k: Kernel, t: Thread, endpoint: Endpoint, recv_buf: RecvBuf 
   doRecv(k, t, endpoint, recv_buf, timeout_cycles);
 }
 
-function invokeReply(k: Kernel, t: Thread, msg: Message): Errno {
+function invokeReply(k: Kernel, t: Thread, label: number, words: number[], buf: RecvBuf | null): Errno {
   k.endRequest(t, 'reply');
-  return doReply(k, t, msg);
+  return doReply(k, t, label, words, buf);
 }
 
-function invokeReplyRecv(k: Kernel, t: Thread, msg: Message, endpoint: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+function invokeReplyRecv(k: Kernel, t: Thread, label: number, words: number[], buf: RecvBuf | null, endpoint: Endpoint, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
   // The reply's own error is the server's affair only when the receive cannot go on; as in
   // seL4, a reply to a caller that is gone is dropped and the receive proceeds.
   k.endRequest(t, 'reply');
-  doReply(k, t, msg);
+  doReply(k, t, label, words, buf);
   doRecv(k, t, endpoint, recv_buf, timeout_cycles);
 }
 
@@ -84,15 +86,15 @@ function invokeReplyRecv(k: Kernel, t: Thread, msg: Message, endpoint: Endpoint,
 function invoke(k: Kernel, t: Thread, inv: Invocation): Errno | null {
   switch (inv.op) {
     case 'call':
-      invokeCall(k, t, inv.endpoint, inv.badge, inv.msg, inv.recv_buf, inv.timeout_cycles);
+      invokeCall(k, t, inv.endpoint, inv.badge, inv.msg.label, inv.msg.words, inv.msg.buf ?? null, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'recv':
       invokeRecv(k, t, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'reply':
-      return invokeReply(k, t, inv.msg);
+      return invokeReply(k, t, inv.msg.label, inv.msg.words, inv.msg.buf ?? null);
     case 'replyRecv':
-      invokeReplyRecv(k, t, inv.msg, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
+      invokeReplyRecv(k, t, inv.msg.label, inv.msg.words, inv.msg.buf ?? null, inv.endpoint, inv.recv_buf, inv.timeout_cycles);
       return null;
     case 'notify':
       k.log(t.task.name, 'notify', `${t.name} -> ${inv.endpoint.name} bits=0x${(inv.badge >>> 0).toString(16)}`);

@@ -15,14 +15,16 @@ import type { Cycles } from '../hw/types.ts';
 import { copyBetweenSpaces } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import { badge, type Badge, type Endpoint, type KernelMessage, type Message, type RecvBuf, type Thread } from './objects.ts';
+import { badge, type Badge, type Endpoint, type KernelMessage, type RecvBuf, type Thread } from './objects.ts';
 import { removeFromQueue } from './queue.ts';
 import { messageResult, result } from './result.ts';
 import { TRACE_CODE } from './trace.ts';
 
-export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, msg: Message, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
+export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, label: number, words: number[], buf: RecvBuf | null, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
   // The decoded message is the kernel's own copy (copy-in made it), and nothing changes it: it is kept as it is.
-  caller.call_msg = msg;
+  caller.call_label = label;
+  caller.call_words = words;
+  caller.call_buf = buf;
   caller.call_recv_buf = recv_buf;
   caller.call_badge = b;
   caller.call_endpoint = ep;
@@ -65,8 +67,8 @@ function firstFitting(receivers: readonly Thread[], caller: Thread): Thread | nu
 }
 
 function fits(caller: Thread, receiver: Thread): boolean {
-  const buf = caller.call_msg?.buf;
-  if (buf === undefined || buf.len === 0) return true;
+  const buf = caller.call_buf;
+  if (buf === null || buf.len === 0) return true;
   return receiver.recv_buf !== null && receiver.recv_buf.len >= buf.len;
 }
 
@@ -95,7 +97,7 @@ export function doRecv(k: Kernel, receiver: Thread, ep: Endpoint, recv_buf: Recv
 }
 
 /** Answers the caller the server is holding; returns the server's own result. */
-export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
+export function doReply(k: Kernel, server: Thread, label: number, words: number[], buf: RecvBuf | null): Errno {
   const caller = server.reply_to;
   const b = server.reply_to_badge;
   server.reply_to = null;
@@ -105,13 +107,13 @@ export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
     return 'EDEAD';
   }
   let buf_len = 0;
-  if (msg.buf !== undefined && msg.buf.len > 0) {
+  if (buf !== null && buf.len > 0) {
     const rb = caller.call_recv_buf;
-    if (rb === null || rb.len < msg.buf.len) {
+    if (rb === null || rb.len < buf.len) {
       k.wake(caller, result({ err: 'EMSGSIZE', kind: 'reply' }));
       return 'EMSGSIZE';
     }
-    const copied = copyBetweenSpaces(k.machine, server.task.as, msg.buf.vaddr, caller.task.as, rb.vaddr, msg.buf.len);
+    const copied = copyBetweenSpaces(k.machine, server.task.as, buf.vaddr, caller.task.as, rb.vaddr, buf.len);
     if (copied === 'EFAULT-SRC') {
       k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
       return 'EFAULT';
@@ -120,14 +122,15 @@ export function doReply(k: Kernel, server: Thread, msg: Message): Errno {
       k.wake(caller, result({ err: 'EFAULT', kind: 'reply' }));
       return 'OK';
     }
-    buf_len = msg.buf.len;
+    buf_len = buf.len;
   }
-  k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
-  k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, msg.label, buf_len, msg.words);
-  caller.call_msg = null;
+  k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
+  k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, label, buf_len, words);
+  caller.call_words = null;
+  caller.call_buf = null;
   caller.call_endpoint = null;
   // The reply's words are the kernel's own copy (copy-in made it) and nothing else keeps them: the caller takes them as they are.
-  k.wake(caller, messageResult('reply', badge(0), msg.label, msg.words, buf_len));
+  k.wake(caller, messageResult('reply', badge(0), label, words, buf_len));
   return 'OK';
 }
 
@@ -184,8 +187,9 @@ export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'
 }
 
 function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): void {
-  const msg = caller.call_msg;
-  if (msg === null) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
+  const words = caller.call_words;
+  const buf = caller.call_buf;
+  if (words === null) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
   if (k.ipcHooks !== null) {
     const refusal = k.ipcHooks.delivered(receiver, caller.call_badge, caller);
     if (refusal !== null) {
@@ -195,10 +199,10 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
     }
   }
   let buf_len = 0;
-  if (msg.buf !== undefined && msg.buf.len > 0) {
+  if (buf !== null && buf.len > 0) {
     const rb = receiver.recv_buf;
-    if (rb === null || rb.len < msg.buf.len) throw new Error(`invariant: ${caller.name}'s message handed to ${receiver.name}, whose buffer cannot hold it`);
-    const copied = copyBetweenSpaces(k.machine, caller.task.as, msg.buf.vaddr, receiver.task.as, rb.vaddr, msg.buf.len);
+    if (rb === null || rb.len < buf.len) throw new Error(`invariant: ${caller.name}'s message handed to ${receiver.name}, whose buffer cannot hold it`);
+    const copied = copyBetweenSpaces(k.machine, caller.task.as, buf.vaddr, receiver.task.as, rb.vaddr, buf.len);
     if (copied === 'EFAULT-SRC') {
       k.wake(caller, result({ err: 'EFAULT' }));
       return;
@@ -207,10 +211,11 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
       k.wake(receiver, result({ err: 'EFAULT' }));
       return;
     }
-    buf_len = msg.buf.len;
+    buf_len = buf.len;
   }
-  k.machine.clock.charge(k.machine.costs.msg_word_copy * msg.words.length);
-  k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, msg.label, buf_len, msg.words);
+  const label = caller.call_label;
+  k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
+  k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, label, buf_len, words);
   removeFromQueue(ep.senders, caller);
   caller.blocked_on = null;
   caller.state = 'reply-blocked';
@@ -220,7 +225,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   receiver.in_request = true;
   receiver.request_badge = caller.call_badge;
   // The caller keeps its message (a requeue delivers it again): the receiver gets a copy of the words.
-  k.wake(receiver, messageResult('call', caller.call_badge, msg.label, msg.words.slice(), buf_len));
+  k.wake(receiver, messageResult('call', caller.call_badge, label, words.slice(), buf_len));
 }
 
 function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, receiver: Thread): void {

@@ -85,7 +85,10 @@ export interface Thread {
   accesses_in_slice: number;
   // IPC state, guarded by the kernel: valid only in the blocked states named.
   blocked_on: Endpoint | null; // send-blocked, recv-blocked
-  call_msg: Message | null; // send-blocked: the message to deliver at rendezvous
+  // send-blocked: the message to deliver at rendezvous (its label, words, and buffer or null); words null when no call is pending
+  call_label: number;
+  call_words: number[] | null;
+  call_buf: RecvBuf | null;
   call_recv_buf: RecvBuf | null; // send-blocked, reply-blocked: where the reply's buffer goes
   call_badge: Badge; // send-blocked: the badge of the capability used
   recv_buf: RecvBuf | null; // recv-blocked

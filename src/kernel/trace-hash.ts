@@ -35,15 +35,16 @@ function stepHigh(hi: number, x: number): number {
 }
 
 export class Fnv1a64 {
-  private hi = 0xcbf29ce4;
-  private lo = 0x84222325;
+  /** the two lanes, each kept as an int32 (the bits of the u32; a small integer to V8, never a boxed double) */
+  private hi = 0xcbf29ce4 | 0;
+  private lo = 0x84222325 | 0;
 
   /** One unit: a whole number 0 ≤ u < 2^32 (a byte is a unit too: then this is published FNV-1a). */
   unit(u: number): void {
     const lo = (this.lo ^ u) >>> 0;
     const m = lo * PRIME_LOW; // < 2^41: exact
-    this.hi = (Math.imul(this.hi, PRIME_LOW) + (lo << 8) + ((m / TWO_32) | 0)) >>> 0;
-    this.lo = m >>> 0;
+    this.hi = (Math.imul(this.hi, PRIME_LOW) + (lo << 8) + ((m / TWO_32) | 0)) | 0;
+    this.lo = m | 0;
   }
 
   /** A byte (0..255): one unit. */
@@ -74,36 +75,39 @@ export class Fnv1a64 {
       hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
       lo = Math.imul(x, PRIME_LOW);
     }
-    this.hi = hi >>> 0;
-    this.lo = lo >>> 0;
+    this.hi = hi;
+    this.lo = lo;
   }
 
   /**
    * One numeric event of the trace, as the units code, t (two units: xor takes t modulo 2^32, and
-   * truncates t / 2^32, t ≥ 0, to its floor), `numbers` units of nums[base…], then — when `count`
-   * ≥ 0 — count and `count` units of words[wbase…]. The same units as u32s over them in a row,
-   * without staging them: this runs for every traced IPC. Here x is the low lane already xored
-   * with the next unit, so a step is the high lane from x, and the next x.
+   * truncates t / 2^32, t ≥ 0, to its floor), the first `numbers` of n0…n4, then — when `count` ≥
+   * 0 — count and words[0, count). A number is xored in as ToInt32, which has the bits of its u32
+   * (ToUint32): the same units as u32 of each in a row. The numbers come as arguments and the steps
+   * are written out, with the state in locals: this runs for every traced IPC. Here x is the low
+   * lane already xored with the next unit, so a step is the high lane from x, and the next x.
    */
-  event(code: number, t: number, nums: Uint32Array, base: number, numbers: number, words: Uint32Array, wbase: number, count: number): void {
+  event(code: number, t: number, numbers: number, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[], count: number): void {
     let hi = stepHigh(this.hi, this.lo ^ code);
     let x = Math.imul(this.lo ^ code, PRIME_LOW) ^ t;
     hi = stepHigh(hi, x);
     x = Math.imul(x, PRIME_LOW) ^ (t / TWO_32);
-    for (let i = base; i < base + numbers; i++) {
-      hi = stepHigh(hi, x);
-      x = Math.imul(x, PRIME_LOW) ^ nums[i];
-    }
+    // At most five numbers (the trace's rows have two, three or five), a step each: no array to index, no loop.
+    if (numbers > 0) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n0; }
+    if (numbers > 1) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n1; }
+    if (numbers > 2) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n2; }
+    if (numbers > 3) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n3; }
+    if (numbers > 4) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n4; }
     if (count >= 0) {
       hi = stepHigh(hi, x);
       x = Math.imul(x, PRIME_LOW) ^ count;
-      for (let i = wbase; i < wbase + count; i++) {
+      for (let i = 0; i < count; i++) {
         hi = stepHigh(hi, x);
         x = Math.imul(x, PRIME_LOW) ^ words[i];
       }
     }
-    this.hi = stepHigh(hi, x) >>> 0;
-    this.lo = Math.imul(x, PRIME_LOW) >>> 0;
+    this.hi = stepHigh(hi, x);
+    this.lo = Math.imul(x, PRIME_LOW);
   }
 
   /** A string: its length, then its UTF-16 code units. */
@@ -117,12 +121,12 @@ export class Fnv1a64 {
       hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
       lo = Math.imul(x, PRIME_LOW);
     }
-    this.hi = hi >>> 0;
-    this.lo = lo >>> 0;
+    this.hi = hi;
+    this.lo = lo;
   }
 
   /** The value so far, as 16 hex digits. */
   hex(): string {
-    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+    return (this.hi >>> 0).toString(16).padStart(8, '0') + (this.lo >>> 0).toString(16).padStart(8, '0');
   }
 }

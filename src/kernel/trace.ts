@@ -158,19 +158,22 @@ export class Trace {
   record(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
     const count = words.length;
     if (count > WORDS_MAX) throw new Error(`invariant: a traced message of ${count} words`);
+    const numbers = NUMBERS_OF[code];
     const i = this.next;
+    // Only the event's own numbers are kept (its text reads no others): a store into a typed array
+    // converts the number, and most events have two or three.
     const n = this.ring_numbers;
     const base = i * NUMBERS_MAX;
-    n[base] = n0;
-    n[base + 1] = n1;
-    n[base + 2] = n2;
-    n[base + 3] = n3;
-    n[base + 4] = n4;
+    if (numbers > 0) n[base] = n0;
+    if (numbers > 1) n[base + 1] = n1;
+    if (numbers > 2) n[base + 2] = n2;
+    if (numbers > 3) n[base + 3] = n3;
+    if (numbers > 4) n[base + 4] = n4;
     const w = this.ring_words;
     const wbase = i * WORDS_MAX;
     for (let k = 0; k < count; k++) w[wbase + k] = words[k];
-    // The ring holds the numbers and words as u32s: they are hashed from there.
-    this.hash.event(code, t, n, base, NUMBERS_OF[code], w, wbase, HAS_WORDS[code] === 1 ? count : -1);
+    // Hashed as the u32s the ring holds (the hash xors each in as ToInt32: the same bits).
+    this.hash.event(code, t, numbers, n0, n1, n2, n3, n4, words, HAS_WORDS[code] === 1 ? count : -1);
     this.ring_t[i] = t;
     this.ring_code[i] = code;
     this.ring_word_count[i] = count;

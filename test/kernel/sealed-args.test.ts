@@ -126,7 +126,7 @@ describe('sealed system-call arguments', () => {
         const sealed = op === 'call' ? sys.call(s, m, o) : op === 'recv' ? sys.recv(s, o) : op === 'reply' ? sys.reply(m) : sys.replyRecv(m, s, o);
         const regs: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
         expect(SyscallArgs.readRegisters(sealed, regs)).toBe(true);
-        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), msg: null, recv_buf: null, timeout_cycles: undefined };
+        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), label: 0, words: null, buf: null, recv_buf: null, timeout_cycles: undefined };
         const err = decodeRegisters(k, thread, regs, out);
         // The record form, copied in by the kernel (the general path), with what the stub reads of the options.
         const given = typeof opts === 'object' && opts !== null ? (opts as Record<string, unknown>) : {};
@@ -140,7 +140,7 @@ describe('sealed system-call arguments', () => {
         expect(err).toBe('OK');
         if ('endpoint' in inv) expect(out.endpoint).toBe(inv.endpoint);
         if (inv.op === 'call') expect(out.badge).toBe(inv.badge);
-        if ('msg' in inv) expect(out.msg).toEqual(inv.msg);
+        if ('msg' in inv) expect({ label: out.label, words: out.words, ...(out.buf === null ? {} : { buf: out.buf }) }).toEqual(inv.msg);
         if ('recv_buf' in inv) expect([out.recv_buf, out.timeout_cycles]).toEqual([inv.recv_buf, inv.timeout_cycles]);
       }),
       { numRuns: 3000, seed: 10 },
