@@ -57,7 +57,10 @@ type Job = { kind: 'cell'; cell: Cell; from_arm: number; received: number } | { 
 interface Slot {
   worker: WorkerProcess;
   ready: boolean;
+  /** the job the worker is running */
   job: Job | null;
+  /** the job sent ahead, which the worker starts as soon as `job` ends (it never waits for this process to answer) */
+  ahead: Job | null;
   /** the rest of the group this worker is in (its cells run here, after its golden runs) */
   pending: Job[];
   /** the plan of the campaign cell the worker is running, once it has said it (only when seeds are kept) */
@@ -154,14 +157,30 @@ export class TrialPool {
         slot.pending = groups.shift() ?? [];
         return slot.pending.shift() ?? steal() ?? null;
       };
+      const send = (slot: Slot, job: Job) => slot.worker.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
+      // A free worker gets a job, and a busy one the job after its own, so that it goes on at once
+      // when its job ends, without waiting for this process (busy storing a seed, or not given a core).
       const feed = (slot: Slot) => {
         if (!slot.ready || over) return;
-        const job = next(slot);
-        slot.job = job;
+        if (slot.job === null) {
+          const job = next(slot);
+          if (job === null) return;
+          slot.job = job;
+          slot.plan = null;
+          slot.since_ms = performance.now();
+          send(slot, job);
+        }
+        if (slot.ahead === null) {
+          slot.ahead = next(slot);
+          if (slot.ahead !== null) send(slot, slot.ahead);
+        }
+      };
+      // The worker's job has ended: it is on the job sent ahead now.
+      const ended = (slot: Slot) => {
+        slot.job = slot.ahead;
+        slot.ahead = null;
         slot.plan = null;
-        if (job === null) return;
         slot.since_ms = performance.now();
-        slot.worker.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
       };
       this.handlers = {
         message: (slot, m) => {
@@ -191,22 +210,25 @@ export class TrialPool {
               job.received++;
               if (m.signature !== null && slot.plan !== null) keepSeed(m.result, trialSpecAt(this.config as CampaignConfig, job.cell, job.from_arm + job.received - 1, slot.plan), m.signature);
               take(m.result);
-              if (m.last) slot.job = null;
-              // A worker that has just queued a seed to shrink may be the only one free to shrink it (and this one, if its cell is done).
-              for (const other of this.slots) if (other.job === null) feed(other);
+              if (m.last) ended(slot);
+              // A worker that has just queued a seed to shrink may be the only one free to shrink it (and this one needs a job ahead, if its cell is done).
+              for (const other of this.slots) feed(other);
               return;
             }
             case 'seed':
               return seed(m.seed);
             case 'job-done':
-              slot.job = null;
+              ended(slot);
               return feed(slot);
           }
         },
         died: (slot, code, signal) => {
           const limit = slot.stopped_for ?? deathCause(slot.worker.stderrTail());
-          const { job, plan, ready, worker } = slot;
+          const { job, ahead, plan, ready, worker } = slot;
           this.replace(slot);
+          // The job sent ahead goes back where it came from, first in line.
+          if (ahead?.kind === 'shrink') queue.unshift(ahead);
+          else if (ahead !== null) slot.pending.unshift(ahead);
           if (job === null) {
             if (!ready) return finish(new Error(`a campaign worker could not start (exit ${code ?? signal}): ${stderrSummary(worker.stderrTail())}`));
             return;
@@ -245,14 +267,14 @@ export class TrialPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(), ready: false, job: null, pending: [], plan: null, since_ms: 0, stopped_for: null };
+    const slot: Slot = { worker: startWorker(), ready: false, job: null, ahead: null, pending: [], plan: null, since_ms: 0, stopped_for: null };
     this.listen(slot);
     return slot;
   }
 
   /** Puts a fresh worker in a dead one's slot (its share of the group stays). */
   private replace(slot: Slot): void {
-    Object.assign(slot, { worker: startWorker(), ready: false, job: null, plan: null, since_ms: 0, stopped_for: null });
+    Object.assign(slot, { worker: startWorker(), ready: false, job: null, ahead: null, plan: null, since_ms: 0, stopped_for: null });
     this.listen(slot);
   }
 

@@ -52,6 +52,8 @@ export class System {
   readonly commit: CommitPolicy;
   /** the fault injector, once attached (src/faults) */
   faults: FaultPort = NO_FAULTS;
+  /** whether a server's code has read `env.mode` (the golden cache does not share such a run between modes) */
+  mode_read = false;
 
   constructor(readonly config: SystemConfig) {
     this.mode = config.mode;
@@ -72,6 +74,7 @@ export class System {
     this.clientTasks.push(...clientTasks);
 
     const faults = this.faultPort.bind(this);
+    const modeRead = this.noteModeRead.bind(this);
     config.servers.forEach((def, index) => {
       const ep = this.endpoint(def.name);
       const task = k.createTask(def.name);
@@ -90,7 +93,7 @@ export class System {
       }
       // Bound, not arrows: under tsx (esbuild's keepNames) every arrow made as a named property is
       // wrapped in a defineProperty of its name, which costs more than the call it saves.
-      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], faults, recovered: this.ssr.recoveryDone.bind(this.ssr, task), resets: this.ssr.takeResets.bind(this.ssr, task) });
+      task.image = serverImage(k, { def, mode: this.mode, endpoint, pong, devices, deps, tasks, clients: def.state_bytes > 0 ? clientIds : [], modeRead, faults, recovered: this.ssr.recoveryDone.bind(this.ssr, task), resets: this.ssr.takeResets.bind(this.ssr, task) });
       k.setFaultHandler(task, supEp, faultBadgeOf(index));
       this.serverTasks.set(def.name, task);
       if (def.state_bytes > 0) {
@@ -135,6 +138,10 @@ export class System {
   readonly hooks: HookChain;
 
   /** the fault injector attached now, as a server asks for it at each request */
+  private noteModeRead(): void {
+    this.mode_read = true;
+  }
+
   private faultPort(): FaultPort {
     return this.faults;
   }

@@ -107,6 +107,20 @@ export const MODE_SPECS: Readonly<Record<Mode, ModeSpec>> = Object.freeze({
   },
 });
 
+/**
+ * The fields of a mode's row that act on a run before any server fails: where client state lives,
+ * when it is mapped, whether it is checked. The others (restarts, recover_runs, in_flight,
+ * promises) are read only once a server has failed. So two modes alike in these fields run a
+ * failure-free run alike, unless a server's code asks `env.mode` — the golden cache shares such
+ * runs (src/campaign/golden-cache.ts; test/campaign/golden-share.test.ts proves it).
+ */
+export const FAULT_FREE_FIELDS = ['client_state', 'ssr_mapped', 'ssr_checked'] as const satisfies readonly (keyof ModeSpec)[];
+
+/** What a mode does before any failure, as a key: modes with one key run a failure-free run alike (FAULT_FREE_FIELDS). */
+export function faultFreeKey(mode: Mode): string {
+  return FAULT_FREE_FIELDS.map((f) => String(MODE_SPECS[mode][f])).join('/');
+}
+
 export function modeSpec(mode: Mode): ModeSpec {
   return MODE_SPECS[mode];
 }

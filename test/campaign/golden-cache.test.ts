@@ -12,7 +12,7 @@ import { classifyOutcome } from '../../src/campaign/classify.ts';
 import { shrinkTrial } from '../../src/campaign/shrink.ts';
 import type { FaultPlan } from '../../src/faults/model.ts';
 import { targets } from '../../src/servers/catalog.ts';
-import { variantName } from '../../src/ssr/modes.ts';
+import { faultFreeKey } from '../../src/ssr/modes.ts';
 
 
 /** Every cell with a fresh cache: every golden run made for its own cell (as before sharing). */
@@ -24,8 +24,8 @@ describe('the golden cache', () => {
       fc.property(smallCampaignArb, fc.integer({ min: 1, max: 8 }), (cfg, runs_kept) => {
         const shared = new GoldenCache();
         expect(cellsOf(cfg).flatMap((cell) => runCell(cfg, cell, shared))).toEqual(afresh(cfg));
-        // One golden run per group (server × trial number) and arm, the baseline (restart) included.
-        const arms = new Set([...armsOf(cfg).map((a) => variantName(a.mode, a.commit)), 'restart']);
+        // One golden run per group (server × trial number) and arm, the baseline (restart) included, the arms of modes alike before a failure (none, restart) sharing one (golden-share.test.ts).
+        const arms = new Set([...armsOf(cfg), { mode: 'restart' as const, commit: null }].map((a) => `${faultFreeKey(a.mode)} ${a.commit}`));
         expect(shared.made).toBe(cfg.servers.length * cfg.trials * arms.size);
         // A small bound drops runs and makes them again: still the same results.
         const small = new GoldenCache(runs_kept);

@@ -25,6 +25,8 @@ export interface ServerWiring {
   deps: Map<string, CapSlot>;
   tasks: Map<number, CapSlot>;
   clients: readonly number[];
+  /** told when the server's code reads `env.mode` (a run that did may differ between modes the golden cache would otherwise share) */
+  modeRead?: () => void;
   faults: () => FaultPort;
   /** the clients whose state the SSR manager reset while the server ran, since it last asked (drained) */
   resets: () => readonly number[];
@@ -172,7 +174,10 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
   return Object.freeze<ServerEnv>({
     ctx,
     mem: ctx.mem,
-    mode: w.mode,
+    get mode() {
+      w.modeRead?.();
+      return w.mode;
+    },
     page_bytes: page,
     heap: HEAP_BASE,
     heap_bytes: w.def.heap_pages * page,
