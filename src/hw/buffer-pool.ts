@@ -4,7 +4,7 @@
 // done gives its storage back, reset as far as it was used (the memory's frames up to their
 // high-water mark, the disk's blocks up to the last written), and the next system of the same
 // shape takes it. Each worker thread has its own pools (module state is per thread), and a pool
-// keeps at most `buffers_pooled_max` spares of a shape, so memory stays flat.
+// keeps at most `buffers_pooled_max` spares, of one shape, so memory stays flat.
 //
 // Whoever gives storage back resets it first: what `take` returns must be exactly what `make`
 // would have built, as far as anyone can observe (test/servers/system-reuse.test.ts checks that a
@@ -33,10 +33,17 @@ export class ReusePool<T> {
     return make();
   }
 
-  /** Keeps `storage` (already reset) for the next `take` of its shape, unless enough are kept. */
+  /**
+   * Keeps `storage` (already reset) for the next `take` of its shape, unless enough are kept. A pool
+   * keeps one shape at a time: a new one drops the spares of the others (a thread's runs rarely
+   * change shape), so it never holds more than `buffers_pooled_max`, however many shapes go by.
+   */
   give(shape: string, storage: T): void {
     let spares = this.spares.get(shape);
-    if (spares === undefined) this.spares.set(shape, (spares = []));
+    if (spares === undefined) {
+      this.spares.clear();
+      this.spares.set(shape, (spares = []));
+    }
     if (spares.length < LIMITS.buffers_pooled_max) spares.push(storage);
   }
 

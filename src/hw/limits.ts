@@ -25,7 +25,7 @@ export const LIMITS = {
   nic_frame_bytes_max: 1500, // bytes in one network frame
   console_lines_max: 256, // console lines kept
   requeues_per_call_max: 1, // times a call whose server died may be delivered again (a retry), before it fails
-  buffers_pooled_max: 4, // spare memory and disk buffers one thread keeps for its next machines
+  buffers_pooled_max: 4, // spares of each kind (memory, disk, trace ring) one thread keeps for its next systems
   steps_max_default: 5_000_000, // scheduler steps one run may take before it stops (a bound on every run)
 } as const;
 

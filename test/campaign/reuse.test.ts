@@ -29,15 +29,20 @@ describe('storage reused across runs', () => {
     expect(previous.cut_short).toBeGreaterThan(0);
   });
 
-  it('keeps at most buffers_pooled_max spares of a kind and shape, however many are given back', () => {
+  it('keeps at most buffers_pooled_max spares of a kind, however many are given back, of however many shapes', () => {
     emptyPools();
     const many = LIMITS.buffers_pooled_max + 3;
-    const memories = Array.from({ length: many }, () => new PhysicalMemory(256, 4));
-    const traces = Array.from({ length: many }, () => new Trace(16));
-    for (const m of memories) m.release();
-    for (const t of traces) t.release();
-    for (const pool of pools()) expect(pool.kept, pool.kind).toBeLessThanOrEqual(LIMITS.buffers_pooled_max);
-    expect(pools().reduce((n, p) => n + p.kept, 0)).toBe(2 * LIMITS.buffers_pooled_max);
+    for (const frames of [4, 8, 4, 16]) {
+      const memories = Array.from({ length: many }, () => new PhysicalMemory(256, frames));
+      const traces = Array.from({ length: many }, () => new Trace(frames));
+      for (const m of memories) m.release();
+      for (const t of traces) t.release();
+      for (const pool of pools()) expect(pool.kept, pool.kind).toBeLessThanOrEqual(LIMITS.buffers_pooled_max);
+      expect(pools().reduce((n, p) => n + p.kept, 0)).toBe(2 * LIMITS.buffers_pooled_max);
+    }
+    // The shape given back last is the one kept.
+    expect(new PhysicalMemory(256, 16).frame_count).toBe(16);
+    expect(pools().find((p) => p.kind === 'physical memory')?.kept).toBe(LIMITS.buffers_pooled_max - 1);
   });
 
   it('a run gives back what it took: one run after another keeps one spare of each kind', () => {

@@ -32,30 +32,43 @@ export interface RunSpec {
   disturbance: Disturbance;
 }
 
+/** A panic within the first steps (every run takes them), as often as the dirtying, twice as often as nothing. */
 const disturbanceArb: fc.Arbitrary<Disturbance> = fc.oneof(
-  fc.constant({ how: 'none' as const }),
-  fc.record({ how: fc.constant('panic' as const), step: fc.integer({ min: 1, max: 400 }) }),
-  fc.record({
-    how: fc.constant('dirty' as const),
-    exhaust: fc.boolean(),
-    fill: fc.integer({ min: 1, max: 255 }),
-    flips: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
-    blocks: fc.array(fc.nat(), { maxLength: 8 }),
-  }),
+  { arbitrary: fc.constant({ how: 'none' as const }), weight: 1 },
+  { arbitrary: fc.record({ how: fc.constant('panic' as const), step: fc.integer({ min: 1, max: 60 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      how: fc.constant('dirty' as const),
+      exhaust: fc.boolean(),
+      fill: fc.integer({ min: 1, max: 255 }),
+      flips: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+      blocks: fc.array(fc.nat(), { maxLength: 8 }),
+    }),
+    weight: 2,
+  },
 );
 
-/** A trial configuration over every built-in server, mode and commit policy, with bounds from tight (a run cut short) to the campaign's. */
-export const trialConfigArb: fc.Arbitrary<TrialConfig> = fc.record({
-  target: fc.constantFrom(...targets()),
-  mode: fc.constantFrom(...MODES),
-  commit: fc.constantFrom(...COMMIT_POLICIES),
-  workload_seed: fc.integer({ min: 0, max: 2 ** 30 }),
-  clients: fc.integer({ min: 1, max: 3 }),
-  ops_per_client: fc.integer({ min: 1, max: 10 }),
-  safety_bound_cycles: fc.oneof(fc.integer({ min: 1_000, max: 200_000 }), fc.constant(TRIAL_DEFAULTS.safety_bound_cycles)),
-  liveness_bound_cycles: fc.oneof(fc.integer({ min: 1_000, max: 200_000 }), fc.constant(TRIAL_DEFAULTS.liveness_bound_cycles)),
-  isolated: fc.boolean(),
-});
+/** The campaign's bounds, or both tight: a run cut short (a few tens of thousands of cycles do not finish a workload). */
+const boundsArb = fc.oneof(
+  fc.constant({ safety_bound_cycles: TRIAL_DEFAULTS.safety_bound_cycles, liveness_bound_cycles: TRIAL_DEFAULTS.liveness_bound_cycles }),
+  fc.record({ safety_bound_cycles: fc.integer({ min: 1_000, max: 30_000 }), liveness_bound_cycles: fc.integer({ min: 1_000, max: 30_000 }) }),
+);
+
+/** A trial configuration over every built-in server, mode and commit policy, with the campaign's bounds or tight ones. */
+export const trialConfigArb: fc.Arbitrary<TrialConfig> = fc
+  .tuple(
+    fc.record({
+      target: fc.constantFrom(...targets()),
+      mode: fc.constantFrom(...MODES),
+      commit: fc.constantFrom(...COMMIT_POLICIES),
+      workload_seed: fc.integer({ min: 0, max: 2 ** 30 }),
+      clients: fc.integer({ min: 1, max: 3 }),
+      ops_per_client: fc.integer({ min: 1, max: 10 }),
+      isolated: fc.boolean(),
+    }),
+    boundsArb,
+  )
+  .map(([cfg, bounds]) => ({ ...cfg, ...bounds }));
 
 /** The run that leaves its storage behind: any config, plan and disturbance. */
 export const previousRunArb: fc.Arbitrary<RunSpec> = fc.record({ cfg: trialConfigArb, plan_seed: fc.option(fc.nat(), { nil: null }), disturbance: disturbanceArb });
