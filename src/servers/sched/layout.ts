@@ -141,14 +141,22 @@ export function readQueue(mem: Mem, heap: VirtAddr, entries_max: number): QueueE
 
 export function writeQueue(mem: Mem, heap: VirtAddr, queue: readonly QueueEntry[]): void {
   mem.store32(heap + H_COUNT, queue.length);
-  queue.forEach((e, i) => {
+  for (let i = 0; i < queue.length; i++) {
+    const e = queue[i];
     const at = heap + H_QUEUE + i * QUEUE_ENTRY_BYTES;
     mem.store8(at, e.client);
     mem.store8(at + 1, e.priority);
     mem.store8(at + 2, e.base);
     mem.store8(at + 3, 0);
     mem.store32(at + 4, e.quantum_cycles);
-  });
+  }
+}
+
+/** The run queue without `client`'s entry (a loop, not a filter closure: it runs at every quantum expiry). */
+export function queueWithout(queue: QueueEntry[], client: number): QueueEntry[] {
+  const out: QueueEntry[] = [];
+  for (const e of queue) if (e.client !== client) out.push(e);
+  return out;
 }
 
 /** The run queue's order: higher current priority first, then lower client number. */

@@ -41,6 +41,7 @@ import {
   effectivePriority,
   isManaged,
   readGlobalExpiries,
+  queueWithout,
   readQueue,
   readRecord,
   validRecord,
@@ -71,7 +72,7 @@ export const schedServer = defineServer({
     for (const e of queue) yield* apply(env, e);
   },
   *onClientReset(env, client) {
-    writeQueue(env.mem, env.heap, readQueue(env.mem, env.heap, CLIENTS_MAX).filter((e) => e.client !== client));
+    writeQueue(env.mem, env.heap, queueWithout(readQueue(env.mem, env.heap, CLIENTS_MAX), client));
     yield* apply(env, { client, priority: PRIORITY_DEFAULT, base: PRIORITY_DEFAULT, quantum_cycles: QUANTUM_DEFAULT_CYCLES });
   },
   *handle(env, req): sys.Sys<ServerReply> {
@@ -118,7 +119,7 @@ function* quantumExpired(env: ServerEnv, client: number, state: VirtAddr): sys.S
   // balanced from their stamps (they are not mapped now), and the queue and kernel are told.
   const written = { ...r, current: r.base, expiries: r.expiries + 1, stamp: global };
   writeRecord(env.mem, state, written);
-  const queue = readQueue(env.mem, env.heap, CLIENTS_MAX).filter((e) => e.client !== client);
+  const queue = queueWithout(readQueue(env.mem, env.heap, CLIENTS_MAX), client);
   queue.push(entryOf(client, written, global));
   const balanced = queue.map((e) => ({ ...e, priority: e.base })).sort(byRunOrder);
   writeQueue(env.mem, env.heap, balanced);
@@ -131,7 +132,7 @@ function* update(env: ServerEnv, client: number, state: VirtAddr, r: ProcRecord)
   // BUGGIFY: the record is written, the run queue still has the process at its old place.
   env.site(SCHED_SITES.recordThenRequeue);
   const entry = entryOf(client, r, r.stamp);
-  const queue = readQueue(env.mem, env.heap, CLIENTS_MAX).filter((e) => e.client !== client);
+  const queue = queueWithout(readQueue(env.mem, env.heap, CLIENTS_MAX), client);
   queue.push(entry);
   writeQueue(env.mem, env.heap, queue.sort(byRunOrder));
   yield* apply(env, entry);

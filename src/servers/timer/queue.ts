@@ -34,10 +34,14 @@ function before(a: QueuedAlarm, b: QueuedAlarm): boolean {
   return a.id < b.id;
 }
 
+/** entries on their way to their new place (loaded and stored with no yield between) */
+const moving = new Uint8Array(QUEUE_ENTRIES_MAX * QUEUE_ENTRY_BYTES);
+
 /** Moves entries [from, len) by `by` places (+1 to open a gap, -1 to close one). */
 function shiftEntries(env: ServerEnv, from: number, len: number, by: 1 | -1): void {
   if (from >= len) return;
-  const bytes = env.mem.loadBytes(env.heap + entryOffset(from), (len - from) * QUEUE_ENTRY_BYTES);
+  const bytes = moving.subarray(0, (len - from) * QUEUE_ENTRY_BYTES);
+  env.mem.loadBytesInto(env.heap + entryOffset(from), bytes);
   env.mem.storeBytes(env.heap + entryOffset(from + by), bytes);
 }
 
