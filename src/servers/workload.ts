@@ -43,11 +43,12 @@ export function makeWorkload(spec: WorkloadSpec): Workload {
 export function workloadProgram(modules: ReadonlyMap<string, ServerModule>, ops: readonly ClientOp[], record: Pick<Observation[], 'push'>): ClientProgram {
   return function* (env: ClientEnv): Sys<void> {
     const locals = new Map<string, unknown>();
-    for (const op of ops) {
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
       const m = modules.get(op.server);
       if (m === undefined) throw new Error(`workload names unknown server ${op.server}`);
-      if (!locals.has(op.server)) locals.set(op.server, m.newLocal());
-      const local = locals.get(op.server);
+      let local = locals.get(op.server);
+      if (local === undefined && !locals.has(op.server)) locals.set(op.server, (local = m.newLocal()));
       const performed = m.perform?.(env, op, local) ?? null;
       if (performed !== null) {
         record.push(yield* performed);
