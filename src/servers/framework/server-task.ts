@@ -76,7 +76,7 @@ function* serverMain(ctx: ThreadCtx, w: ServerWiring, page: number): sys.Sys<voi
       }
       // Global state derived from a client whose state was reset meanwhile is brought back in line first.
       const resets = w.resets();
-      if (w.def.onClientReset !== undefined) for (const c of resets) yield* w.def.onClientReset(env, c);
+      if (w.def.onClientReset !== undefined) for (let i = 0; i < resets.length; i++) yield* w.def.onClientReset(env, resets[i]);
       if (r.kind === 'notify') {
         if ((r.value & HEARTBEAT_BIT) !== 0) yield* sys.notify(w.pong);
         const devices = (r.value & ~HEARTBEAT_BIT) >>> 0;
@@ -171,6 +171,8 @@ function requestOf(ctx: ThreadCtx, w: ServerWiring, r: SysResult, page: number, 
 function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
   const depOpts = { recv_buf: { vaddr: DEP_BUF, len: page } };
   const depCalls = new Outbox(DEP_BUF);
+  /** (read once: a site is passed at every request that reaches it) */
+  const sites: readonly string[] = w.def.sites ?? [];
   return Object.freeze<ServerEnv>({
     ctx,
     mem: ctx.mem,
@@ -199,7 +201,7 @@ function makeEnv(ctx: ThreadCtx, w: ServerWiring, page: number): ServerEnv {
     },
     taskCap: (client) => w.tasks.get(client) ?? null,
     site(name) {
-      if (!(w.def.sites ?? []).includes(name)) throw new Error(`server ${w.def.name} declares no injection site ${name}`);
+      if (!sites.includes(name)) throw new Error(`server ${w.def.name} declares no injection site ${name}`);
       return w.faults().site(w.def.name, name);
     },
   });
