@@ -5,10 +5,16 @@
 
 /** Removes `item` from `list` if it is there (its first occurrence); answers whether it was. */
 export function removeFromQueue<T>(list: T[], item: T): boolean {
-  const i = list.indexOf(item);
+  // The head, and an empty queue, without a call to indexOf: the cases of nearly every IPC.
+  const n = list.length;
+  if (n === 0) return false;
+  if (list[0] === item) {
+    list.shift();
+    return true;
+  }
+  const i = list.indexOf(item, 1);
   if (i < 0) return false;
-  if (i === 0) list.shift();
-  else if (i === list.length - 1) list.pop();
+  if (i === n - 1) list.pop();
   else list.splice(i, 1);
   return true;
 }

@@ -21,17 +21,19 @@
 // The units an event contributes (one encoding, so that two events never hash alike by accident):
 // a time in cycles as two units, its low and high 32 bits; a u32 as one unit; a string as its
 // length and then its UTF-16 code units, one unit each.
-
-const PRIME_LOW = 0x1b3;
-const TWO_32 = 4294967296;
+//
+// The prime's low part, 0x1b3, and 2^32 (4294967296) are written out as literals where they are
+// used, not named as module constants: optimized code (V8) loads and checks a module constant at
+// each use and cannot fold it into the arithmetic, so a product's range is unknown and the sums
+// go through doubles — the event hash took twice the instructions (callgrind, the null IPC loop).
 
 /**
  * The high lane after one step, x being (low lane xor unit): hi × 0x1b3 + x × 2^8 (the prime's 2^40)
  * + the carry of x × 0x1b3 out of the low lane (below 2^9), worked out from x's 16-bit halves.
  */
 function stepHigh(hi: number, x: number): number {
-  const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
-  return (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
+  const carry = ((x >>> 16) * 0x1b3 + (((x & 0xffff) * 0x1b3) >>> 16)) >>> 16;
+  return (Math.imul(hi, 0x1b3) + (x << 8) + carry) | 0;
 }
 
 export class Fnv1a64 {
@@ -42,8 +44,8 @@ export class Fnv1a64 {
   /** One unit: a whole number 0 ≤ u < 2^32 (a byte is a unit too: then this is published FNV-1a). */
   unit(u: number): void {
     const lo = (this.lo ^ u) >>> 0;
-    const m = lo * PRIME_LOW; // < 2^41: exact
-    this.hi = (Math.imul(this.hi, PRIME_LOW) + (lo << 8) + ((m / TWO_32) | 0)) | 0;
+    const m = lo * 0x1b3; // < 2^41: exact
+    this.hi = (Math.imul(this.hi, 0x1b3) + (lo << 8) + ((m / 4294967296) | 0)) | 0;
     this.lo = m | 0;
   }
 
@@ -60,7 +62,7 @@ export class Fnv1a64 {
   /** A whole number 0 ≤ n < 2^53 (a cycle count): its low 32 bits, then its high bits. */
   u64(n: number): void {
     this.unit(n >>> 0);
-    this.unit(Math.floor(n / TWO_32));
+    this.unit(Math.floor(n / 4294967296));
   }
 
   /** words[0, count), one unit each, with the state in locals (this runs for every event). */
@@ -71,9 +73,9 @@ export class Fnv1a64 {
       const x = lo ^ words[i];
       // x × 0x1b3: its low 32 bits are the new low lane; what carries over (below 2^9) goes to the
       // high lane, with x × 2^40 (x << 8) and the high lane's own product.
-      const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
-      hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
-      lo = Math.imul(x, PRIME_LOW);
+      const carry = ((x >>> 16) * 0x1b3 + (((x & 0xffff) * 0x1b3) >>> 16)) >>> 16;
+      hi = (Math.imul(hi, 0x1b3) + (x << 8) + carry) | 0;
+      lo = Math.imul(x, 0x1b3);
     }
     this.hi = hi;
     this.lo = lo;
@@ -89,25 +91,25 @@ export class Fnv1a64 {
    */
   event(code: number, t: number, numbers: number, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[], count: number): void {
     let hi = stepHigh(this.hi, this.lo ^ code);
-    let x = Math.imul(this.lo ^ code, PRIME_LOW) ^ t;
+    let x = Math.imul(this.lo ^ code, 0x1b3) ^ t;
     hi = stepHigh(hi, x);
-    x = Math.imul(x, PRIME_LOW) ^ (t / TWO_32);
+    x = Math.imul(x, 0x1b3) ^ (t / 4294967296);
     // At most five numbers (the trace's rows have two, three or five), a step each: no array to index, no loop.
-    if (numbers > 0) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n0; }
-    if (numbers > 1) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n1; }
-    if (numbers > 2) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n2; }
-    if (numbers > 3) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n3; }
-    if (numbers > 4) { hi = stepHigh(hi, x); x = Math.imul(x, PRIME_LOW) ^ n4; }
+    if (numbers > 0) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n0; }
+    if (numbers > 1) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n1; }
+    if (numbers > 2) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n2; }
+    if (numbers > 3) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n3; }
+    if (numbers > 4) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n4; }
     if (count >= 0) {
       hi = stepHigh(hi, x);
-      x = Math.imul(x, PRIME_LOW) ^ count;
+      x = Math.imul(x, 0x1b3) ^ count;
       for (let i = 0; i < count; i++) {
         hi = stepHigh(hi, x);
-        x = Math.imul(x, PRIME_LOW) ^ words[i];
+        x = Math.imul(x, 0x1b3) ^ words[i];
       }
     }
     this.hi = stepHigh(hi, x);
-    this.lo = Math.imul(x, PRIME_LOW);
+    this.lo = Math.imul(x, 0x1b3);
   }
 
   /** A string: its length, then its UTF-16 code units. */
@@ -117,9 +119,9 @@ export class Fnv1a64 {
     let lo = this.lo;
     for (let i = 0; i < s.length; i++) {
       const x = lo ^ s.charCodeAt(i);
-      const carry = ((x >>> 16) * PRIME_LOW + (((x & 0xffff) * PRIME_LOW) >>> 16)) >>> 16;
-      hi = (Math.imul(hi, PRIME_LOW) + (x << 8) + carry) | 0;
-      lo = Math.imul(x, PRIME_LOW);
+      const carry = ((x >>> 16) * 0x1b3 + (((x & 0xffff) * 0x1b3) >>> 16)) >>> 16;
+      hi = (Math.imul(hi, 0x1b3) + (x << 8) + carry) | 0;
+      lo = Math.imul(x, 0x1b3);
     }
     this.hi = hi;
     this.lo = lo;
