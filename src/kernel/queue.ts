@@ -9,7 +9,9 @@ export function removeFromQueue<T>(list: T[], item: T): boolean {
   const n = list.length;
   if (n === 0) return false;
   if (list[0] === item) {
-    list.shift();
+    // A queue of one loses its only element with pop, which moves nothing.
+    if (n === 1) list.pop();
+    else list.shift();
     return true;
   }
   const i = list.indexOf(item, 1);
