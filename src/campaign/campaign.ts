@@ -151,7 +151,7 @@ export function* cellTrials(cfg: CampaignConfig, cell: Cell, from_arm: number, p
   for (let a = from_arm; a < arms.length; a++) {
     const arm = arms[a];
     const index = trialIndex(cfg, cell, a);
-    const spec: TrialSpec = { config: configOf(cfg, cell, arm), plan };
+    const spec = trialSpecAt(cfg, cell, a, plan);
     const g = goldens.golden(spec.config);
     const run = runTrial(spec.config, spec.plan, g);
     const c = classifyOutcome(g, run);

@@ -7,7 +7,7 @@
 // keeps at most `buffers_pooled_max` spares, of one shape, so memory stays flat.
 //
 // Whoever gives storage back resets it first: what `take` returns must be exactly what `make`
-// would have built, as far as anyone can observe (test/servers/system-reuse.test.ts checks that a
+// would have built, as far as anyone can observe (test/campaign/reuse.test.ts checks that a
 // run on reused storage is the run on fresh storage).
 import { LIMITS } from './limits.ts';
 

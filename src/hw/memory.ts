@@ -120,10 +120,10 @@ export class PhysicalMemory {
   }
 }
 
-/** below this many bytes a byte loop copies faster than a subarray and `set` (which allocates) */
-const COPY_LOOP_BYTES_MAX = 64;
+/** below this many bytes a byte loop copies faster than a subarray and `set` (which allocates) or `copyWithin` (a builtin's call) */
+export const COPY_LOOP_BYTES_MAX = 64;
 
-/** Copies `n` bytes from `src` at `s` to `dst` at `d` (different buffers), without allocating for a short copy. */
+/** Copies `n` bytes from `src` at `s` to `dst` at `d` (different buffers, or ranges of one that do not overlap), without allocating for a short copy. */
 export function copyBytes(src: Uint8Array, s: number, dst: Uint8Array, d: number, n: number): void {
   if (n < COPY_LOOP_BYTES_MAX) for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
   else dst.set(src.subarray(s, s + n), d);

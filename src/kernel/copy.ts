@@ -4,7 +4,7 @@
 // is mapped (and writable, for a destination). The copies check both themselves, so a copy can
 // never walk an unmapped page: a bad range is an error to the caller, never a host exception.
 import { LIMITS } from '../hw/limits.ts';
-import { copyBytes } from '../hw/memory.ts';
+import { COPY_LOOP_BYTES_MAX, copyBytes } from '../hw/memory.ts';
 import type { Machine } from '../hw/machine.ts';
 import type { VirtAddr } from '../hw/types.ts';
 import type { AddressSpace } from './address-space.ts';
@@ -103,12 +103,9 @@ export function copyBetweenSpaces(machine: Machine, from: AddressSpace, src_vadd
   return 'OK';
 }
 
-/** below this many bytes a loop moves apart ranges faster than copyWithin (a builtin's call) */
-const MOVE_LOOP_BYTES_MAX = 64;
-
 /** Moves `len` bytes of `bytes` from `src` to `dst`, as if through a buffer (the ranges may overlap). */
 function moveWithin(bytes: Uint8Array, src: number, dst: number, len: number): void {
-  if (len < MOVE_LOOP_BYTES_MAX && (dst + len <= src || src + len <= dst)) for (let i = 0; i < len; i++) bytes[dst + i] = bytes[src + i];
+  if (len < COPY_LOOP_BYTES_MAX && (dst + len <= src || src + len <= dst)) copyBytes(bytes, src, bytes, dst, len);
   else bytes.copyWithin(dst, src, src + len);
 }
 

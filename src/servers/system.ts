@@ -137,11 +137,12 @@ export class System {
 
   readonly hooks: HookChain;
 
-  /** the fault injector attached now, as a server asks for it at each request */
+  /** a server's code read `env.mode` */
   private noteModeRead(): void {
     this.mode_read = true;
   }
 
+  /** the fault injector attached now, as a server asks for it at each request */
   private faultPort(): FaultPort {
     return this.faults;
   }
