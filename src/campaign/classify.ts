@@ -13,6 +13,9 @@
 //   check), masked when nothing was.
 // - degraded: some client saw an error and none saw a silent wrong result; `degraded` when only
 //   the client of the faulting request was hit, `degraded-collateral` when any other client was.
+//   The faulting request's client is the fired fault's (FiredFault.client): the workload client on
+//   whose behalf the request ran, through any dependency calls — a fault in the disk driver while
+//   it serves fs's call for client 2 is client 2's.
 import type { Outcome } from './result-types.ts';
 import type { RunRecord } from './trial.ts';
 import { latentDifferences } from './oracle.ts';

@@ -28,7 +28,7 @@ function label(head: string): string {
 export function formatStory(story: TrialStory, check: string, traceHint: string): string[] {
   const t = story.trial;
   const lines = [`${label('trial')}${t.server} under ${t.mode} (${t.commit} commit): workload seed ${t.workload_seed}, ${t.clients} clients × ${t.ops_per_client} ops`];
-  for (const fault of story.faults) lines.push(`${label('fault')}${faultLine(fault, t.clients)}`);
+  for (const fault of story.faults) lines.push(`${label('fault')}${faultLine(fault)}`);
   for (const c of story.clients) lines.push(`${label(`client ${c.client}`)}${clientLine(c)}`);
   const shown = story.recovery.slice(0, RECOVERY_LINES_MAX);
   if (story.recovery.length === 0) lines.push(`${label('recovery')}none: the supervisor restarted nothing`);
@@ -43,13 +43,18 @@ export function formatStory(story: TrialStory, check: string, traceHint: string)
   return lines;
 }
 
-function faultLine(f: StoryFault, clients: number): string {
+function faultLine(f: StoryFault): string {
   const p = f.planned;
   const planned = `${p.kind} in ${p.server} ${triggerWords(p.trigger as unknown as Record<string, unknown>)}`;
   if (f.fired === null) return `${planned}: never fired`;
-  // A fault in a server that serves other servers (disk under fs) hits a request whose badge is not a client's.
-  const whose = f.fired.client === null ? '' : f.fired.client < clients ? ` in client ${f.fired.client}'s request` : ' in a request from another server';
-  return `${planned}: fired at cycle ${f.fired.at_cycles}${whose}: ${f.fired.effect}`;
+  return `${planned}: fired at cycle ${f.fired.at_cycles}${whose(f.fired)}: ${f.fired.effect}`;
+}
+
+/** Whose request a fault hit: a client's, maybe through the server that called (disk under fs), or a server's own call. */
+function whose(fired: NonNullable<StoryFault['fired']>): string {
+  const through = fired.through === null ? '' : `, through ${fired.through}`;
+  if (fired.client !== null) return ` in client ${fired.client}'s request${through}`;
+  return fired.through === null ? '' : ` in a request from ${fired.through} on no client's behalf`;
 }
 
 function triggerWords(t: Record<string, unknown>): string {

@@ -69,30 +69,34 @@ function victim(system: System, client: number, offset: number): number {
   return (client + 1 + (offset % (n - 1))) % n;
 }
 
-/** A bit flip inside a request: the heap, the request, the caller's state, or another client's. */
-export function flipInRequest(system: System, f: FaultOf<'bitflip'>, req: ServerRequest): Hit | null {
+/**
+ * A bit flip inside a request: the heap, the request, the caller's state, or another client's.
+ * `origin` is the client on whose behalf the request runs (RequestLog.originNow): whom a flip in
+ * the request hits; `req.client` names the SSR window the caller's state is mapped at.
+ */
+export function flipInRequest(system: System, f: FaultOf<'bitflip'>, req: ServerRequest, origin: number | null): Hit | null {
   const def = system.config.servers.find((d) => d.name === f.server);
   if (def === undefined) return null;
   const page = system.machine.mmu.page_bytes;
   switch (f.target) {
     case 'heap':
-      return hitOf(flipVirt(system, f.server, HEAP_BASE + (f.offset % (def.heap_pages * page)), f.bit, 'heap'), req.client);
+      return hitOf(flipVirt(system, f.server, HEAP_BASE + (f.offset % (def.heap_pages * page)), f.bit, 'heap'), origin);
     case 'msg':
       if (req.words.length > 0) {
         const w = f.offset % req.words.length;
         req.words[w] = (req.words[w] ^ (1 << ((f.offset + f.bit) % 32))) >>> 0;
-        return { what: `request word ${w} flipped`, client: req.client };
+        return { what: `request word ${w} flipped`, client: origin };
       }
       if (req.data.length > 0) {
         req.data[f.offset % req.data.length] ^= 1 << f.bit;
-        return hitOf(flipVirt(system, f.server, RECV_BUF + (f.offset % req.data.length), f.bit, 'message buffer'), req.client);
+        return hitOf(flipVirt(system, f.server, RECV_BUF + (f.offset % req.data.length), f.bit, 'message buffer'), origin);
       }
       req.op ^= 1 << (f.bit % 4);
-      return { what: 'request op flipped', client: req.client };
+      return { what: 'request op flipped', client: origin };
     case 'ssr':
       // The caller's state as the request sees it (its shadow copy under shadow commit).
       if (def.state_bytes === 0) return null;
-      return hitOf(flipVirt(system, f.server, stateWindow(req.client, page) + SSR_HEADER_BYTES + (f.offset % def.state_bytes), f.bit, `state of client ${req.client}`), req.client);
+      return hitOf(flipVirt(system, f.server, stateWindow(req.client, page) + SSR_HEADER_BYTES + (f.offset % def.state_bytes), f.bit, `state of client ${req.client}`), origin);
     case 'other-ssr': {
       if (def.state_bytes === 0) return null;
       const client = victim(system, req.client, f.offset);

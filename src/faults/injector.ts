@@ -10,7 +10,7 @@
 // golden run reaches cannot fire (until a fault fires, a run *is* its golden run).
 import { drawChance, streamFor, type RandomGenerator } from '../hw/seed.ts';
 import type { MemAccess } from '../kernel/memory-view.ts';
-import type { Task } from '../kernel/objects.ts';
+import type { Task, Thread } from '../kernel/objects.ts';
 import type { ServerReply, ServerRequest } from '../servers/framework/define.ts';
 import { NO_FAULTS, type FaultPort, type RequestFault } from '../servers/framework/fault-port.ts';
 import { HEAP_BASE, stateAddress } from '../ssr/layout.ts';
@@ -23,8 +23,14 @@ export interface FiredFault {
   kind: Fault['kind'];
   server: string;
   at_cycles: number;
-  /** the client whose request or state the fault hit, when it hit one */
+  /**
+   * the workload client whose request or state the fault hit, when it hit one: for a request, the
+   * client on whose behalf it ran, through any chain of dependency calls (a fault in the disk
+   * driver while it serves fs's call for client 2 hits client 2)
+   */
   client: number | null;
+  /** the server whose call the faulted request was (fs, for the disk driver), when it was a dependency call */
+  through: string | null;
   effect: string;
 }
 
@@ -207,7 +213,7 @@ export class FaultInjector implements FaultPort {
         const t = task.threads.find((x) => x.state !== 'dead');
         if (t === undefined) continue;
         // A crash between requests hits no client; one in the middle of a request hits its client.
-        this.record(index, f, { what: 'crash at time', client: system.requests.servingNow(t) });
+        this.record(index, f, { what: 'crash at time', client: this.originOf(t) }, t);
         system.kernel.faultThread(t, { kind: 'exception', vaddr: 0, message: `injected crash at ${now} cycles` });
       } else if (f.kind === 'bitflip') {
         this.record(index, f, flipAtRest(system, f));
@@ -243,20 +249,21 @@ export class FaultInjector implements FaultPort {
       this.done.add(index);
       // Counted from the request's start on, past its reply: an access point may be in the heartbeats and interrupts that follow.
       if (f.trigger.at === 'access') this.armed.push({ index, fault: f, task, skip: f.trigger.k - 1, scope: 'span' });
-      else outcome = this.atRequest(index, f, req, task) ?? outcome;
+      else outcome = this.atRequest(index, f, req, task, system.kernel.running()) ?? outcome;
     }
     this.syncHook();
     return outcome;
   }
 
-  private atRequest(index: number, f: Fault, req: ServerRequest, task: Task): RequestFault {
+  private atRequest(index: number, f: Fault, req: ServerRequest, task: Task, t: Thread | null): RequestFault {
+    const origin = this.originOf(t);
     switch (f.kind) {
       case 'crash':
       case 'hang':
-        this.record(index, f, { what: f.kind, client: req.client });
+        this.record(index, f, { what: f.kind, client: origin }, t);
         return f.kind;
       case 'bitflip':
-        this.record(index, f, flipInRequest(this.sys(), f, req));
+        this.record(index, f, flipInRequest(this.sys(), f, req, origin), t);
         return null;
       case 'regflip':
       case 'wild-write':
@@ -281,14 +288,13 @@ export class FaultInjector implements FaultPort {
       if (this.site_on.get(key) !== true || !drawChance(this.rng, f.trigger.p_fire)) continue;
       this.done.add(index);
       const t = system.kernel.running();
-      const client = t === null ? null : system.requests.servingNow(t);
       if (f.kind === 'bitflip') {
         const hit = flipAtRest(system, f);
         this.record(index, f, hit === null ? null : { what: `${hit.what} at site ${name}`, client: hit.client });
         return true;
       }
       if (t === null) continue;
-      this.record(index, f, { what: `${f.kind} at site ${name}`, client });
+      this.record(index, f, { what: `${f.kind} at site ${name}`, client: this.originOf(t) }, t);
       if (f.kind === 'hang') hangHere(`injected hang at site ${name}`);
       crashHere(t, `injected crash at site ${name}`);
     }
@@ -340,13 +346,14 @@ export class FaultInjector implements FaultPort {
     if (this.detailed?.task === task) this.detailed.detail.reply_words[this.detailed.detail.reply_words.length - 1] = reply.words?.length ?? 0;
     if (this.pendingReply.size === 0) return reply;
     let out = reply;
+    const t = this.sys().kernel.running();
     const faults = this.plan.faults;
     for (let index = 0; index < faults.length; index++) {
       const f = faults[index];
       if (f.kind !== 'msg-corrupt' || f.server !== server || !this.pendingReply.has(index)) continue;
       this.pendingReply.delete(index);
       out = corruptReply(out, f.word, f.bit);
-      this.record(index, f, { what: `reply corrupted (word ${f.word}, bit ${f.bit})`, client: req.client });
+      this.record(index, f, { what: `reply corrupted (word ${f.word}, bit ${f.bit})`, client: this.originOf(t) }, t);
     }
     return out;
   }
@@ -372,12 +379,13 @@ export class FaultInjector implements FaultPort {
       this.armed.splice(i, 1);
       this.syncHook();
       const system = this.sys();
-      const client = system.requests.servingNow(a.thread);
+      const origin = this.originOf(a.thread);
       if (f.kind === 'regflip' || f.kind === 'wild-write') {
-        this.record(arm.index, f, { what: onAccess(system, f, a, client ?? 0), client });
+        // (a wild write aims at SSR windows: the one of the client the request's badge names)
+        this.record(arm.index, f, { what: onAccess(system, f, a, system.requests.servingNow(a.thread) ?? 0), client: origin }, a.thread);
         return;
       }
-      this.record(arm.index, f, { what: `${f.kind} at a memory access`, client });
+      this.record(arm.index, f, { what: `${f.kind} at a memory access`, client: origin }, a.thread);
       if (f.kind === 'hang') hangHere('injected hang at a memory access');
       crashHere(a.thread, 'injected crash at a memory access');
     }
@@ -418,10 +426,17 @@ export class FaultInjector implements FaultPort {
     return this.system;
   }
 
-  private record(index: number, f: Fault, hit: Hit | null): void {
+  /** The workload client a fault in a server thread's request hits: the one on whose behalf it runs (null: none). */
+  private originOf(t: Thread | null): number | null {
+    return t === null ? null : this.sys().requests.originNow(t);
+  }
+
+  /** Records a fired fault; `t` is the server thread it hit in a request (null: it hit state at rest). */
+  private record(index: number, f: Fault, hit: Hit | null, t: Thread | null = null): void {
     if (hit === null) return;
     const system = this.sys();
-    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, effect: hit.what });
+    const through = t === null ? null : (system.requests.callerNow(t)?.name ?? null);
+    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, through, effect: hit.what });
     system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${hit.what}`);
   }
 }
