@@ -6,9 +6,14 @@
 // - the fast path's accesses, counted and charged late, are charged before anyone reads the time.
 // - for any interleaving of maps, unmaps, protection changes, TLB flushes, bit flips and accesses
 //   (scalar and bulk), the fast paths see what a model page table sees and charge what the full
-//   path (a memory hook attached) charges.
+//   path (a memory hook attached) charges;
+// - the watchdog stops a thread at exactly its budget of accesses whatever mix of loads and stores,
+//   pages and paths it takes (the fast path shares the budget out between loads and stores), as
+//   the full path does.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/hw/limits.ts';
+import { EXCEPTION_KIND_CODES, type ThreadCtx } from '../../src/kernel/kernel.ts';
 import * as sys from '../../src/kernel/sys.ts';
 import { FaultRecorder, makeKernel } from '../helpers/kernel-fixtures.ts';
 
@@ -140,6 +145,73 @@ describe('translation cache', () => {
         expect(wrong).toBe(0);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+/** One access of a thread's endless loop: a load or a store of 1, 2 or 4 bytes at a word of one of three pages (the last one read-only). */
+interface LoopAccess {
+  write: boolean;
+  size: 1 | 2 | 4;
+  page: number;
+  word: number;
+}
+const WATCHED_BASE = 0x10000;
+const loopAccessArb: fc.Arbitrary<LoopAccess> = fc.record({ write: fc.boolean(), size: fc.constantFrom(1 as const, 2 as const, 4 as const), page: fc.nat({ max: 2 }), word: fc.nat({ max: 7 }) });
+/** Accesses, half the time all on the page of the first (the fast path's case), stores only where the page allows them. */
+const loopArb = (lengths: { minLength: number; maxLength: number }): fc.Arbitrary<LoopAccess[]> =>
+  fc.tuple(fc.array(loopAccessArb, lengths), fc.boolean()).map(([accesses, one_page]) =>
+    accesses.map((a) => {
+      const page = one_page ? accesses[0].page : a.page;
+      return { ...a, page, write: a.write && page < 2 };
+    }),
+  );
+
+/** A thread that makes `warm` accesses, yields, then makes `loop`'s accesses over and over: how many it made after the yield, what stopped it, and the time then. */
+function runToWatchdog(warm: readonly LoopAccess[], loop: readonly LoopAccess[], hooked: boolean): { made: number; faults: { kind_code: number; vaddr: number }[]; now: number; accesses_made: number } {
+  const k = makeKernel();
+  const recorder = new FaultRecorder(k);
+  const task = k.createTask('looper');
+  k.setFaultHandler(task, recorder.endpoint, 1);
+  expect(k.allocPages(task, WATCHED_BASE, 2, true)).toBe('OK');
+  expect(k.allocPages(task, WATCHED_BASE + 2 * PAGE, 1, false)).toBe('OK');
+  if (hooked) k.memoryHook = () => {};
+  const access = (ctx: ThreadCtx, a: LoopAccess): void => {
+    const vaddr = WATCHED_BASE + a.page * PAGE + a.word * 4;
+    if (!a.write && a.size === 1) ctx.mem.load8(vaddr);
+    else if (!a.write && a.size === 2) ctx.mem.load16(vaddr);
+    else if (!a.write) ctx.mem.load32(vaddr);
+    else if (a.size === 1) ctx.mem.store8(vaddr, a.word);
+    else if (a.size === 2) ctx.mem.store16(vaddr, a.word);
+    else ctx.mem.store32(vaddr, a.word);
+  };
+  let made = 0;
+  k.spawnThread(task, 'main', function* (ctx) {
+    for (const a of warm) access(ctx, a);
+    yield* sys.yieldCpu();
+    for (;;) {
+      for (const a of loop) {
+        access(ctx, a);
+        made++;
+      }
+    }
+  });
+  k.run();
+  expect(k.panic_reason).toBeNull();
+  return { made, faults: recorder.records.map((r) => ({ kind_code: r.kind_code, vaddr: r.vaddr })), now: k.now, accesses_made: task.accesses_made };
+}
+
+describe('the watchdog', () => {
+  it('stops a thread at exactly its budget of accesses, for any mix of loads and stores, sizes and pages, charged as the full path charges', () => {
+    fc.assert(
+      fc.property(loopArb({ minLength: 0, maxLength: 6 }), loopArb({ minLength: 1, maxLength: 12 }), (warm, loop) => {
+        const fast = runToWatchdog(warm, loop, false);
+        const stopped_at = loop[LIMITS.accesses_per_slice_max % loop.length];
+        expect(fast.made).toBe(LIMITS.accesses_per_slice_max);
+        expect(fast.faults).toEqual([{ kind_code: EXCEPTION_KIND_CODES.watchdog, vaddr: WATCHED_BASE + stopped_at.page * PAGE + stopped_at.word * 4 }]);
+        expect(fast).toEqual(runToWatchdog(warm, loop, true));
+      }),
+      { numRuns: 40 },
     );
   });
 });
