@@ -41,6 +41,22 @@ export interface Target {
 // unoptimised for a few hundred milliseconds of CPU, so the warm-up is a full second.
 const WARMUP_S = 1;
 const MEASURE_S = 1;
+/** the slices a paired measurement alternates */
+const PAIR_SLICE_MS = 100;
+
+/** This process's CPU time so far, in milliseconds. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs `batch` again and again for about `cpu_ms` of this process's CPU time: the operations it did, in how long. */
+function runFor(batch: () => number, cpu_ms: number): { ops: number; ms: number } {
+  const start = cpuMs();
+  let ops = 0;
+  while (cpuMs() - start < cpu_ms) ops += batch();
+  return { ops, ms: cpuMs() - start };
+}
 
 /**
  * Operations per second of `batch`, which does some work and returns how many operations it did.
@@ -48,21 +64,39 @@ const MEASURE_S = 1;
  * CPU time — not wall time, so that other processes on a shared machine count less.
  */
 export async function measureOpsPerSecond(batch: () => number): Promise<number> {
-  const cpu_ms = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  const spin = (seconds: number): { ops: number; ms: number } => {
-    const start = cpu_ms();
-    let ops = 0;
-    while (cpu_ms() - start < seconds * 1000) ops += batch();
-    return { ops, ms: cpu_ms() - start };
-  };
-  spin(WARMUP_S);
+  runFor(batch, WARMUP_S * 1000);
   // Let pending I/O (the previous row's output) go out before the clock starts.
   await new Promise((resolve) => setImmediate(resolve));
-  const { ops, ms } = spin(MEASURE_S);
+  const { ops, ms } = runFor(batch, MEASURE_S * 1000);
   return (ops * 1000) / ms;
+}
+
+/**
+ * Operations per second of a row's batch and of its baseline's, measured in turns: PAIR_SLICE_MS of
+ * CPU time of one, then of the other, WARMUP_S of each first, then MEASURE_S of each; each figure
+ * is the median of its slices. Taking turns puts both under the same load on a shared machine (two
+ * figures taken one after the other see different loads, and their ratio swings with it), and the
+ * median leaves out a slice that a collection or a compile happened to hit, on either side alike.
+ */
+export async function measurePairOpsPerSecond(batch: () => number, baseline: () => number): Promise<{ ops_per_s: number; baseline_ops_per_s: number }> {
+  const slice = (run: () => number): number => {
+    const { ops, ms } = runFor(run, PAIR_SLICE_MS);
+    return (ops * 1000) / ms;
+  };
+  const turns = (seconds: number): [number[], number[]] => {
+    const rates: [number[], number[]] = [[], []];
+    for (let i = 0; i < (seconds * 1000) / PAIR_SLICE_MS; i++) {
+      rates[0].push(slice(batch));
+      rates[1].push(slice(baseline));
+    }
+    return rates;
+  };
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
+  turns(WARMUP_S);
+  // Let pending I/O (the previous row's output) go out before the clock starts.
+  await new Promise((resolve) => setImmediate(resolve));
+  const [rates, baseline_rates] = turns(MEASURE_S);
+  return { ops_per_s: median(rates), baseline_ops_per_s: median(baseline_rates) };
 }
 
 const BENCHES: Bench[] = [kernelBench, serversBench];
