@@ -17,7 +17,7 @@ import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { checkRange, isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import { REG_OP, SyscallArgs, type RegOp, type SyscallRegisters } from './syscall-args.ts';
+import { REG_OP, SyscallArgs, type RegOp } from './syscall-args.ts';
 import type { Badge, Capability, DeviceName, DeviceRequest, Endpoint, Message, RecvBuf, Task, Thread } from './objects.ts';
 
 /** A system call that decoded cleanly: what invoke.ts carries out, with no check left to make. */
@@ -41,15 +41,14 @@ export type Invocation =
 /**
  * A call in register form (syscall-args.ts), decoded: one of the four IPC calls. One record,
  * rewritten by each such call (no invocation, and no message, to allocate); `endpoint`, `recv_buf`
- * and `timeout_cycles` for call, recv and replyRecv, `badge` for call, the message's `label`,
- * `words` and `buf` for call, reply and replyRecv (words null for recv).
+ * and `timeout_cycles` for call, recv and replyRecv, `badge` for call, the message's buffer `buf`
+ * for call, reply and replyRecv. The message's label and words are not copied here: decode checked
+ * them where the sealed argument holds them, and invoke takes them from there.
  */
 export interface IpcInvocation {
   op: RegOp;
   endpoint: Endpoint | null;
   badge: Badge;
-  label: number;
-  words: number[] | null;
   buf: RecvBuf | null;
   recv_buf: RecvBuf | null;
   timeout_cycles: Cycles | undefined;
@@ -69,40 +68,37 @@ export function decodeSyscall(k: Kernel, t: Thread, raw: unknown): Invocation | 
 }
 
 /**
- * Decodes a call in register form into `out`: the checks of `decode` for the same call in record
- * form, and the same error when several fail (call: capability, message, receive buffer, timeout;
- * replyRecv: message first). Answers OK or the error. The registers hold primitives and the
- * stub's own copies, and every check is pure, so nothing throws and the order of the checks is
- * only the order of the errors.
+ * Decodes a call in register form (`a`, whose `SyscallArgs.registerOp` is not none) into `out`:
+ * the checks of `decode` for the same call in record form, and the same error when several fail
+ * (call: capability, message, receive buffer, timeout; replyRecv: message first). Answers OK or
+ * the error. The sealed argument holds primitives and the stub's own copies, and every check is
+ * pure, so nothing throws and the order of the checks is only the order of the errors.
  */
-export function decodeRegisters(k: Kernel, t: Thread, r: SyscallRegisters, out: IpcInvocation): Errno {
-  const op = r.op;
+export function decodeRegisters(k: Kernel, t: Thread, a: SyscallArgs, out: IpcInvocation): Errno {
+  const op = SyscallArgs.registerOp(a);
   out.op = op;
   out.endpoint = null;
-  out.words = null;
   out.buf = null;
   out.recv_buf = null;
   out.timeout_cycles = undefined;
   if (op !== REG_OP.recv) {
-    const buf = messageBuffer(k, t, r.label, r.words, r.buf);
+    const buf = messageBuffer(k, t, SyscallArgs.labelOf(a), SyscallArgs.wordsOf(a), SyscallArgs.bufOf(a));
     if (isErr(buf)) {
       // Only a call's capability error comes before its message's.
       if (op === REG_OP.call) {
-        const cap = decodeEndpoint(t, r.slot, 'send');
+        const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), 'send');
         if (isErr(cap)) return cap;
       }
       return buf;
     }
-    out.label = r.label as number;
-    out.words = r.words as number[];
     out.buf = buf;
     if (op === REG_OP.reply) return 'OK';
   }
-  const cap = decodeEndpoint(t, r.slot, op === REG_OP.call ? 'send' : 'recv');
+  const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), op === REG_OP.call ? 'send' : 'recv');
   if (isErr(cap)) return cap;
-  const recv_buf = decodeRecvBuf(k, t, r.recv_buf);
+  const recv_buf = decodeRecvBuf(k, t, SyscallArgs.recvBufOf(a));
   if (isErr(recv_buf)) return recv_buf;
-  const timeout_cycles = decodeTimeout(r.timeout_cycles);
+  const timeout_cycles = decodeTimeout(SyscallArgs.timeoutOf(a));
   if (isErr(timeout_cycles)) return timeout_cycles;
   out.endpoint = cap.endpoint;
   out.badge = cap.badge;

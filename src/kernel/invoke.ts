@@ -11,20 +11,19 @@ import { copyFromSpace, copyFromSpaceBorrowed, copyToSpace } from './copy.ts';
 import { badge, type Badge, type DeviceRequest, type Endpoint, type RecvBuf, type Task, type Thread } from './objects.ts';
 import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
-import { REG_OP, SyscallArgs, type SyscallRegisters } from './syscall-args.ts';
+import { REG_OP, SyscallArgs } from './syscall-args.ts';
 import { NO_WORDS, TRACE_CODE } from './trace.ts';
 
-/** The registers a call in register form is read into, and what it decodes to: rewritten by every such call. */
-const REGISTERS: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
-const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), label: 0, words: null, buf: null, recv_buf: null, timeout_cycles: undefined };
+/** What a call in register form decodes to: rewritten by every such call. */
+const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), buf: null, recv_buf: null, timeout_cycles: undefined };
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   let err: Errno | null;
-  if (SyscallArgs.readRegisters(raw, REGISTERS)) {
-    // The four IPC calls as the stubs send them: no record to walk, no invocation to build.
-    err = decodeRegisters(k, t, REGISTERS, IPC);
-    REGISTERS.words = REGISTERS.buf = REGISTERS.recv_buf = undefined;
-    if (err === 'OK') err = invokeIpc(k, t, IPC);
+  if (SyscallArgs.registerOp(raw) !== REG_OP.none) {
+    // The four IPC calls as the stubs send them: read where the stub sealed them, no record to walk, no invocation to build.
+    const a = raw as SyscallArgs;
+    err = decodeRegisters(k, t, a, IPC);
+    if (err === 'OK') err = invokeIpc(k, t, a, IPC);
   } else {
     const inv = decodeSyscall(k, t, raw);
     err = typeof inv === 'string' ? inv : invoke(k, t, inv);
@@ -32,27 +31,25 @@ export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   if (err !== null) k.wake(t, result({ err }));
 }
 
-/** Runs a decoded call in register form (decode checked every field its op uses). */
-function invokeIpc(k: Kernel, t: Thread, inv: IpcInvocation): Errno | null {
+/** Runs a decoded call in register form (decode checked every field its op uses: the message's label and words are the sealed ones). */
+function invokeIpc(k: Kernel, t: Thread, a: SyscallArgs, inv: IpcInvocation): Errno | null {
   const endpoint = inv.endpoint as Endpoint;
-  const words = inv.words as number[];
   const buf = inv.buf;
   const recv_buf = inv.recv_buf;
   inv.endpoint = null;
-  inv.words = null;
   inv.buf = null;
   inv.recv_buf = null;
   switch (inv.op) {
     case REG_OP.call:
-      invokeCall(k, t, endpoint, inv.badge, inv.label, words, buf, recv_buf, inv.timeout_cycles);
+      invokeCall(k, t, endpoint, inv.badge, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.recv:
       invokeRecv(k, t, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     case REG_OP.reply:
-      return invokeReply(k, t, inv.label, words, buf);
+      return invokeReply(k, t, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf);
     case REG_OP.replyRecv:
-      invokeReplyRecv(k, t, inv.label, words, buf, endpoint, recv_buf, inv.timeout_cycles);
+      invokeReplyRecv(k, t, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     default:
       throw new Error(`invariant: register-form call with op ${inv.op}`);

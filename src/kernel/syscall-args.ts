@@ -69,26 +69,13 @@ const SEALING = Symbol('sealing');
  * The register form: how a stub seals the four IPC calls — call, recv, reply, replyRecv, with or
  * without a buffer or options, whenever the message is an object — which is what every request
  * and reply sends. The leaves sit in the sealed argument's own private fields (a buffer as the
- * `{ vaddr, len }` copy the record form would hold), so the kernel reads them into its registers
- * (`readRegisters`) without a record to walk. Every other call is sealed as a plain record
- * (`argsOf`) and decoded by the general path.
+ * `{ vaddr, len }` copy the record form would hold), and the kernel reads them where they are
+ * (`registerOp`, then `slotOf`, `labelOf`, …), with no record to walk and nothing copied into
+ * registers of its own. Every other call is sealed as a plain record (`argsOf`) and decoded by the
+ * general path.
  */
 export const REG_OP = { none: 0, call: 1, recv: 2, reply: 3, replyRecv: 4 } as const;
 export type RegOp = (typeof REG_OP)[keyof typeof REG_OP];
-
-/** The kernel's registers for a call in register form: written by `readRegisters`, read by decode. */
-export interface SyscallRegisters {
-  op: RegOp;
-  /** the capability slot (call, recv, replyRecv) */
-  slot: unknown;
-  /** the message's label, words and buffer (call, reply, replyRecv); buf undefined when it has none */
-  label: unknown;
-  words: unknown;
-  buf: unknown;
-  /** the options (call, recv, replyRecv): undefined when not given */
-  recv_buf: unknown;
-  timeout_cycles: unknown;
-}
 
 /** What the stub hands back once the kernel answered: the result itself, or (sys.now) its value. */
 const RETURNS_RESULT = 0;
@@ -150,17 +137,39 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
     return isObject(raw) && #args in raw ? raw.#args : null;
   }
 
-  /** Copies a sealed argument in register form into `regs` and answers true; false (regs untouched) for anything else. */
-  static readRegisters(raw: unknown, regs: SyscallRegisters): boolean {
-    if (!isObject(raw) || !(#op in raw) || raw.#op === REG_OP.none) return false;
-    regs.op = raw.#op;
-    regs.slot = raw.#slot;
-    regs.label = raw.#label;
-    regs.words = raw.#words;
-    regs.buf = raw.#buf;
-    regs.recv_buf = raw.#recv_buf;
-    regs.timeout_cycles = raw.#timeout_cycles;
-    return true;
+  /**
+   * The register form's op of a sealed argument (call, recv, reply or replyRecv), or 0 (REG_OP.none)
+   * for anything else — a record-form call, or anything that is not a sealed argument (a Proxy
+   * never is: its private brand does not pass through). Only once this answered an op may the
+   * kernel read the fields below, which it then does in place: there is nothing to copy.
+   */
+  static registerOp(raw: unknown): RegOp {
+    return isObject(raw) && #op in raw ? raw.#op : 0;
+  }
+
+  /** A register-form argument's fields, as the stub read them (see `registerOp`). */
+  static slotOf(a: SyscallArgs): unknown {
+    return a.#slot;
+  }
+
+  static labelOf(a: SyscallArgs): unknown {
+    return a.#label;
+  }
+
+  static wordsOf(a: SyscallArgs): unknown {
+    return a.#words;
+  }
+
+  static bufOf(a: SyscallArgs): unknown {
+    return a.#buf;
+  }
+
+  static recvBufOf(a: SyscallArgs): unknown {
+    return a.#recv_buf;
+  }
+
+  static timeoutOf(a: SyscallArgs): unknown {
+    return a.#timeout_cycles;
   }
 
   // ---- the stub's iterator: yields this argument once, then returns the kernel's answer ----

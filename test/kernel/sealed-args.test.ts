@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/hw/limits.ts';
 import { decodeRegisters, decodeSyscall, type IpcInvocation } from '../../src/kernel/decode.ts';
 import type { Errno } from '../../src/kernel/errors.ts';
-import { badge, type Message, type SyscallYield } from '../../src/kernel/objects.ts';
-import { REG_OP, SyscallArgs, type SyscallRegisters } from '../../src/kernel/syscall-args.ts';
+import { badge, capSlot, type Message, type SyscallYield } from '../../src/kernel/objects.ts';
+import { REG_OP, SyscallArgs } from '../../src/kernel/syscall-args.ts';
 import * as sys from '../../src/kernel/sys.ts';
 import { makeKernel } from '../helpers/kernel-fixtures.ts';
 
@@ -22,6 +22,11 @@ describe('sealed system-call arguments', () => {
     // A Proxy of a sealed argument is not one: its private brand does not pass through.
     expect(SyscallArgs.argsOf(new Proxy(SyscallArgs.simple('now'), {}))).toBeNull();
     expect(SyscallArgs.argsOf({ op: 'now' })).toBeNull();
+    // Nor in register form: the kernel reads a register-form argument's fields only after this answered an op.
+    const sealed = SyscallArgs.recv(capSlot(0));
+    expect(SyscallArgs.registerOp(sealed)).toBe(REG_OP.recv);
+    expect(SyscallArgs.registerOp(new Proxy(sealed, {}))).toBe(REG_OP.none);
+    expect(SyscallArgs.registerOp({ op: 'recv', slot: 0 })).toBe(REG_OP.none);
   });
 
   it('keeps what the stub read: a thread that rewrites the yielded object changes nothing', () => {
@@ -124,10 +129,10 @@ describe('sealed system-call arguments', () => {
         const s = slot as never;
         const o = opts as never;
         const sealed = op === 'call' ? sys.call(s, m, o) : op === 'recv' ? sys.recv(s, o) : op === 'reply' ? sys.reply(m) : sys.replyRecv(m, s, o);
-        const regs: SyscallRegisters = { op: REG_OP.none, slot: undefined, label: undefined, words: undefined, buf: undefined, recv_buf: undefined, timeout_cycles: undefined };
-        expect(SyscallArgs.readRegisters(sealed, regs)).toBe(true);
-        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), label: 0, words: null, buf: null, recv_buf: null, timeout_cycles: undefined };
-        const err = decodeRegisters(k, thread, regs, out);
+        expect(SyscallArgs.registerOp(sealed)).toBe(REG_OP[op]);
+        const a = sealed as unknown as SyscallArgs;
+        const out: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), buf: null, recv_buf: null, timeout_cycles: undefined };
+        const err = decodeRegisters(k, thread, a, out);
         // The record form, copied in by the kernel (the general path), with what the stub reads of the options.
         const given = typeof opts === 'object' && opts !== null ? (opts as Record<string, unknown>) : {};
         const options = { recv_buf: given.recv_buf, timeout_cycles: given.timeout_cycles };
@@ -140,7 +145,7 @@ describe('sealed system-call arguments', () => {
         expect(err).toBe('OK');
         if ('endpoint' in inv) expect(out.endpoint).toBe(inv.endpoint);
         if (inv.op === 'call') expect(out.badge).toBe(inv.badge);
-        if ('msg' in inv) expect({ label: out.label, words: out.words, ...(out.buf === null ? {} : { buf: out.buf }) }).toEqual(inv.msg);
+        if ('msg' in inv) expect({ label: SyscallArgs.labelOf(a), words: SyscallArgs.wordsOf(a), ...(out.buf === null ? {} : { buf: out.buf }) }).toEqual(inv.msg);
         if ('recv_buf' in inv) expect([out.recv_buf, out.timeout_cycles]).toEqual([inv.recv_buf, inv.timeout_cycles]);
       }),
       { numRuns: 3000, seed: 10 },
