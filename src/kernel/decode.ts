@@ -17,7 +17,7 @@ import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { checkRange, isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import { REG_OP, SyscallArgs, type RegOp } from './syscall-args.ts';
+import { SyscallArgs, type RegOp } from './syscall-args.ts';
 import type { Badge, Capability, DeviceName, DeviceRequest, Endpoint, Message, RecvBuf, Task, Thread } from './objects.ts';
 
 /** A system call that decoded cleanly: what invoke.ts carries out, with no check left to make. */
@@ -81,20 +81,20 @@ export function decodeRegisters(k: Kernel, t: Thread, a: SyscallArgs, out: IpcIn
   out.buf = null;
   out.recv_buf = null;
   out.timeout_cycles = undefined;
-  if (op !== REG_OP.recv) {
+  if (op !== 2 /* REG_OP.recv */) {
     const buf = messageBuffer(k, t, SyscallArgs.labelOf(a), SyscallArgs.wordsOf(a), SyscallArgs.bufOf(a));
     if (isErr(buf)) {
       // Only a call's capability error comes before its message's.
-      if (op === REG_OP.call) {
+      if (op === 1 /* REG_OP.call */) {
         const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), 'send');
         if (isErr(cap)) return cap;
       }
       return buf;
     }
     out.buf = buf;
-    if (op === REG_OP.reply) return 'OK';
+    if (op === 3 /* REG_OP.reply */) return 'OK';
   }
-  const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), op === REG_OP.call ? 'send' : 'recv');
+  const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), op === 1 /* REG_OP.call */ ? 'send' : 'recv');
   if (isErr(cap)) return cap;
   const recv_buf = decodeRecvBuf(k, t, SyscallArgs.recvBufOf(a));
   if (isErr(recv_buf)) return recv_buf;

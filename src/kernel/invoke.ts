@@ -19,7 +19,7 @@ const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), b
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   let err: Errno | null;
-  if (SyscallArgs.registerOp(raw) !== REG_OP.none) {
+  if (SyscallArgs.registerOp(raw) !== 0 /* REG_OP.none */) {
     // The four IPC calls as the stubs send them: read where the stub sealed them, no record to walk, no invocation to build.
     const a = raw as SyscallArgs;
     err = decodeRegisters(k, t, a, IPC);
@@ -40,15 +40,15 @@ function invokeIpc(k: Kernel, t: Thread, a: SyscallArgs, inv: IpcInvocation): Er
   inv.buf = null;
   inv.recv_buf = null;
   switch (inv.op) {
-    case REG_OP.call:
+    case 1 /* REG_OP.call */:
       invokeCall(k, t, endpoint, inv.badge, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf, recv_buf, inv.timeout_cycles);
       return null;
-    case REG_OP.recv:
+    case 2 /* REG_OP.recv */:
       invokeRecv(k, t, endpoint, recv_buf, inv.timeout_cycles);
       return null;
-    case REG_OP.reply:
+    case 3 /* REG_OP.reply */:
       return invokeReply(k, t, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf);
-    case REG_OP.replyRecv:
+    case 4 /* REG_OP.replyRecv */:
       invokeReplyRecv(k, t, SyscallArgs.labelOf(a) as number, SyscallArgs.wordsOf(a) as number[], buf, endpoint, recv_buf, inv.timeout_cycles);
       return null;
     default:

@@ -75,11 +75,10 @@ const SEALING = Symbol('sealing');
  * general path.
  */
 export const REG_OP = { none: 0, call: 1, recv: 2, reply: 3, replyRecv: 4 } as const;
+// The hot paths (the factories below, decodeRegisters, invokeIpc) write these codes as literals,
+// with the name beside each: optimized code loads and checks a module constant at every use.
 export type RegOp = (typeof REG_OP)[keyof typeof REG_OP];
 
-/** What the stub hands back once the kernel answered: the result itself, or (sys.now) its value. */
-const RETURNS_RESULT = 0;
-const RETURNS_VALUE = 1;
 
 /**
  * A system call's argument as the stubs build it: sealed, already plain. It is also the stub's
@@ -96,7 +95,8 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   readonly #timeout_cycles: unknown;
   /** the plain record of a call not in register form (op none), else null */
   readonly #args: Plain | null;
-  readonly #returns: number;
+  /** what the stub hands back once the kernel answered: the answer's value (sys.now), or the answer itself */
+  readonly #returns_value: boolean;
   /** the iterator's progress: 0 before the yield, 1 waiting for the answer, 2 done */
   #step = 0;
   /**
@@ -109,7 +109,7 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   value: unknown = undefined;
 
   /** Only the factories below make one: a thread cannot seal an argument of its own making. */
-  private constructor(key: symbol, op: RegOp, slot: unknown, msg: Plain | null, args: Plain | null, opts: unknown, returns: number) {
+  private constructor(key: symbol, op: RegOp, slot: unknown, msg: Plain | null, args: Plain | null, opts: unknown, returns_value: boolean) {
     if (key !== SEALING) throw new TypeError('SyscallArgs are made by the system-call library only');
     this.#op = op;
     this.#slot = slot;
@@ -125,11 +125,11 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
     this.#recv_buf = recvBufOf(opts);
     this.#timeout_cycles = timeoutOf(opts);
     this.#args = args;
-    this.#returns = returns;
+    this.#returns_value = returns_value;
   }
 
   static #seal(args: Plain): SyscallArgs {
-    return new SyscallArgs(SEALING, REG_OP.none, undefined, null, args, undefined, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, 0 /* REG_OP.none */, undefined, null, args, undefined, false);
   }
 
   /** The sealed plain record, or null when `raw` is not a sealed argument (a Proxy never is) or is in register form. */
@@ -181,7 +181,7 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
       return this as IteratorResult<SyscallArgs, unknown>;
     }
     this.done = true;
-    this.value = this.#step === 1 ? (this.#returns === RETURNS_VALUE ? answer?.value : answer) : undefined;
+    this.value = this.#step === 1 ? (this.#returns_value ? answer?.value : answer) : undefined;
     this.#step = 2;
     return this as IteratorResult<SyscallArgs, unknown>;
   }
@@ -205,21 +205,21 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   static call(slot: CapSlot, msg: Message, opts?: IpcOpts): SyscallArgs {
     // Every field written out (no spread): one object shape per call, built without a copy.
     if (!isObject(msg)) return SyscallArgs.#seal({ op: 'call', slot: leaf(slot), msg: leaf(msg), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
-    return new SyscallArgs(SEALING, REG_OP.call, leaf(slot), msg, null, opts, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, 1 /* REG_OP.call */, leaf(slot), msg, null, opts, false);
   }
 
   static recv(slot: CapSlot, opts?: IpcOpts): SyscallArgs {
-    return new SyscallArgs(SEALING, REG_OP.recv, leaf(slot), null, null, opts, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, 2 /* REG_OP.recv */, leaf(slot), null, null, opts, false);
   }
 
   static reply(msg: Message): SyscallArgs {
     if (!isObject(msg)) return SyscallArgs.#seal({ op: 'reply', msg: leaf(msg) });
-    return new SyscallArgs(SEALING, REG_OP.reply, undefined, msg, null, undefined, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, 3 /* REG_OP.reply */, undefined, msg, null, undefined, false);
   }
 
   static replyRecv(msg: Message, slot: CapSlot, opts?: IpcOpts): SyscallArgs {
     if (!isObject(msg)) return SyscallArgs.#seal({ op: 'replyRecv', msg: leaf(msg), slot: leaf(slot), recv_buf: recvBufOf(opts), timeout_cycles: timeoutOf(opts) });
-    return new SyscallArgs(SEALING, REG_OP.replyRecv, leaf(slot), msg, null, opts, RETURNS_RESULT);
+    return new SyscallArgs(SEALING, 4 /* REG_OP.replyRecv */, leaf(slot), msg, null, opts, false);
   }
 
   static simple(op: 'yield' | 'now' | 'exit'): SyscallArgs {
@@ -228,7 +228,7 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
 
   /** sys.now: the stub returns the answer's value, not the answer. */
   static now(): SyscallArgs {
-    return new SyscallArgs(SEALING, REG_OP.none, undefined, null, { op: 'now' }, undefined, RETURNS_VALUE);
+    return new SyscallArgs(SEALING, 0 /* REG_OP.none */, undefined, null, { op: 'now' }, undefined, true);
   }
 
   static notify(slot: CapSlot): SyscallArgs {
