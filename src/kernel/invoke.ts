@@ -12,7 +12,7 @@ import { badge, type Badge, type DeviceRequest, type Endpoint, type RecvBuf, typ
 import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
 import { REG_OP, SyscallArgs } from './syscall-args.ts';
-import { NO_WORDS, TRACE_CODE } from './trace.ts';
+import { TRACE_CODE } from './trace.ts';
 
 /** What a call in register form decodes to: rewritten by every such call. */
 const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), buf: null, recv_buf: null, timeout_cycles: undefined };
@@ -57,7 +57,7 @@ function invokeIpc(k: Kernel, t: Thread, a: SyscallArgs, inv: IpcInvocation): Er
 }
 
 function invokeCall(k: Kernel, t: Thread, endpoint: Endpoint, b: Badge, label: number, words: number[], buf: RecvBuf | null, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
-  k.trace.record(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, endpoint.name, t.id, endpoint.id, 0, 0, 0, NO_WORDS);
+  k.trace.recordPair(k.now, t.task.name, TRACE_CODE['sys-call'], t.name, endpoint.name, t.id, endpoint.id);
   doCall(k, t, endpoint, b, label, words, buf, recv_buf, timeout_cycles);
 }
 

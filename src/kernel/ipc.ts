@@ -125,7 +125,7 @@ export function doReply(k: Kernel, server: Thread, label: number, words: number[
     buf_len = buf.len;
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
-  k.trace.record(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, label, buf_len, words);
+  k.trace.recordMessage(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, label, buf_len, words);
   caller.call_words = null;
   caller.call_buf = null;
   caller.call_endpoint = null;
@@ -215,7 +215,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   }
   const label = caller.call_label;
   k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
-  k.trace.record(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, label, buf_len, words);
+  k.trace.recordMessage(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, label, buf_len, words);
   removeFromQueue(ep.senders, caller);
   caller.blocked_on = null;
   caller.state = 'reply-blocked';

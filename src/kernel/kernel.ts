@@ -38,7 +38,7 @@ import { NO_RESULT, result } from './result.ts';
 import { removeFromQueue } from './queue.ts';
 import { Scheduler } from './scheduler.ts';
 import { dispatchSyscall } from './invoke.ts';
-import { NO_WORDS, Trace, TRACE_CODE } from './trace.ts';
+import { Trace, TRACE_CODE } from './trace.ts';
 
 /** The label of a fault message; its words are [fault kind index, task id, thread id, vaddr, orphaned caller thread id or 0]. */
 export const FAULT_LABEL = 0xfa17;
@@ -103,7 +103,7 @@ export class Kernel implements MemoryViewHost {
 
   constructor(readonly machine: Machine) {
     this.scheduler.quantumExpiredHook = (t) => this.reportQuantumExpiry(t);
-    this.mapping = new MappingDb(machine, (what, space, vpn, frame) => this.trace.record(this.now, space.owner, TRACE_CODE[what], '', '', space.asid, vpn, frame, 0, 0, NO_WORDS));
+    this.mapping = new MappingDb(machine, (what, space, vpn, frame) => this.trace.recordPage(this.now, space.owner, TRACE_CODE[what], '', '', space.asid, vpn, frame));
   }
 
   /** the fault injector's hook on every load and store (null: none); setting it ends ctx.mem's fast paths (mmu.ts) */

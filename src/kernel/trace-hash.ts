@@ -81,32 +81,57 @@ export class Fnv1a64 {
     this.lo = lo;
   }
 
+  // One numeric event of the trace, as the units code, t (two units: xor takes t modulo 2^32, and
+  // truncates t / 2^32, t ≥ 0, to its floor), its numbers, then — for a message — the word count
+  // and the words. One method per shape the trace's rows have (two numbers; three; five and the
+  // words).
+
+  /** An event of two numbers. */
+  event2(code: number, t: number, n0: number, n1: number): void {
+    this.unit(code);
+    this.u64(t);
+    this.u32(n0);
+    this.u32(n1);
+  }
+
+  /** An event of three numbers. */
+  event3(code: number, t: number, n0: number, n1: number, n2: number): void {
+    this.event2(code, t, n0, n1);
+    this.u32(n2);
+  }
+
   /**
-   * One numeric event of the trace, as the units code, t (two units: xor takes t modulo 2^32, and
-   * truncates t / 2^32, t ≥ 0, to its floor), the first `numbers` of n0…n4, then — when `count` ≥
-   * 0 — count and words[0, count). A number is xored in as ToInt32, which has the bits of its u32
-   * (ToUint32): the same units as u32 of each in a row. The numbers come as arguments and the steps
-   * are written out, with the state in locals: this runs for every traced IPC. Here x is the low
-   * lane already xored with the next unit, so a step is the high lane from x, and the next x.
+   * An event of five numbers and message words (ipc-call, ipc-reply; at most msg_words_max: the
+   * caller checks). A number is xored in as ToInt32, which has the bits of its u32 (ToUint32): the
+   * same units as u32 of each in a row. The numbers come as arguments and the steps are written
+   * out, with the state in locals: this runs twice for every null IPC, and built from `unit` and
+   * `u32` calls, as the other shapes are, it took about 400 more instructions per round trip (so
+   * did one general method for every shape, with a count of numbers and branches on it). Here x is
+   * the low lane already xored with the next unit, so a step is the high lane from x, and the next
+   * x.
    */
-  event(code: number, t: number, numbers: number, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[], count: number): void {
-    let hi = stepHigh(this.hi, this.lo ^ code);
-    let x = Math.imul(this.lo ^ code, 0x1b3) ^ t;
+  event5Words(code: number, t: number, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
+    const count = words.length;
+    let x = this.lo ^ code;
+    let hi = stepHigh(this.hi, x);
+    x = Math.imul(x, 0x1b3) ^ t;
     hi = stepHigh(hi, x);
     x = Math.imul(x, 0x1b3) ^ (t / 4294967296);
-    // At most five numbers (the trace's rows have two, three or five), a step each: no array to index, no loop.
-    if (numbers > 0) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n0; }
-    if (numbers > 1) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n1; }
-    if (numbers > 2) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n2; }
-    if (numbers > 3) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n3; }
-    if (numbers > 4) { hi = stepHigh(hi, x); x = Math.imul(x, 0x1b3) ^ n4; }
-    if (count >= 0) {
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ n0;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ n1;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ n2;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ n3;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ n4;
+    hi = stepHigh(hi, x);
+    x = Math.imul(x, 0x1b3) ^ count;
+    for (let i = 0; i < count; i++) {
       hi = stepHigh(hi, x);
-      x = Math.imul(x, 0x1b3) ^ count;
-      for (let i = 0; i < count; i++) {
-        hi = stepHigh(hi, x);
-        x = Math.imul(x, 0x1b3) ^ words[i];
-      }
+      x = Math.imul(x, 0x1b3) ^ words[i];
     }
     this.hi = stepHigh(hi, x);
     this.lo = Math.imul(x, 0x1b3);

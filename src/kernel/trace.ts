@@ -38,9 +38,11 @@ interface NumericFields {
 }
 
 /**
- * The numeric events: one row each, with how many of n0..n4 it uses (only those are hashed),
- * whether it carries message words, and the text it prints as. The row's index is its code in the
- * hash (after 0, which marks a text event), so rows are only ever appended.
+ * The numeric events: one row each, with its shape — how many of n0..n4 it uses (only those are
+ * hashed) and whether it carries message words — and the text it prints as. The row's index is
+ * its code in the hash (after 0, which marks a text event), so rows are only ever appended. There
+ * are three shapes, each recorded and hashed by its own method (`recordPair`, `recordPage`,
+ * `recordMessage`; `record` takes any code and calls its row's).
  */
 const NUMERIC_EVENTS = [
   // threads name_a (id n0) -> name_b (id n1); n2 badge, n3 label, n4 buffer bytes, the words
@@ -58,11 +60,21 @@ export type NumericEvent = (typeof NUMERIC_EVENTS)[number]['event'];
 /** The code `record` takes for each numeric event. */
 export const TRACE_CODE = Object.fromEntries(NUMERIC_EVENTS.map((row, i) => [row.event, i + 1])) as Record<NumericEvent, number>;
 export const NO_WORDS: readonly number[] = Object.freeze([]);
-/** each code's count of hashed numbers, and whether it carries words (index 0, a text event, unused) */
-const NUMBERS_OF = Uint8Array.from([0, ...NUMERIC_EVENTS.map((row) => row.numbers)]);
-const HAS_WORDS = Uint8Array.from([0, ...NUMERIC_EVENTS.map((row) => (row.words ? 1 : 0))]);
 const NUMBERS_MAX = 5;
 const WORDS_MAX = LIMITS.msg_words_max;
+/** each code's shape (index 0, a text event, unused) */
+const SHAPE_PAIR = 1;
+const SHAPE_PAGE = 2;
+const SHAPE_MESSAGE = 3;
+const SHAPE_OF = Uint8Array.from([
+  0,
+  ...NUMERIC_EVENTS.map((row: { event: string; numbers: number; words: boolean }): number => {
+    if (row.numbers === 2 && !row.words) return SHAPE_PAIR;
+    if (row.numbers === 3 && !row.words) return SHAPE_PAGE;
+    if (row.numbers === 5 && row.words) return SHAPE_MESSAGE;
+    throw new Error(`invariant: trace event ${row.event} has a shape no record method takes`);
+  }),
+]);
 
 /** The ring's storage, kept across a thread's traces (src/hw/buffer-pool.ts). */
 interface Ring {
@@ -153,30 +165,73 @@ export class Trace {
   /**
    * A numeric event: hashed over (code, t, the event's own numbers as u32s, and for a message its
    * word count and words). The names are for reading only, so the numbers must identify what they
-   * name (thread ids, an ASID). At most msg_words_max words: a message never has more.
+   * name (thread ids, an ASID). Numbers past the event's own are ignored. The kernel's hot paths
+   * call the method of the event's shape directly.
    */
   record(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
+    switch (SHAPE_OF[code]) {
+      case SHAPE_PAIR:
+        this.recordPair(t, task, code, name_a, name_b, n0, n1);
+        return;
+      case SHAPE_PAGE:
+        this.recordPage(t, task, code, name_a, name_b, n0, n1, n2);
+        return;
+      case SHAPE_MESSAGE:
+        this.recordMessage(t, task, code, name_a, name_b, n0, n1, n2, n3, n4, words);
+        return;
+      default:
+        throw new Error(`invariant: trace code ${code} is no numeric event`);
+    }
+  }
+
+  // The shapes' methods keep only the event's own numbers (its text reads no others): a store into
+  // a typed array converts the number. Each is hashed as the u32s the ring holds (the hash xors
+  // each in as ToInt32: the same bits).
+
+  /** An event of two numbers (sys-call). */
+  recordPair(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number): void {
+    this.keepPair(n0, n1);
+    this.hash.event2(code, t, n0, n1);
+    this.keep(t, code, 0, task, name_a, name_b);
+  }
+
+  /** An event of three numbers (map, grant, unmap). */
+  recordPage(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number): void {
+    this.ring_numbers[this.keepPair(n0, n1) + 2] = n2;
+    this.hash.event3(code, t, n0, n1, n2);
+    this.keep(t, code, 0, task, name_a, name_b);
+  }
+
+  /** An event of five numbers and a message's words (ipc-call, ipc-reply): at most msg_words_max, as a message never has more. */
+  recordMessage(t: Cycles, task: string, code: number, name_a: string, name_b: string, n0: number, n1: number, n2: number, n3: number, n4: number, words: readonly number[]): void {
     const count = words.length;
     if (count > WORDS_MAX) throw new Error(`invariant: a traced message of ${count} words`);
-    const numbers = NUMBERS_OF[code];
-    const i = this.next;
-    // Only the event's own numbers are kept (its text reads no others): a store into a typed array
-    // converts the number, and most events have two or three.
+    const base = this.keepPair(n0, n1);
     const n = this.ring_numbers;
-    const base = i * NUMBERS_MAX;
-    if (numbers > 0) n[base] = n0;
-    if (numbers > 1) n[base + 1] = n1;
-    if (numbers > 2) n[base + 2] = n2;
-    if (numbers > 3) n[base + 3] = n3;
-    if (numbers > 4) n[base + 4] = n4;
+    n[base + 2] = n2;
+    n[base + 3] = n3;
+    n[base + 4] = n4;
     const w = this.ring_words;
-    const wbase = i * WORDS_MAX;
+    const wbase = this.next * WORDS_MAX;
     for (let k = 0; k < count; k++) w[wbase + k] = words[k];
-    // Hashed as the u32s the ring holds (the hash xors each in as ToInt32: the same bits).
-    this.hash.event(code, t, numbers, n0, n1, n2, n3, n4, words, HAS_WORDS[code] === 1 ? count : -1);
+    this.hash.event5Words(code, t, n0, n1, n2, n3, n4, words);
+    this.keep(t, code, count, task, name_a, name_b);
+  }
+
+  /** Keeps an event's first two numbers in the next slot; answers where its numbers start in ring_numbers. */
+  private keepPair(n0: number, n1: number): number {
+    const base = this.next * NUMBERS_MAX;
+    this.ring_numbers[base] = n0;
+    this.ring_numbers[base + 1] = n1;
+    return base;
+  }
+
+  /** Writes the rest of a numeric event's slot. */
+  private keep(t: Cycles, code: number, word_count: number, task: string, name_a: string, name_b: string): void {
+    const i = this.next;
     this.ring_t[i] = t;
     this.ring_code[i] = code;
-    this.ring_word_count[i] = count;
+    this.ring_word_count[i] = word_count;
     this.ring_task[i] = task;
     this.ring_a[i] = name_a;
     this.ring_b[i] = name_b;
