@@ -2,9 +2,12 @@
 // thread only hands out cells, collects results and stores), each with a bounded heap
 // (HOST_LIMITS). Cells are handed out one at a time as workers become free, a group's cells (one
 // workload: campaign.ts) to one worker one after the other, so that it makes their golden runs
-// once (golden-cache.ts); a worker with no group left takes the last cell of another's. Each
-// trial's result comes back as soon as it is judged, and results are put back in trial order by
-// their indices, so the answer does not depend on the number of workers or on which finished first.
+// once (golden-cache.ts). Each worker has a share of the groups (sharesOf: a contiguous part of
+// them, so that it meets only some of the servers and compiles less code, its servers taken in
+// turn); a worker whose share is done takes the last group of the largest share left, and one
+// with no group left the last cell of another's. Each trial's result comes back as soon as it is
+// judged, and results are put back in trial order by their indices, so the answer does not depend
+// on the number of workers, on the order the cells ran in, or on which finished first.
 //
 // Processes, not worker threads: a worker thread's `resourceLimits` do not always hold — a large
 // allocation can abort the whole process (nodejs/node#47224; a 1e9-element `fill` does it on Node
@@ -100,8 +103,8 @@ export class TrialPool {
     const keep = this.options.keep ?? null;
     /** kept trials to shrink, first of all */
     const queue: Job[] = [];
-    /** the groups of cells no worker has taken yet, in cell order */
-    const groups: Job[][] = groupsOf(cells).map((group) => group.map((cell) => ({ kind: 'cell', cell, from_arm: 0, received: 0 })));
+    /** the groups of cells no worker has taken yet: each worker's share (sharesOf), by the slot's position */
+    const shares: Job[][][] = [];
     for (const slot of this.slots) slot.pending = [];
     const results: TrialResult[] = [];
     const left = new Map<number, number>(cells.map((c) => [c.index, arms]));
@@ -154,7 +157,7 @@ export class TrialPool {
       const next = (slot: Slot): Job | null => {
         const job = queue.shift() ?? slot.pending.shift();
         if (job !== undefined) return job;
-        slot.pending = groups.shift() ?? [];
+        slot.pending = shares[this.slots.indexOf(slot)].shift() ?? shares.reduce((most, share) => (share.length > most.length ? share : most)).pop() ?? [];
         return slot.pending.shift() ?? steal() ?? null;
       };
       const send = (slot: Slot, job: Job) => slot.worker.child.send((job.kind === 'cell' ? { kind: 'cell', config: this.config, cell: job.cell, from_arm: job.from_arm, keep } : { kind: 'shrink', found: job.found, spec: job.spec, signature: job.signature }) satisfies ToWorker);
@@ -255,6 +258,7 @@ export class TrialPool {
         }
       }, HOST_LIMITS.watchdog_period_ms);
       while (this.slots.length < Math.min(this.options.workers, cells.length)) this.slots.push(this.spawn());
+      for (const share of sharesOf(groupsOf(cells), this.slots.length)) shares.push(share.map((group) => group.map((cell): Job => ({ kind: 'cell', cell, from_arm: 0, received: 0 }))));
       // A slot still finishing the previous run's job is fed when its job-done arrives.
       for (const slot of this.slots) if (slot.job === null) feed(slot);
     });
@@ -299,8 +303,36 @@ export class TrialPool {
   }
 }
 
+/**
+ * The groups of a run split into `workers` shares, one per worker: contiguous parts of the cell
+ * order, so that each worker meets about 1/`workers` of the servers (a campaign's cells are
+ * numbered server by server) and V8 compiles in it only the code those servers run; and within a
+ * share, the groups of its servers in turn (the first trial number of each server, then the
+ * second, …), so that every server's code has run before V8's optimizing compiler takes the loop
+ * that calls it, which it would otherwise compile again for each new server that reaches it. In
+ * the standard campaign on two workers, the two optimize 1,349 functions instead of 1,638 and are
+ * deoptimized 321 times instead of 512 (`--trace-opt --trace-deopt`; docs/testing.md, "A worker's
+ * compiling"). Any order gives the same results.
+ */
+export function sharesOf(groups: readonly Cell[][], workers: number): Cell[][][] {
+  return Array.from({ length: workers }, (_, k) => {
+    const share = groups.slice(Math.floor((k * groups.length) / workers), Math.floor(((k + 1) * groups.length) / workers));
+    const by_server = new Map<string, Cell[][]>();
+    for (const group of share) {
+      const server = group[0].server;
+      const list = by_server.get(server);
+      if (list === undefined) by_server.set(server, [group]);
+      else list.push(group);
+    }
+    const lists = [...by_server.values()];
+    const turns: Cell[][] = [];
+    for (let i = 0; turns.length < share.length; i++) for (const list of lists) if (i < list.length) turns.push(list[i]);
+    return turns;
+  });
+}
+
 /** Consecutive cells of one group (Cell.group) together; a cell without a group alone. */
-function groupsOf(cells: readonly Cell[]): Cell[][] {
+export function groupsOf(cells: readonly Cell[]): Cell[][] {
   const out: Cell[][] = [];
   for (const cell of cells) {
     const last = out.at(-1);
