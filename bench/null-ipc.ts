@@ -3,6 +3,10 @@
 //
 //   node --import tsx bench/null-ipc.ts [seconds]                      round trips per CPU second
 //   node --cpu-prof --cpu-prof-dir=/tmp/ipcprof --import tsx bench/null-ipc.ts   and its profile
+//   node --import tsx bench/null-ipc.ts --round-trips N               100,000 round trips to warm
+//       up, then N more, printing nothing: run under valgrind --tool=callgrind with N = 100,000 and
+//       300,000, the difference of the two counts over 200,000 is the instructions per round trip
+//       (docs/testing.md)
 import { Machine } from '../src/hw/machine.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import * as sys from '../src/kernel/sys.ts';
@@ -62,4 +66,14 @@ function main(seconds: number): void {
   console.log(`null IPC round trips per CPU second over ${rates.length} slices of 100 ms: best ${fmt(rates[rates.length - 1])}, median ${fmt(rates[rates.length >> 1])}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main(Number(process.argv[2] ?? 5));
+/** Warms the loop up with 100,000 round trips, then runs `round_trips` more. */
+function runFixed(round_trips: number): void {
+  const loop = nullIpcLoop();
+  for (let i = 0; i < 100; i++) loop.batch(1_000);
+  for (let done = 0; done < round_trips; done += 1_000) loop.batch(1_000);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === '--round-trips') runFixed(Number(process.argv[3]));
+  else main(Number(process.argv[2] ?? 5));
+}
