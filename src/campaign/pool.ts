@@ -3,9 +3,9 @@
 // (HOST_LIMITS). Cells are handed out one at a time as workers become free, a group's cells (one
 // workload: campaign.ts) to one worker one after the other, so that it makes their golden runs
 // once (golden-cache.ts). Each worker has a share of the groups (sharesOf: a contiguous part of
-// them, so that it meets only some of the servers and compiles less code, its servers taken in
-// turn); a worker whose share is done takes the last group of the largest share left, and one
-// with no group left the last cell of another's. Each trial's result comes back as soon as it is
+// them, so that it meets only some of the servers and compiles less code); a worker whose share
+// is done takes the last group of the largest share left, and one with no group left the last
+// cell of another's. Each trial's result comes back as soon as it is
 // judged, and results are put back in trial order by their indices, so the answer does not depend
 // on the number of workers, on the order the cells ran in, or on which finished first.
 //
@@ -306,29 +306,13 @@ export class TrialPool {
 /**
  * The groups of a run split into `workers` shares, one per worker: contiguous parts of the cell
  * order, so that each worker meets about 1/`workers` of the servers (a campaign's cells are
- * numbered server by server) and V8 compiles in it only the code those servers run; and within a
- * share, the groups of its servers in turn (the first trial number of each server, then the
- * second, …), so that every server's code has run before V8's optimizing compiler takes the loop
- * that calls it, which it would otherwise compile again for each new server that reaches it. In
- * the standard campaign on two workers, the two optimize 1,349 functions instead of 1,638 and are
- * deoptimized 321 times instead of 512 (`--trace-opt --trace-deopt`; docs/testing.md, "A worker's
- * compiling"). Any order gives the same results.
+ * numbered server by server) and V8 compiles in it only the code those servers run, instead of
+ * every worker meeting every server. In the standard campaign on two workers, the two optimize
+ * 1,447 functions instead of 1,638 (`--trace-opt`; docs/testing.md, "A worker's compiling"). One
+ * worker's share is the whole run in cell order, as before. Any order gives the same results.
  */
 export function sharesOf(groups: readonly Cell[][], workers: number): Cell[][][] {
-  return Array.from({ length: workers }, (_, k) => {
-    const share = groups.slice(Math.floor((k * groups.length) / workers), Math.floor(((k + 1) * groups.length) / workers));
-    const by_server = new Map<string, Cell[][]>();
-    for (const group of share) {
-      const server = group[0].server;
-      const list = by_server.get(server);
-      if (list === undefined) by_server.set(server, [group]);
-      else list.push(group);
-    }
-    const lists = [...by_server.values()];
-    const turns: Cell[][] = [];
-    for (let i = 0; turns.length < share.length; i++) for (const list of lists) if (i < list.length) turns.push(list[i]);
-    return turns;
-  });
+  return Array.from({ length: workers }, (_, k) => groups.slice(Math.floor((k * groups.length) / workers), Math.floor(((k + 1) * groups.length) / workers)));
 }
 
 /** Consecutive cells of one group (Cell.group) together; a cell without a group alone. */

@@ -13,18 +13,6 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url
 /** The campaign worker's module (worker.ts): what a worker runs unless told otherwise. */
 export const CAMPAIGN_WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-/**
- * V8's flags in a worker. `--interrupt-budget`: how much bytecode a function runs between two of
- * the looks after which V8's tiering manager asks TurboFan to optimize it; four times the default
- * (67,584), so that the code that runs often is compiled, not all the lukewarm code a campaign has
- * (fault and recovery paths, each server's rarer requests). A worker's compiler threads cost CPU
- * the other worker could use, and each worker compiles again what the other did: one of two
- * workers of the standard campaign optimizes 362–481 functions instead of 589–760, 190–250 KB of
- * source instead of 360–429, and the two use less CPU together, the JavaScript thread of one worker
- * no more (docs/testing.md, "A worker's compiling").
- */
-export const WORKER_V8_FLAGS: readonly string[] = ['--interrupt-budget=270336'];
-
 export interface WorkerProcess {
   child: ChildProcess;
   /** the end of what the process wrote on stderr (what killed it, if anything) */
@@ -36,7 +24,7 @@ export function startWorker(module: string = CAMPAIGN_WORKER): WorkerProcess {
   // The same servers as this process: the config file its catalog came from (the worker loads it: useWorkerCatalog).
   const config = activeCatalog().source;
   const child = fork(WORKER_ENTRY, [module, ...(config === null ? [] : [WORKER_CONFIG_FLAG, config])], {
-    execArgv: [`--max-old-space-size=${HOST_LIMITS.heap_mb}`, ...WORKER_V8_FLAGS],
+    execArgv: [`--max-old-space-size=${HOST_LIMITS.heap_mb}`],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
