@@ -65,22 +65,6 @@ export class Fnv1a64 {
     this.unit(Math.floor(n / 4294967296));
   }
 
-  /** words[0, count), one unit each, with the state in locals (this runs for every event). */
-  u32s(words: Uint32Array, count: number): void {
-    let hi = this.hi;
-    let lo = this.lo;
-    for (let i = 0; i < count; i++) {
-      const x = lo ^ words[i];
-      // x × 0x1b3: its low 32 bits are the new low lane; what carries over (below 2^9) goes to the
-      // high lane, with x × 2^40 (x << 8) and the high lane's own product.
-      const carry = ((x >>> 16) * 0x1b3 + (((x & 0xffff) * 0x1b3) >>> 16)) >>> 16;
-      hi = (Math.imul(hi, 0x1b3) + (x << 8) + carry) | 0;
-      lo = Math.imul(x, 0x1b3);
-    }
-    this.hi = hi;
-    this.lo = lo;
-  }
-
   // One numeric event of the trace, as the units code, t (two units: xor takes t modulo 2^32, and
   // truncates t / 2^32, t ≥ 0, to its floor), its numbers, then — for a message — the word count
   // and the words. One method per shape the trace's rows have (two numbers; three; five and the
@@ -144,8 +128,7 @@ export class Fnv1a64 {
     let lo = this.lo;
     for (let i = 0; i < s.length; i++) {
       const x = lo ^ s.charCodeAt(i);
-      const carry = ((x >>> 16) * 0x1b3 + (((x & 0xffff) * 0x1b3) >>> 16)) >>> 16;
-      hi = (Math.imul(hi, 0x1b3) + (x << 8) + carry) | 0;
+      hi = stepHigh(hi, x);
       lo = Math.imul(x, 0x1b3);
     }
     this.hi = hi;
