@@ -58,7 +58,7 @@ export function trialStory(data: TrialData, replayed: ReplayedRuns): TrialStory 
   const workload = makeWorkload({ seed: config.workload_seed, clients: config.clients, ops_per_client: config.ops_per_client, modules: profile.modules, isolated: config.isolated === true });
   const faults = data.plan.faults.map((planned, index): StoryFault => {
     const fired = replayed.run.fired.find((f) => f.index === index);
-    return { planned, fired: fired === undefined ? null : { at_cycles: fired.at_cycles, client: fired.client, through: fired.through, effect: fired.effect } };
+    return { planned, fired: fired === undefined ? null : { at_cycles: fired.at_cycles, client: fired.client, hit: fired.hit, through: fired.through, effect: fired.effect } };
   });
   const clients = replayed.run.records.map((seen, client): ClientStory => {
     const golden = replayed.golden.records[client] ?? [];

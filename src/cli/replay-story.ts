@@ -50,8 +50,9 @@ function faultLine(f: StoryFault): string {
   return `${planned}: fired at cycle ${f.fired.at_cycles}${whose(f.fired)}: ${f.fired.effect}`;
 }
 
-/** Whose request a fault hit: a client's, maybe through the server that called (disk under fs), or a server's own call. */
+/** Whose request or state a fault hit: a client's, maybe through the server that called (disk under fs), or a server's own call. */
 function whose(fired: NonNullable<StoryFault['fired']>): string {
+  if (fired.client !== null && fired.hit === 'state') return ` in client ${fired.client}'s state`;
   const through = fired.through === null ? '' : `, through ${fired.through}`;
   if (fired.client !== null) return ` in client ${fired.client}'s request${through}`;
   return fired.through === null ? '' : ` in a request from ${fired.through} on no client's behalf`;

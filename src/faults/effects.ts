@@ -17,6 +17,8 @@ import type { FaultOf } from './model.ts';
 export interface Hit {
   what: string;
   client: number | null;
+  /** what of that client it hit: a request being served, or its state (a flip of a client's state wherever it is kept) */
+  of?: 'state';
 }
 
 /** Stops the running thread with a processor exception (a crash). */
@@ -131,10 +133,11 @@ function flipState(system: System, server: string, client: number, offset: numbe
     if (pa === null) return null;
     system.machine.memory.flipBit(pa, bit);
     system.kernel.log('injector', 'bitflip', `${server} SSR of client ${client} +${offset} bit ${bit}`);
-    return { what: `SSR of client ${client} flipped`, client };
+    return { what: `SSR of client ${client} flipped`, client, of: 'state' };
   }
   const page = system.machine.mmu.page_bytes;
-  return hitOf(flipVirt(system, server, stateWindow(client, page) + SSR_HEADER_BYTES + offset, bit, `state of client ${client}`), client);
+  const what = flipVirt(system, server, stateWindow(client, page) + SSR_HEADER_BYTES + offset, bit, `state of client ${client}`);
+  return what === null ? null : { what, client, of: 'state' };
 }
 
 function hitOf(what: string | null, client: number | null): Hit | null {

@@ -29,6 +29,8 @@ export interface FiredFault {
    * driver while it serves fs's call for client 2 hits client 2)
    */
   client: number | null;
+  /** what of that client the fault hit: a request being served (through any chain of calls), or its state (a flip of the state a server keeps for it, at rest or from another client's request) */
+  hit: 'request' | 'state';
   /** the server whose call the faulted request was (fs, for the disk driver), when it was a dependency call */
   through: string | null;
   effect: string;
@@ -436,7 +438,7 @@ export class FaultInjector implements FaultPort {
     if (hit === null) return;
     const system = this.sys();
     const through = t === null ? null : (system.requests.callerNow(t)?.name ?? null);
-    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, through, effect: hit.what });
+    this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, hit: hit.of ?? 'request', through: hit.of === 'state' ? null : through, effect: hit.what });
     system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${hit.what}`);
   }
 }

@@ -28,7 +28,7 @@ function config(target: string, mode: Mode, workload_seed: number, commit: Commi
 }
 
 /** A fault that fired and touched nothing a client read: the trial is then judged on its end state. */
-const QUIET_FAULT: FiredFault = { index: 0, kind: 'bitflip', server: 'x', at_cycles: 1, client: null, through: null, effect: 'test' };
+const QUIET_FAULT: FiredFault = { index: 0, kind: 'bitflip', server: 'x', at_cycles: 1, client: null, hit: 'request', through: null, effect: 'test' };
 
 /** The golden run, and the same run finished and then damaged by `hurt`, as a trial whose fault fired. */
 function damagedTrial(cfg: TrialConfig, hurt: (system: System) => void): { golden: RunRecord; trial: RunRecord } {

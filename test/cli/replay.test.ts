@@ -50,7 +50,7 @@ describe('curios replay --trial', { tags: ['slow'] }, () => {
     expect(text.code).toBe(0);
     expect(text.stderr).toBe('');
     const lines = linesOf(text.stdout);
-    const story = JSON.parse(json.stdout) as { faults: { planned: { kind: string; server: string }; fired: { at_cycles: number; client: number | null; through: string | null } | null }[]; clients: { first_difference: { call: string } | null }[]; recovery: { server: string }[] };
+    const story = JSON.parse(json.stdout) as { faults: { planned: { kind: string; server: string }; fired: { at_cycles: number; client: number | null; hit: 'request' | 'state'; through: string | null } | null }[]; clients: { first_difference: { call: string } | null }[]; recovery: { server: string }[] };
     expect(lines.length).toBeLessThanOrEqual(14);
     expect(lines[0]).toMatch(new RegExp(`^trial +${entry.trial.config.target} under ${entry.trial.config.mode} `));
     const faults = lines.filter((l) => l.startsWith('fault '));
@@ -59,7 +59,7 @@ describe('curios replay --trial', { tags: ['slow'] }, () => {
       expect(faults[i]).toContain(`${f.planned.kind} in ${f.planned.server} `);
       expect(faults[i]).toContain(f.fired === null ? 'never fired' : `fired at cycle ${f.fired.at_cycles}`);
       // whose request it hit, and through which server (the degraded entry: a disk hang in fs's call for client 2)
-      if (f.fired !== null && f.fired.client !== null) expect(faults[i]).toContain(`in client ${f.fired.client}'s request${f.fired.through === null ? '' : `, through ${f.fired.through}`}:`);
+      if (f.fired !== null && f.fired.client !== null) expect(faults[i]).toContain(f.fired.hit === 'state' ? `in client ${f.fired.client}'s state:` : `in client ${f.fired.client}'s request${f.fired.through === null ? '' : `, through ${f.fired.through}`}:`);
     });
     const clients = lines.filter((l) => l.startsWith('client '));
     expect(clients).toHaveLength(entry.trial.config.clients);

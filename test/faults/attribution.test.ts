@@ -13,6 +13,7 @@ import { FaultInjector, type FiredFault } from '../../src/faults/injector.ts';
 import type { Fault, FaultKind, FaultPlan } from '../../src/faults/model.ts';
 import type { Thread } from '../../src/kernel/objects.ts';
 import { defineServer, type ServerDef } from '../../src/servers/framework/define.ts';
+import { fsServer } from '../../src/servers/fs/fs.ts';
 import { System } from '../../src/servers/system.ts';
 
 const CLIENTS = 3;
@@ -59,6 +60,7 @@ function expectAttributed(plan: FaultPlan, fired: readonly FiredFault[], tops: r
   fired.forEach((f, i) => {
     if (f.client !== null) expect(Number.isInteger(f.client) && f.client >= 0 && f.client < CLIENTS, `client ${f.client} is not a workload client`).toBe(true);
     if (!inRequest(plan.faults[f.index])) return;
+    expect(f.hit).toBe('request');
     expect({ client: f.client, through: f.client === null ? null : f.through }).toEqual({ client: tops[i], through: tops[i] === null ? null : through });
   });
   return fired.filter((f) => f.client !== null).length;
@@ -151,5 +153,23 @@ describe('the trial that found it (fast-check seed -1142298981, path 18, of the 
     const run = runOnce(cfg, plan);
     expect(run.fired.map((f) => ({ client: f.client, through: f.through }))).toEqual([{ client: 2, through: 'fs' }]);
     expect(classifyOutcome(runOnce(cfg, null), run)).toMatchObject({ outcome: 'degraded', hit: [2] });
+  });
+});
+
+describe('a flip of a client\'s state hits that client\'s state, not a request', () => {
+  it('at rest, and from another client\'s request (other-ssr): hit is state, the owner is the client, through nobody', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 1, max: 6 }), fc.nat(CLIENTS - 1), fc.boolean(), (seed, n, owner, rest) => {
+        const cfg = config('fs', seed);
+        const state_bytes = fsServer.state_bytes;
+        const fault: Fault = rest
+          ? { server: 'fs', kind: 'bitflip', trigger: { at: 'rest', n }, target: 'ssr', offset: owner * state_bytes, bit: 0 }
+          : { server: 'fs', kind: 'bitflip', trigger: { at: 'request', n }, target: 'other-ssr', offset: owner, bit: 0 };
+        const run = runOnce(cfg, { version: 1, faults: [fault] });
+        for (const f of run.fired) expect({ hit: f.hit, through: f.through, client: rest ? f.client === owner : f.client !== null }).toEqual({ hit: 'state', through: null, client: true });
+        return run.fired.length === 1;
+      }),
+      { numRuns: 20 },
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { FiredFault } from '../../src/faults/injector.ts';
 import type { RecoveryEvent } from '../../src/servers/supervisor/supervisor.ts';
 import { RecoveryTracker } from '../../tui/live/recovery-tracker.ts';
 
-const fault = (server: string, at_cycles: number): FiredFault => ({ index: 0, kind: 'crash', server, at_cycles, client: null, through: null, effect: 'crash' });
+const fault = (server: string, at_cycles: number): FiredFault => ({ index: 0, kind: 'crash', server, at_cycles, client: null, hit: 'request', through: null, effect: 'crash' });
 const failure = (server: string, detected_at: number, over: Partial<RecoveryEvent> = {}): RecoveryEvent => ({ server, cause: 'exception', detected_at, restarted_at: null, outcome: 'restarted', retried: 0, aborted: 0, ...over });
 
 describe('RecoveryTracker', () => {
