@@ -27,21 +27,28 @@ export class DamageWatch {
     for (const def of this.servers) {
       const inspector = this.inspectors.get(def.name);
       if (inspector === undefined || !this.idle(def.name)) continue;
-      const problems = problemsOf(inspectServer(this.system, def, inspector).global);
+      // An inspector may name one problem more than once (a name found in each of several directories): each is reported once.
+      const problems = new Set(problemsOf(inspectServer(this.system, def, inspector).global));
       const before = this.seen.get(def.name) ?? new Set<string>();
       for (const p of problems) {
         if (before.has(p)) continue;
         out.push({ t: now, kind: 'damage', server: def.name, detail: `latent damage, not read by any client yet: ${p}` });
       }
-      this.seen.set(def.name, new Set(problems));
+      this.seen.set(def.name, problems);
     }
     return out;
   }
 
-  /** The server's thread waits for a request: no operation of its is half done. */
+  /**
+   * The server's thread waits for a request and has no `onClientReset` hook pending: no operation
+   * of its is half done. A client's SSR reset while the server ran leaves global state derived
+   * from that client (a run queue entry, an alarm) to be mended by the hook before the server's
+   * next message; until then that state is not damage, and the watch does not wake the server to
+   * mend it (a live run is not disturbed by being watched).
+   */
   private idle(name: string): boolean {
-    const threads = this.system.serverTask(name).threads;
-    return threads.length > 0 && threads.every((t) => t.state === 'recv-blocked');
+    const task = this.system.serverTask(name);
+    return task.threads.length > 0 && task.threads.every((t) => t.state === 'recv-blocked') && !this.system.ssr.hasResets(task);
   }
 }
 
