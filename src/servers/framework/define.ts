@@ -148,15 +148,18 @@ const ORIGIN = Symbol.for('curios.server-origin');
 /** Checks a server definition against the API's rules and SERVER_LIMITS; remembers the module that defined it. */
 export function defineServer(def: ServerDef): ServerDef {
   checkServerDef(def);
-  const file = callerFile();
-  if (file !== null && !Object.hasOwn(def, ORIGIN)) Object.defineProperty(def, ORIGIN, { value: file, enumerable: false });
+  const site = callerSite();
+  if (site !== null && !Object.hasOwn(def, ORIGIN)) Object.defineProperty(def, ORIGIN, { value: site, enumerable: false });
   return def;
 }
 
 /** The file whose code called defineServer for `def`, or null (a definition made some other way). */
 export function originOf(def: ServerDef): string | null {
-  const file: unknown = (def as unknown as Record<symbol, unknown>)[ORIGIN];
-  return typeof file === 'string' ? file : null;
+  // A plain record, not a class instance: a definition may come from another realm (a contained config's context).
+  const site = (def as unknown as Record<symbol, CallerSite | undefined>)[ORIGIN];
+  if (site === undefined || typeof site.name !== 'string') return null;
+  site.file ??= fileOf(site);
+  return site.file;
 }
 
 export function checkServerDef(def: ServerDef): void {
@@ -190,8 +193,16 @@ function isGeneratorFunction(fn: unknown): boolean {
   return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object GeneratorFunction]';
 }
 
-/** The file of the code that called defineServer (V8's structured stack, read once at definition). */
-function callerFile(): string | null {
+/** Where defineServer was called: a stack frame's place, turned into a file only when asked (originOf). */
+interface CallerSite {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  file: string | null;
+}
+
+/** The place of the code that called defineServer (V8's structured stack, read once at definition). */
+function callerSite(): CallerSite | null {
   const saved = Error.prepareStackTrace;
   try {
     Error.prepareStackTrace = (_, frames) => frames;
@@ -200,11 +211,19 @@ function callerFile(): string | null {
     const frame = holder.stack?.[0];
     const name = frame?.getFileName() ?? null;
     if (frame === undefined || name === null || name === undefined) return null;
-    // Run from a bundle (bin/bundle.mjs), the frame is in the bundle: its source map names the file.
-    const original = findSourceMap(name)?.findEntry((frame.getLineNumber() ?? 1) - 1, (frame.getColumnNumber() ?? 1) - 1);
-    const file = original !== undefined && 'originalSource' in original ? original.originalSource : name;
-    return file.startsWith('file:') ? fileURLToPath(file) : file;
+    return { name, line: frame.getLineNumber() ?? 1, column: frame.getColumnNumber() ?? 1, file: null };
   } finally {
     Error.prepareStackTrace = saved;
   }
+}
+
+/**
+ * The source file of a call site. Run from a bundle (bin/bundle.mjs), the frame is in the bundle:
+ * its source map names the file. Reading the map costs tens of milliseconds, so it is read only
+ * here, when a stamp is wanted (a crash seed of a user server), not at every definition.
+ */
+function fileOf(site: CallerSite): string {
+  const original = findSourceMap(site.name)?.findEntry(site.line - 1, site.column - 1);
+  const file = original !== undefined && 'originalSource' in original ? original.originalSource : site.name;
+  return file.startsWith('file:') ? fileURLToPath(file) : file;
 }
