@@ -4,6 +4,7 @@
 // workload, no faults, same mode).
 import type { Cycles } from '../hw/types.ts';
 import type { FaultShape } from '../faults/arbitraries.ts';
+import { ACCESS_LETTERS, matchesAccess, type AccessLetter } from '../faults/effects.ts';
 import { FaultInjector, type FiredFault, type Reach } from '../faults/injector.ts';
 import type { Fault, FaultPlan } from '../faults/model.ts';
 import { inspectorsOf, modulesOf, profileFor } from '../servers/catalog.ts';
@@ -68,8 +69,10 @@ export function runOnce(cfg: TrialConfig, plan: FaultPlan | null, observe?: (sys
   const workload = workloadOf(cfg, profile.modules);
   const records: Observation[][] = workload.map(() => []);
   const system = new System({ mode: cfg.mode, commit: cfg.commit, servers: profile.servers, clients: workload.map((ops, c) => workloadProgram(modules, ops, records[c])) });
-  // The golden run too carries an injector, with no faults: it records what the run reaches.
+  // The golden run too carries an injector, with no faults: it records what the run reaches, and
+  // the kind of each access of its target (where a regflip or a wild write can act: shapeOf).
   const injector = new FaultInjector(plan ?? NO_PLAN, cfg.workload_seed).attach(system);
+  if (plan === null) injector.recordAccessKinds(cfg.target);
   // A client runs its operations in order: the one it is in is the one after those it recorded.
   injector.opOf = (client) => records[client]?.length ?? -1;
   observe?.(system);
@@ -125,11 +128,11 @@ function workloadOf(cfg: TrialConfig, modules: readonly ServerModule[]): Workloa
 
 /**
  * Runs a trial against its golden run (same configuration, no faults). A plan none of whose
- * triggers the golden run reaches cannot fire — until a fault fires, a run is its golden run — so
+ * faults the golden run offers cannot fire — until a fault fires, a run is its golden run — so
  * the trial *is* the golden run, and is not run again.
  */
 export function runTrial(cfg: TrialConfig, plan: FaultPlan, golden: RunRecord, observe?: (system: System) => void): RunRecord {
-  if (observe === undefined && !plan.faults.some((f) => reaches(golden.reach, f))) return golden;
+  if (observe === undefined && !plan.faults.some((f) => offers(golden.reach, f))) return golden;
   // Its end state is read only if classifyOutcome can ask for it.
   return runOnce(cfg, plan, observe, undefined, 'when-judged');
 }
@@ -155,8 +158,24 @@ export function reaches(reach: Reach, f: Fault): boolean {
   }
 }
 
-/** Where a trial's faults are placed: what its golden run reached in the target server. */
+/**
+ * Whether a run that reached `reach` offered what a fault acts on (a necessary condition for it to
+ * fire): its trigger, and for a fault at an access point an access from the k-th on in its span
+ * that it can act on — when the run recorded its server's access kinds (golden runs do).
+ */
+export function offers(reach: Reach, f: Fault): boolean {
+  const t = f.trigger;
+  if (!reaches(reach, f)) return false;
+  const letters = t.at === 'access' ? reach.access_kinds?.[f.server]?.[t.n - 1] : undefined;
+  if (t.at !== 'access' || letters === undefined) return true;
+  for (let i = t.k - 1; i < letters.length; i++) if (matchesAccess(f, ACCESS_LETTERS[letters[i] as AccessLetter])) return true;
+  return false;
+}
+
+/** Where a trial's faults are placed: what its golden run reached in the target server, with the kind of each access. */
 export function shapeOf(cfg: TrialConfig, golden: RunRecord): FaultShape {
   const def = profileFor(cfg.target).servers.find((d) => d.name === cfg.target);
-  return { accesses_per_request: golden.reach.accesses[cfg.target] ?? [], cycles: golden.reach.cycles, sites: def?.sites ?? [] };
+  const access_kinds = golden.reach.access_kinds?.[cfg.target];
+  if (access_kinds === undefined) throw new Error(`invariant: the golden run of ${cfg.target} recorded no access kinds (runOnce records them in every golden run)`);
+  return { access_kinds, cycles: golden.reach.cycles, sites: def?.sites ?? [] };
 }

@@ -4,12 +4,16 @@
 //   shrink through it (fewer faults, earlier triggers, smaller offsets, lower bits).
 // - `placedFaultArb` / `planArb`: what a campaign draws. Triggers are placed over the golden run
 //   (`FaultShape`): an access point uniformly over the memory accesses the server executes from
-//   its first request on (in requests, and in the heartbeats and interrupts between them), a
-//   request uniformly over those it handles, a time uniformly over the run's length, a
+//   its first request on (in requests, and in the heartbeats and interrupts between them) that the
+//   fault can act on — any for a crash or a hang; for a regflip or a wild write, whose fields
+//   decide it (a load, a store, an address; a store), the fields are drawn first and the point
+//   among the accesses they can act on, at that very access (so that it fires there in the golden
+//   run) — a request uniformly over those it handles, a time uniformly over the run's length, a
 //   site among those the server declares. `samplePlan` draws without fast-check's small-value bias
 //   (fc.noBias), so an early trigger is no likelier than a late one; the values still shrink
 //   through `faultArb`.
 import fc from 'fast-check';
+import { ACCESS_LETTERS, matchesAccess, type ActsOn, type AccessLetter } from './effects.ts';
 import { fieldsArb } from './fields.ts';
 import { FAULT_KIND_SPECS, type FaultKind } from './kinds.ts';
 import type { Fault, FaultPlan } from './model.ts';
@@ -17,8 +21,8 @@ import { TRIGGER_SPECS, type Trigger, type TriggerAt } from './triggers.ts';
 
 /** What the golden run of a trial reached in its target server: where its faults are placed. */
 export interface FaultShape {
-  /** memory accesses the server made from the start of each request it handled to the next's (request n at index n − 1; see Reach.accesses) */
-  accesses_per_request: readonly number[];
+  /** the memory accesses the server made from the start of each request it handled to the next's, one letter each (request n at index n − 1; see Reach.access_kinds) */
+  access_kinds: readonly string[];
   /** the length of the golden run's safety phase, in cycles */
   cycles: number;
   /** the injection sites the server declares */
@@ -33,10 +37,21 @@ export function faultArb(server: string, kind: FaultKind, sites: readonly string
 
 /** A fault of a kind on a server, its trigger placed over the golden run's shape. */
 export function placedFaultArb(server: string, kind: FaultKind, shape: FaultShape): fc.Arbitrary<Fault> {
-  const placed = FAULT_KIND_SPECS[kind].drawn.flatMap((at) => placedTrigger(at, shape) ?? []);
+  const spec = FAULT_KIND_SPECS[kind];
+  // Only a point at an access depends on the fields (which accesses the fault can act on): a kind
+  // that draws none, or has no fields (crash, hang: any access), keeps fields and trigger apart.
+  if (!(spec.drawn as readonly TriggerAt[]).includes('access') || Object.keys(spec.fields).length === 0) return faultOf(server, kind, placedTriggerArb(kind, shape, ANY_ACCESS));
+  return fieldsArb(spec.fields).chain((fields) => {
+    const fault = { server, kind, ...fields };
+    return placedTriggerArb(kind, shape, actingOf(fault as ActsOn)).map((trigger) => ({ server, kind, trigger, ...fields }) as Fault);
+  });
+}
+
+/** A trigger of the kinds a campaign draws for `kind`, placed over the shape (an access point among those `acting`). */
+function placedTriggerArb(kind: FaultKind, shape: FaultShape, acting: Acting): fc.Arbitrary<Trigger> {
+  const placed = FAULT_KIND_SPECS[kind].drawn.flatMap((at) => placedTrigger(at, shape, acting) ?? []);
   // A server the golden run never reached: a trigger it cannot reach (the trial is not activated).
-  const trigger = placed.length > 0 ? fc.oneof(...placed) : fc.constant<Trigger>({ at: 'request', n: 1 });
-  return faultOf(server, kind, trigger);
+  return placed.length > 0 ? fc.oneof(...placed) : fc.constant<Trigger>({ at: 'request', n: 1 });
 }
 
 /** Plans of 1..`faults_max` placed faults of the given kinds on the given server. */
@@ -82,16 +97,19 @@ function tagged(at: TriggerAt, fields: fc.Arbitrary<object>): fc.Arbitrary<Trigg
 /** Site triggers a campaign draws: switched on for the run, firing at a reach with this chance. */
 const SITE_P_FIRE_MIN = 0.05;
 
-function placedTrigger(at: TriggerAt, shape: FaultShape): fc.Arbitrary<Trigger> | null {
-  const per = shape.accesses_per_request;
+function placedTrigger(at: TriggerAt, shape: FaultShape, acting: Acting): fc.Arbitrary<Trigger> | null {
+  const spans = shape.access_kinds;
   switch (at) {
     case 'access': {
-      const total = per.reduce((a, b) => a + b, 0);
+      // Fields that can act on none of the run's accesses (a store flip in a server that never
+      // stores a word): the point is drawn over every access, and the fault is not activated.
+      const on = spans.some((letters) => countActing(letters, acting) > 0) ? acting : ANY_ACCESS;
+      const total = spans.reduce((sum, letters) => sum + countActing(letters, on), 0);
       if (total === 0) return null;
-      return fc.integer({ min: 0, max: total - 1 }).map((i) => accessPoint(per, i));
+      return fc.integer({ min: 0, max: total - 1 }).map((i) => accessPoint(spans, on, i));
     }
     case 'request':
-      return per.length === 0 ? null : fc.integer({ min: 1, max: per.length }).map((n) => ({ at: 'request', n }));
+      return spans.length === 0 ? null : fc.integer({ min: 1, max: spans.length }).map((n) => ({ at: 'request', n }));
     case 'time':
       return fc.integer({ min: 0, max: shape.cycles }).map((cycles) => ({ at: 'time', cycles }));
     case 'site':
@@ -102,12 +120,32 @@ function placedTrigger(at: TriggerAt, shape: FaultShape): fc.Arbitrary<Trigger> 
   }
 }
 
-/** The i-th access (from 0) of the golden run from its first request on, as request n and access k from that request's start. */
-function accessPoint(per: readonly number[], i: number): Trigger {
+/** Which access letters a fault can act on, as a table by letter. */
+type Acting = Readonly<Record<AccessLetter, boolean>>;
+const ANY_ACCESS: Acting = { r: true, w: true, R: true, W: true };
+
+function actingOf(f: ActsOn): Acting {
+  return { r: matchesAccess(f, ACCESS_LETTERS.r), w: matchesAccess(f, ACCESS_LETTERS.w), R: matchesAccess(f, ACCESS_LETTERS.R), W: matchesAccess(f, ACCESS_LETTERS.W) };
+}
+
+function countActing(letters: string, acting: Acting): number {
+  if (acting === ANY_ACCESS) return letters.length;
+  let n = 0;
+  for (let i = 0; i < letters.length; i++) if (acting[letters[i] as AccessLetter]) n++;
+  return n;
+}
+
+/** The i-th access (from 0) the fault can act on in the golden run from its first request on, as request n and that access's own k from the request's start. */
+function accessPoint(spans: readonly string[], acting: Acting, i: number): Trigger {
   let left = i;
-  for (let n = 0; n < per.length; n++) {
-    if (left < per[n]) return { at: 'access', n: n + 1, k: left + 1 };
-    left -= per[n];
+  for (let n = 0; n < spans.length; n++) {
+    const count = countActing(spans[n], acting);
+    if (left >= count) {
+      left -= count;
+      continue;
+    }
+    if (acting === ANY_ACCESS) return { at: 'access', n: n + 1, k: left + 1 };
+    for (let k = 0; k < spans[n].length; k++) if (acting[spans[n][k] as AccessLetter] && left-- === 0) return { at: 'access', n: n + 1, k: k + 1 };
   }
-  throw new Error(`invariant: access ${i} past the golden run's ${per.reduce((a, b) => a + b, 0)}`);
+  throw new Error(`invariant: access ${i} past the ${spans.reduce((sum, letters) => sum + countActing(letters, acting), 0)} the golden run made that the fault can act on`);
 }

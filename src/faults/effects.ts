@@ -11,7 +11,7 @@ import type { ServerReply, ServerRequest } from '../servers/framework/define.ts'
 import { InjectedHang } from '../servers/framework/fault-port.ts';
 import { STATUSES } from '../servers/framework/status.ts';
 import type { System } from '../servers/system.ts';
-import type { FaultOf } from './model.ts';
+import type { FaultKind, FaultOf, RegflipTarget } from './model.ts';
 
 /** What a fired fault did, and the client whose state or request it hit (null: global state). */
 export interface Hit {
@@ -32,10 +32,30 @@ export function hangHere(message: string): never {
   throw new InjectedHang(message);
 }
 
-/** Whether a regflip or wild write can act on this access (crash and hang act on any). */
-export function matchesAccess(f: FaultOf<'regflip'> | FaultOf<'wild-write'>, a: Pick<MemAccess, 'write' | 'size'>): boolean {
+/**
+ * The letter a golden run records for each memory access (Reach.access_kinds): a load or a store
+ * of at most 4 bytes (`r`, `w`), or a bulk one (`R`, `W`); each with an access of its class.
+ */
+export const ACCESS_LETTERS = {
+  r: { write: false, size: 4 },
+  w: { write: true, size: 4 },
+  R: { write: false, size: 8 },
+  W: { write: true, size: 8 },
+} as const satisfies Record<string, Pick<MemAccess, 'write' | 'size'>>;
+export type AccessLetter = keyof typeof ACCESS_LETTERS;
+
+/** The letter of an access (ACCESS_LETTERS). */
+export function letterOf(a: Pick<MemAccess, 'write' | 'size'>): AccessLetter {
+  return a.write ? (a.size > 4 ? 'W' : 'w') : a.size > 4 ? 'R' : 'r';
+}
+
+/** What decides the accesses a fault can act on: its kind, and a regflip's target. */
+export type ActsOn = { kind: Exclude<FaultKind, 'regflip'> } | { kind: 'regflip'; target: RegflipTarget };
+
+/** Whether a fault can act on this access: a regflip of a load or a store, one of at most 4 bytes of its direction; a wild write, a store; any other kind (a crash, a hang, a flipped address), any access. */
+export function matchesAccess(f: ActsOn, a: Pick<MemAccess, 'write' | 'size'>): boolean {
   if (f.kind === 'wild-write') return a.write;
-  if (f.target === 'address') return true;
+  if (f.kind !== 'regflip' || f.target === 'address') return true;
   return a.write === (f.target === 'store') && a.size <= 4;
 }
 

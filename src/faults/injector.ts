@@ -15,7 +15,7 @@ import type { ServerReply, ServerRequest } from '../servers/framework/define.ts'
 import { NO_FAULTS, type FaultPort, type RequestFault } from '../servers/framework/fault-port.ts';
 import { HEAP_BASE, stateAddress } from '../ssr/layout.ts';
 import type { System } from '../servers/system.ts';
-import { corruptReply, crashHere, flipAtRest, flipInRequest, hangHere, matchesAccess, onAccess, type Hit } from './effects.ts';
+import { corruptReply, crashHere, flipAtRest, flipInRequest, hangHere, letterOf, matchesAccess, onAccess, type Hit } from './effects.ts';
 import type { Fault, FaultPlan } from './model.ts';
 
 export interface FiredFault {
@@ -57,14 +57,19 @@ export interface Reach {
   recovery_after: Record<string, number[]>;
   /** the last time the injector looked for due time triggers */
   cycles: number;
+  /**
+   * server → one string per request span (as `accesses`, request n at n − 1), one letter per memory
+   * access in it (ACCESS_LETTERS in effects.ts: `r`/`w` a load/store of at most 4 bytes, `R`/`W` a
+   * bulk one): where a regflip or a wild write can act. Only when asked (recordAccessKinds): every
+   * golden run records its target's, and regflip and wild-write points are drawn over them.
+   */
+  access_kinds?: Record<string, string[]>;
   /** server → what a golden run records for exploring the kinds with fields (only when asked: recordDetail) */
   detail?: Record<string, ReachDetail>;
 }
 
-/** Per request of one server (request n at n − 1): what its accesses were, what it read, what it replied. */
+/** Per request of one server (request n at n − 1): what it read, what it replied (its accesses' kinds are Reach.access_kinds). */
 export interface ReachDetail {
-  /** one letter per access: `r`/`w` a load/store of at most 4 bytes, `R`/`W` a bulk one */
-  access_kinds: string[];
   /** the heap words it loaded (byte offsets in the heap), each once, in the order first loaded */
   heap_reads: number[][];
   /** the client-state words it loaded (byte offsets over every client's state in turn, as a bit flip at rest counts them), each once */
@@ -113,6 +118,12 @@ export class FaultInjector implements FaultPort {
   private readonly hook = (a: MemAccess) => this.onAccess(a);
   /** recordDetail's server: its task, its detail, and where its heap and client states lie */
   private detailed: { server: string; task: Task; detail: ReachDetail; heap: [number, number]; states: [number, number][] } | null = null;
+  /**
+   * recordAccessKinds's server: its task, the record counting its spans (once it has one), and
+   * the char code of each access's letter in its spans so far, split into spans at detach (a
+   * growing buffer: no string built per access)
+   */
+  private kinds: { server: string; task: Task; counting: Counting | null; codes: Uint8Array; length: number } | null = null;
 
   constructor(
     readonly plan: FaultPlan,
@@ -134,13 +145,26 @@ export class FaultInjector implements FaultPort {
     return this;
   }
 
-  /** Records, for one server, what exploring the kinds with fields needs (reach.detail): a golden run's. */
+  /**
+   * Records the kind of each memory access one server makes in its request spans
+   * (reach.access_kinds, at detach): a golden run's, where regflips and wild writes are placed. It
+   * keeps the memory hook on for the safety phase (one server at a time).
+   */
+  recordAccessKinds(server: string): void {
+    if (this.kinds?.server === server) return;
+    if (this.kinds !== null) throw new Error(`invariant: access kinds are recorded for one server (${this.kinds.server}), not also ${server}`);
+    this.kinds = { server, task: this.sys().serverTask(server), counting: null, codes: new Uint8Array(ACCESS_KINDS_BUFFER_BYTES), length: 0 };
+    this.syncHook();
+  }
+
+  /** Records, for one server, what exploring the kinds with fields needs (reach.detail and reach.access_kinds): a golden run's. */
   recordDetail(server: string): void {
     const system = this.sys();
     const def = system.config.servers.find((d) => d.name === server);
     if (def === undefined) throw new Error(`invariant: no server named ${server}`);
+    this.recordAccessKinds(server);
     const page = system.machine.mmu.page_bytes;
-    const detail: ReachDetail = { access_kinds: [], heap_reads: [], state_reads: [], reply_words: [] };
+    const detail: ReachDetail = { heap_reads: [], state_reads: [], reply_words: [] };
     (this.reach.detail ??= {})[server] = detail;
     const states = def.state_bytes === 0 ? [] : system.clientTasks.map((_, c): [number, number] => [stateAddress(c, page), stateAddress(c, page) + def.state_bytes]);
     this.detailed = { server, task: system.serverTask(server), detail, heap: [HEAP_BASE, HEAP_BASE + def.heap_pages * page], states };
@@ -152,6 +176,7 @@ export class FaultInjector implements FaultPort {
     const system = this.sys();
     for (const task of [...this.counting.keys()]) this.endSpan(task);
     this.armed.length = 0;
+    if (this.kinds !== null && this.reach.access_kinds === undefined) this.reach.access_kinds = { [this.kinds.server]: this.kindsPerSpan(this.kinds) };
     if (system.faults === this) system.faults = NO_FAULTS;
     this.syncHook();
   }
@@ -163,7 +188,7 @@ export class FaultInjector implements FaultPort {
    */
   private syncHook(): void {
     const kernel = this.sys().kernel;
-    const wanted = this.active && (this.armed.length > 0 || this.detailed !== null);
+    const wanted = this.active && (this.armed.length > 0 || this.kinds !== null);
     if (wanted && kernel.memoryHook !== this.hook) kernel.memoryHook = this.hook;
     else if (!wanted && kernel.memoryHook === this.hook) kernel.memoryHook = null;
   }
@@ -238,7 +263,6 @@ export class FaultInjector implements FaultPort {
     (this.reach.clients[server] ??= []).push(req.from_kernel ? -1 : req.client);
     (this.reach.ops[server] ??= []).push(req.from_kernel ? -1 : this.opOf(req.client));
     if (this.detailed?.task === task) {
-      this.detailed.detail.access_kinds.push('');
       this.detailed.detail.heap_reads.push([]);
       this.detailed.detail.state_reads.push([]);
       this.detailed.detail.reply_words.push(-1);
@@ -360,13 +384,18 @@ export class FaultInjector implements FaultPort {
     return out;
   }
 
-  /** The kernel's memory hook (on while it has work: syncHook): records a golden run's detail and applies what is armed. */
+  /** The kernel's memory hook (on while it has work: syncHook): records a golden run's access kinds and detail, and applies what is armed. */
   private onAccess(a: MemAccess): void {
     const task = a.thread.task;
-    if (this.detailed !== null && this.detailed.task === task) {
-      const c = this.counting.get(task);
-      // (a request's access, not a recovery's: a golden run has none, but say so)
-      if (c !== undefined && c.list === this.reach.accesses[this.detailed.server]) this.note(a, c.n - 1);
+    const kinds = this.kinds;
+    if (kinds !== null && kinds.task === task) {
+      const c = (kinds.counting ??= this.counting.get(task) ?? null);
+      // (a request span's access, not a recovery's nor one before the first request)
+      if (c !== null && c.list !== null && c.list === this.reach.accesses[kinds.server]) {
+        if (kinds.length === kinds.codes.length) kinds.codes = growBytes(kinds.codes);
+        kinds.codes[kinds.length++] = letterOf(a).charCodeAt(0);
+        if (this.detailed !== null) this.note(a, c.n - 1);
+      }
     }
     if (this.armed.length === 0) return;
     for (let i = 0; i < this.armed.length; i++) {
@@ -377,7 +406,7 @@ export class FaultInjector implements FaultPort {
         continue;
       }
       const f = arm.fault;
-      if ((f.kind === 'regflip' || f.kind === 'wild-write') && !matchesAccess(f, a)) continue;
+      if (!matchesAccess(f, a)) continue;
       this.armed.splice(i, 1);
       this.syncHook();
       const system = this.sys();
@@ -393,12 +422,19 @@ export class FaultInjector implements FaultPort {
     }
   }
 
-  /** A golden run's access, for recordDetail: its kind, and the heap and state words it loads. */
+  /** The accesses recorded for recordAccessKinds, one string per span of its server. */
+  private kindsPerSpan(kinds: NonNullable<FaultInjector['kinds']>): string[] {
+    const spans = this.reach.accesses[kinds.server] ?? [];
+    const total = spans.reduce((a, b) => a + b, 0);
+    if (total !== kinds.length) throw new Error(`invariant: ${kinds.server}'s spans counted ${total} accesses, its hook saw ${kinds.length}`);
+    let from = 0;
+    return spans.map((count) => LETTERS_TEXT.decode(kinds.codes.subarray(from, (from += count))));
+  }
+
+  /** A golden run's access, for recordDetail: the heap and state words it loads. */
   private note(a: MemAccess, i: number): void {
     const d = this.detailed;
     if (d === null) return;
-    const bulk = a.size > 4;
-    d.detail.access_kinds[i] += a.write ? (bulk ? 'W' : 'w') : bulk ? 'R' : 'r';
     if (a.write) return;
     for (let w = a.vaddr - (a.vaddr % 4); w < a.vaddr + a.size; w += 4) {
       if (w >= d.heap[0] && w < d.heap[1]) addOnce(d.detail.heap_reads[i], w - d.heap[0]);
@@ -441,6 +477,17 @@ export class FaultInjector implements FaultPort {
     this.fired.push({ index, kind: f.kind, server: f.server, at_cycles: system.now, client: hit.client, hit: hit.of ?? 'request', through: hit.of === 'state' ? null : through, effect: hit.what });
     system.kernel.log('injector', 'fault', `${f.kind} -> ${f.server}: ${hit.what}`);
   }
+}
+
+/** recordAccessKinds's first buffer (it doubles as it fills) */
+const ACCESS_KINDS_BUFFER_BYTES = 4096;
+/** the letters' char codes are ASCII */
+const LETTERS_TEXT = new TextDecoder('ascii');
+
+function growBytes(codes: Uint8Array): Uint8Array {
+  const grown = new Uint8Array(codes.length * 2);
+  grown.set(codes);
+  return grown;
 }
 
 function addOnce(list: number[], value: number): void {

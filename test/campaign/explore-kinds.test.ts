@@ -21,7 +21,8 @@ const reach: Reach = {
   recovery_accesses: {},
   recovery_after: {},
   cycles: 0,
-  detail: { s: { access_kinds: ['rrwR', 'rrwW'], heap_reads: [[8], [0, 8]], state_reads: [[132], []], reply_words: [2, 0] } },
+  access_kinds: { s: ['rrwR', 'rrwW'] },
+  detail: { s: { heap_reads: [[8], [0, 8]], state_reads: [[132], []], reply_words: [2, 0] } },
 };
 const knobs = { stride: 1, bits: [0, 9, 31], seed: 1 };
 

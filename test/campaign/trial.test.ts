@@ -4,10 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyOutcome } from '../../src/campaign/classify.ts';
-import { reaches, runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
+import { offers, reaches, runOnce, runTrial, shapeOf, TRIAL_DEFAULTS, type RunRecord, type TrialConfig } from '../../src/campaign/trial.ts';
 import { faultArb, placedFaultArb } from '../../src/faults/arbitraries.ts';
-import { matchesAccess } from '../../src/faults/effects.ts';
-import { FaultInjector, type Reach } from '../../src/faults/injector.ts';
 import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan } from '../../src/faults/model.ts';
 import { profileFor, targets } from '../../src/servers/catalog.ts';
 import { MODES, type Mode } from '../../src/ssr/modes.ts';
@@ -85,21 +83,11 @@ describe('a plan the golden run never reaches is not-activated without running i
 describe('a single fault fires under every mode alike', () => {
   const ACCESS_WAITING = new Set<FaultKind>(['hang', 'regflip', 'wild-write']);
 
-  /** Whether a golden run (recorded with detail) offers what a fault acts on: its trigger, and for a regflip or wild write at an access point an access from the k-th on in its span that it can act on. */
-  function offers(reach: Reach, f: Fault): boolean {
-    if (!reaches(reach, f)) return false;
-    if (f.trigger.at !== 'access' || (f.kind !== 'regflip' && f.kind !== 'wild-write')) return true;
-    const letters = reach.detail?.[f.server]?.access_kinds[f.trigger.n - 1];
-    if (letters === undefined) throw new Error(`the golden run recorded no detail of ${f.server}`);
-    // ReachDetail.access_kinds: r/w a load/store of at most 4 bytes, R/W a bulk one.
-    return [...letters.slice(f.trigger.k - 1)].some((l) => matchesAccess(f, { write: l === 'w' || l === 'W', size: l === 'r' || l === 'w' ? 4 : 8 }));
-  }
-
-  function goldenWithDetail(cfg: TrialConfig): RunRecord {
-    return runOnce(cfg, null, (system) => {
-      if (!(system.faults instanceof FaultInjector)) throw new Error('a golden run carries a fault injector');
-      system.faults.recordDetail(cfg.target);
-    });
+  /** A golden run, with its target's access kinds (what `offers` reads of a regflip or a wild write at an access point). */
+  function goldenWithKinds(cfg: TrialConfig): RunRecord {
+    const golden = runOnce(cfg, null);
+    if (golden.reach.access_kinds?.[cfg.target] === undefined) throw new Error(`the golden run recorded no access kinds of ${cfg.target}`);
+    return golden;
   }
 
   /** One case of the property: the fault placed over the restart golden run of `seed`, run under every mode. Whether it fired everywhere. */
@@ -110,7 +98,7 @@ describe('a single fault fires under every mode alike', () => {
     const exempt = fault.trigger.at === 'time' && ACCESS_WAITING.has(kind);
     const per = MODES.map((mode) => {
       const cfg = config(server, mode, seed);
-      const reach = goldenWithDetail(cfg).reach;
+      const reach = goldenWithKinds(cfg).reach;
       return { mode, reached: reaches(reach, fault), offered: offers(reach, fault), fired: runOnce(cfg, plan).fired.length > 0 };
     });
     const what = `${JSON.stringify(plan)}, workload seed ${seed}`;
@@ -142,23 +130,22 @@ describe('a single fault fires under every mode alike', () => {
 
   it('a timer regflip of a store at access 22/8, reached under every mode, fires only where a store follows in its span', () => {
     // Found by the random-seed property when it asked only that the point be reached (workload
-    // seed 878758387, 8 ops per client): span 22 is 8 loads under none and restart, so the flip
-    // finds no store and does not fire (it does not spill into span 23); under persist and curios,
-    // where requests take more cycles, the timer's alarm work after that reply (with its stores)
-    // falls in span 22 (under none and restart, in span 24).
+    // seed 878758387, 8 ops per client), when placement drew a regflip over every access: span 22
+    // is 8 loads under none and restart, so the flip finds no store and does not fire (it does not
+    // spill into span 23); under persist and curios, where requests take more cycles, the timer's
+    // alarm work after that reply (with its stores) falls in span 22 (under none and restart, in
+    // span 24). Placement now puts a store flip on a store of the restart run (never here), but a
+    // plan file may still say it.
     const seed = 878758387;
     const fault: Fault = { server: 'timer', kind: 'regflip', trigger: { at: 'access', n: 22, k: 8 }, target: 'store', bit: 22 };
-    const base = config('timer', 'restart', seed);
-    expect(fc.sample(placedFaultArb('timer', 'regflip', shapeOf(base, runOnce(base, null))), { seed, numRuns: 1 })).toEqual([fault]);
     for (const mode of MODES) {
       const cfg = config('timer', mode, seed);
-      const reach = goldenWithDetail(cfg).reach;
+      const reach = goldenWithKinds(cfg).reach;
       const offered = mode === 'persist' || mode === 'curios';
       expect(reaches(reach, fault), mode).toBe(true);
       expect(offers(reach, fault), mode).toBe(offered);
       expect(runOnce(cfg, { version: 1, faults: [fault] }).fired.length, mode).toBe(offered ? 1 : 0);
     }
-    expect(firesAlikeOnce('timer', 'regflip', seed)).toBe(false);
   });
 
   it('a timer crash at access 28/34, reached under every mode, fires under every mode', () => {

@@ -10,8 +10,11 @@ import { parsePlan } from '../../src/faults/plan-json.ts';
 const SITES = ['between-blocks', 'after-bitmap'];
 const SERVERS = [{ name: 'fs', sites: SITES }];
 
+/** A request span's accesses, one letter each (Reach.access_kinds): mostly loads, as servers' are. */
+const spanArb = fc.string({ unit: fc.constantFrom('r', 'r', 'r', 'w', 'R', 'W'), maxLength: 400 });
+
 const shapeArb: fc.Arbitrary<FaultShape> = fc.record({
-  accesses_per_request: fc.array(fc.nat({ max: 400 }), { maxLength: 30 }),
+  access_kinds: fc.array(spanArb, { maxLength: 30 }),
   cycles: fc.nat({ max: 10_000_000 }),
   sites: fc.subarray(SITES),
 });
@@ -36,10 +39,10 @@ describe('placement over the golden run', () => {
     fc.assert(
       fc.property(shapeArb, fc.constantFrom(...FAULT_KINDS), fc.integer(), (shape, kind, seed) => {
         const [f] = fc.sample(placedFaultArb('fs', kind, shape), { seed, numRuns: 1 });
-        const per = shape.accesses_per_request;
+        const spans = shape.access_kinds;
         const t = f.trigger;
-        if (t.at === 'access') expect(t.k).toBeLessThanOrEqual(per[t.n - 1]);
-        else if (t.at === 'request') expect(t.n === 1 || t.n <= per.length).toBe(true);
+        if (t.at === 'access') expect(t.k).toBeLessThanOrEqual(spans[t.n - 1].length);
+        else if (t.at === 'request') expect(t.n === 1 || t.n <= spans.length).toBe(true);
         else if (t.at === 'time') expect(t.cycles).toBeLessThanOrEqual(shape.cycles);
         else if (t.at === 'site') expect(shape.sites).toContain(t.name);
         else throw new Error(`a campaign never places a trigger at ${t.at}`);
@@ -63,13 +66,13 @@ describe('placement over the golden run', () => {
 
   it('time triggers are uniform over the run: a tenth of the run gets about a tenth of them (fast-check alone gives it ~38%)', () => {
     const cycles = 400_000;
-    const early = draw({ accesses_per_request: [], cycles, sites: [] }, 'bitflip').filter((t) => t.at === 'time' && t.cycles < cycles / 10).length;
+    const early = draw({ access_kinds: [], cycles, sites: [] }, 'bitflip').filter((t) => t.at === 'time' && t.cycles < cycles / 10).length;
     expect(early / SAMPLES).toBeGreaterThan(0.07);
     expect(early / SAMPLES).toBeLessThan(0.13);
   });
 
   it('access points are uniform over the accesses executed: a request with 1% of them gets about 1%', () => {
-    const points = draw({ accesses_per_request: [10, 990], cycles: 0, sites: [] }, 'crash').filter((t) => t.at === 'access');
+    const points = draw({ access_kinds: ['r'.repeat(10), 'w'.repeat(990)], cycles: 0, sites: [] }, 'crash').filter((t) => t.at === 'access');
     const first = points.filter((t) => t.at === 'access' && t.n === 1).length;
     expect(points.length).toBeGreaterThan(SAMPLES / 3);
     expect(first / points.length).toBeLessThan(0.03);

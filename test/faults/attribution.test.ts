@@ -86,10 +86,12 @@ describe('a fired fault names the client on whose behalf its request ran', () =>
 
   it('a chain of user servers with deps (client → front → mid → leaf): the client at its top, through the direct caller', () => {
     let attributed = 0;
-    const golden = runChain(null);
+    // A golden run records the access kinds of one server: one run for each.
+    const goldens = { mid: runChain(null, 'mid'), leaf: runChain(null, 'leaf') };
     fc.assert(
       fc.property(fc.constantFrom('mid', 'leaf'), fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 2 ** 30 }), (server, kind, seed) => {
-        const shape: FaultShape = { accesses_per_request: golden.injector.reach.accesses[server] ?? [], cycles: golden.injector.reach.cycles, sites: [] };
+        const reach = goldens[server].injector.reach;
+        const shape: FaultShape = { access_kinds: reach.access_kinds?.[server] ?? [], cycles: reach.cycles, sites: [] };
         const plan: FaultPlan = { version: 1, faults: [fc.sample(placedFaultArb(server, kind, shape), { seed, numRuns: 1 })[0]] };
         const { injector, tops } = runChain(plan);
         attributed += expectAttributed(plan, injector.fired, tops, server === 'leaf' ? 'mid' : 'front');
@@ -124,7 +126,7 @@ const CHAIN_CALLS = 6;
 const CHAIN_CYCLES_MAX = 20_000_000;
 
 /** Three clients call front, which calls mid, which calls leaf; faults armed while the clients run. */
-function runChain(plan: FaultPlan | null): { injector: FaultInjector; tops: (number | null)[] } {
+function runChain(plan: FaultPlan | null, recorded?: string): { injector: FaultInjector; tops: (number | null)[] } {
   const system = new System({
     mode: 'curios',
     servers: [relay('leaf', null), relay('mid', 'leaf'), relay('front', 'mid')],
@@ -135,6 +137,7 @@ function runChain(plan: FaultPlan | null): { injector: FaultInjector; tops: (num
     ),
   });
   const injector = new FaultInjector(plan ?? { version: 1, faults: [] }, 1).attach(system);
+  if (recorded !== undefined) injector.recordAccessKinds(recorded);
   const tops: (number | null)[] = [];
   watchChains(system, tops);
   system.run({ until: () => (injector.tick(), system.clientsDone()), until_cycles: CHAIN_CYCLES_MAX });

@@ -11,14 +11,19 @@
 //   the address, every bit.
 // - wild-write: at every store, each region (heap, another client's state, any address); the
 //   offset is one of 2^32 and is drawn, one per point and region, from the workload seed: sampled.
+//
+// A regflip's or a wild write's points are the accesses it can act on (matchesAccess in
+// src/faults/effects.ts, over the golden run's Reach.access_kinds), each at its own k: exactly the
+// points a campaign draws them over (src/faults/arbitraries.ts), where they fire in the golden run.
 // - msg-corrupt: at every request, every bit of every word of its reply, and one word past them
 //   (the reply's buffer, else its status).
 //
 // `bits` narrows the bits (of the 32 in a word) every kind with bits takes; `stride` takes every
 // K-th access (crash, hang, regflip), store (wild-write) or word (bitflip).
 import type { Reach, ReachDetail } from '../../faults/injector.ts';
+import { ACCESS_LETTERS, matchesAccess, type AccessLetter } from '../../faults/effects.ts';
 import type { FaultKind, Trigger } from '../../faults/model.ts';
-import { WILD_REGIONS } from '../../faults/model.ts';
+import { REGFLIP_TARGETS, WILD_REGIONS } from '../../faults/model.ts';
 import { LIMITS } from '../../hw/limits.ts';
 import { drawInt, streamFor } from '../../hw/seed.ts';
 import { pointsOf } from './space.ts';
@@ -76,8 +81,8 @@ export const EXPLORE_SPACES: Record<FaultKind, KindRow> = {
     strides: 'access',
     bits: true,
     points: (reach, server, k) =>
-      accessesOf(detailOf(reach, server), k.stride, (trigger, kind) => {
-        const targets = kind === 'r' ? ['load', 'address'] : kind === 'w' ? ['store', 'address'] : ['address'];
+      accessesOf(reach, server, k.stride, (trigger, letter) => {
+        const targets = REGFLIP_TARGETS.filter((target) => matchesAccess({ kind: 'regflip', target }, ACCESS_LETTERS[letter]));
         return targets.flatMap((target) => k.bits.map((bit) => ({ trigger, fields: { target, bit } })));
       }),
   },
@@ -88,8 +93,8 @@ export const EXPLORE_SPACES: Record<FaultKind, KindRow> = {
     bits: false,
     points: (reach, server, k) => {
       const rng = streamFor(k.seed, 'explore-wild-write');
-      const stores = (kind: string) => kind === 'w' || kind === 'W';
-      return accessesOf(detailOf(reach, server), k.stride, (trigger) => WILD_REGIONS.map((region) => ({ trigger, fields: { region, offset: drawInt(rng, 0, 2 ** 32 - 1) } })), stores);
+      const stores = (letter: AccessLetter) => matchesAccess({ kind: 'wild-write' }, ACCESS_LETTERS[letter]);
+      return accessesOf(reach, server, k.stride, (trigger) => WILD_REGIONS.map((region) => ({ trigger, fields: { region, offset: drawInt(rng, 0, 2 ** 32 - 1) } })), stores);
     },
   },
   'msg-corrupt': {
@@ -120,14 +125,16 @@ function detailOf(reach: Reach, server: string): ReachDetail {
 }
 
 function perRequest(d: ReachDetail, each: (d: ReachDetail, i: number) => KindPoint[]): KindPoint[] {
-  return d.access_kinds.flatMap((_, i) => each(d, i));
+  return d.reply_words.flatMap((_, i) => each(d, i));
 }
 
-/** Every `stride`-th access of each request that `takes` (from its first), with its kind letter. */
-function accessesOf(d: ReachDetail, stride: number, each: (trigger: Trigger, kind: string) => KindPoint[], takes: (kind: string) => boolean = () => true): KindPoint[] {
-  return perRequest(d, (_, i) => {
-    const ks = [...d.access_kinds[i]].flatMap((kind, at) => (takes(kind) ? [{ kind, k: at + 1 }] : []));
-    return strided(ks, stride).flatMap(({ kind, k }) => each({ at: 'access', n: i + 1, k }, kind));
+/** Every `stride`-th access of each request span that `takes` (from its first), with its letter. */
+function accessesOf(reach: Reach, server: string, stride: number, each: (trigger: Trigger, letter: AccessLetter) => KindPoint[], takes: (letter: AccessLetter) => boolean = () => true): KindPoint[] {
+  const spans = reach.access_kinds?.[server];
+  if (spans === undefined) throw new Error(`invariant: the golden run of ${server} recorded no access kinds (FaultInjector.recordAccessKinds)`);
+  return spans.flatMap((letters, i) => {
+    const ks = [...letters].flatMap((letter, at) => (takes(letter as AccessLetter) ? [{ letter: letter as AccessLetter, k: at + 1 }] : []));
+    return strided(ks, stride).flatMap(({ letter, k }) => each({ at: 'access', n: i + 1, k }, letter));
   });
 }
 
