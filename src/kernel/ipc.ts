@@ -1,7 +1,9 @@
 // Synchronous IPC by rendezvous (L4): a call waits for a receiver, is delivered, and then waits
-// for the reply; a receiver waits for a caller. The message's words are copied, and its optional
-// buffer is copied by the kernel from the sender's address space into the receiver's, at the
-// moment of rendezvous. A server answers through a one-shot reply capability held by its thread
+// for the reply; a receiver waits for a caller. The message's words travel as the array the
+// sender's stub sealed (the kernel's own: the sealed argument let go of it), handed to the receiver
+// without a copy; the caller's thread keeps a copy of its call's words (`call_words`), from which a
+// call that had to wait, or is requeued, is delivered. The optional buffer is copied by the kernel
+// from the sender's address space into the receiver's, at the moment of rendezvous. A server answers through a one-shot reply capability held by its thread
 // (seL4), so it can only ever answer the client that called it.
 //
 // Notifications are asynchronous: a word of bits per endpoint, OR-ed with the notifier's badge,
@@ -21,9 +23,12 @@ import { messageResult, result } from './result.ts';
 import { TRACE_CODE } from './trace.ts';
 
 export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, label: number, words: number[], buf: RecvBuf | null, recv_buf: RecvBuf | null, timeout_cycles: Cycles | undefined): void {
-  // The decoded message is the kernel's own copy (copy-in made it), and nothing changes it: it is kept as it is.
+  // The decoded words are the kernel's own array (copy-in made it): it goes on to a receiver waiting
+  // now, and the thread keeps a copy of the words for a later delivery (ipc.ts's header).
   caller.call_label = label;
-  caller.call_words = words;
+  const kept = caller.call_words;
+  for (let i = 0; i < words.length; i++) kept[i] = words[i];
+  caller.call_word_count = words.length;
   caller.call_buf = buf;
   caller.call_recv_buf = recv_buf;
   caller.call_badge = b;
@@ -40,7 +45,7 @@ export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, label:
   k.block(caller, 'send-blocked', timeout_cycles);
   caller.blocked_on = ep;
   ep.senders.push(caller);
-  offer(k, ep, caller);
+  offer(k, ep, caller, words);
 }
 
 /**
@@ -49,14 +54,14 @@ export function doCall(k: Kernel, caller: Thread, ep: Endpoint, b: Badge, label:
  * caller). A call that meets receivers and fits none of them fails with EMSGSIZE. A receiver whose
  * buffer went bad is failed and the next one tried.
  */
-function offer(k: Kernel, ep: Endpoint, caller: Thread): void {
+function offer(k: Kernel, ep: Endpoint, caller: Thread, words: number[] | null): void {
   while (caller.state === 'send-blocked' && ep.receivers.length > 0) {
     const receiver = firstFitting(ep.receivers, caller);
     if (receiver === null) {
       k.wake(caller, result({ err: 'EMSGSIZE' }));
       return;
     }
-    rendezvous(k, ep, caller, receiver);
+    rendezvous(k, ep, caller, receiver, words);
   }
 }
 
@@ -91,7 +96,7 @@ export function doRecv(k: Kernel, receiver: Thread, ep: Endpoint, recv_buf: Recv
   while (receiver.state === 'recv-blocked' && ep.senders.length > 0) {
     const sender = ep.senders[0];
     if ('kind' in sender) deliverQueuedKernelMessage(k, ep, sender, receiver);
-    else if (fits(sender, receiver)) rendezvous(k, ep, sender, receiver);
+    else if (fits(sender, receiver)) rendezvous(k, ep, sender, receiver, null);
     else k.wake(sender, result({ err: 'EMSGSIZE' }));
   }
 }
@@ -126,7 +131,7 @@ export function doReply(k: Kernel, server: Thread, label: number, words: number[
   }
   k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
   k.trace.recordMessage(k.now, server.task.name, TRACE_CODE['ipc-reply'], server.name, caller.name, server.id, caller.id, b, label, buf_len, words);
-  caller.call_words = null;
+  caller.call_word_count = -1;
   caller.call_buf = null;
   caller.call_endpoint = null;
   // The reply's words are the kernel's own copy (copy-in made it) and nothing else keeps them: the caller takes them as they are.
@@ -182,14 +187,18 @@ export function settleOrphan(k: Kernel, caller: Thread, how: 'abort' | 'requeue'
   caller.state = 'send-blocked';
   caller.blocked_on = ep;
   ep.senders.unshift(caller);
-  offer(k, ep, caller);
+  offer(k, ep, caller, null);
   return 'OK';
 }
 
-function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): void {
-  const words = caller.call_words;
+/**
+ * Delivers a call to a receiver. `sent` is the array the call came with when it is delivered as it
+ * is made (the receiver takes it), null when it is delivered later (the words are the caller's copy).
+ */
+function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread, sent: number[] | null): void {
+  const count = caller.call_word_count;
   const buf = caller.call_buf;
-  if (words === null) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
+  if (count < 0) throw new Error(`invariant: ${caller.name} is queued on ${ep.name} without a message`);
   if (k.ipcHooks !== null) {
     const refusal = k.ipcHooks.delivered(receiver, caller.call_badge, caller);
     if (refusal !== null) {
@@ -214,6 +223,7 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
     buf_len = buf.len;
   }
   const label = caller.call_label;
+  const words = sent ?? Array.from(caller.call_words.subarray(0, count));
   k.machine.clock.charge(k.machine.costs.msg_word_copy * words.length);
   k.trace.recordMessage(k.now, caller.task.name, TRACE_CODE['ipc-call'], caller.name, receiver.name, caller.id, receiver.id, caller.call_badge, label, buf_len, words);
   removeFromQueue(ep.senders, caller);
@@ -224,8 +234,8 @@ function rendezvous(k: Kernel, ep: Endpoint, caller: Thread, receiver: Thread): 
   receiver.reply_to_badge = caller.call_badge;
   receiver.in_request = true;
   receiver.request_badge = caller.call_badge;
-  // The caller keeps its message (a requeue delivers it again): the receiver gets a copy of the words.
-  k.wake(receiver, messageResult('call', caller.call_badge, label, words.slice(), buf_len));
+  // The receiver takes the words array, and may change it: the caller's copy stays as it was.
+  k.wake(receiver, messageResult('call', caller.call_badge, label, words, buf_len));
 }
 
 function deliverQueuedKernelMessage(k: Kernel, ep: Endpoint, m: KernelMessage, receiver: Thread): void {

@@ -85,9 +85,13 @@ export interface Thread {
   accesses_in_slice: number;
   // IPC state, guarded by the kernel: valid only in the blocked states named.
   blocked_on: Endpoint | null; // send-blocked, recv-blocked
-  // send-blocked: the message to deliver at rendezvous (its label, words, and buffer or null); words null when no call is pending
+  // send-blocked, reply-blocked: the call's message (its label, words, and buffer or null). The
+  // words are a copy in the thread (call_words_max long, the first call_word_count of them; -1
+  // when no call is pending): the array the call came with goes to the receiver, who may change
+  // it, and a call delivered again (queued, requeued) is delivered from this copy
   call_label: number;
-  call_words: number[] | null;
+  call_words: Uint32Array;
+  call_word_count: number;
   call_buf: RecvBuf | null;
   call_recv_buf: RecvBuf | null; // send-blocked, reply-blocked: where the reply's buffer goes
   call_badge: Badge; // send-blocked: the badge of the capability used

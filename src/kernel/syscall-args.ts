@@ -89,7 +89,8 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
   readonly #op: RegOp;
   readonly #slot: unknown;
   readonly #label: unknown;
-  readonly #words: unknown;
+  /** the message's words until the kernel takes them (`takeWords`), then NOT_A_VALUE */
+  #words: unknown;
   readonly #buf: unknown;
   readonly #recv_buf: unknown;
   readonly #timeout_cycles: unknown;
@@ -158,6 +159,18 @@ export class SyscallArgs implements Iterator<SyscallArgs, unknown, SysResult> {
 
   static wordsOf(a: SyscallArgs): unknown {
     return a.#words;
+  }
+
+  /**
+   * Hands a decoded message's words to the kernel, which passes that very array on to whoever
+   * receives the message (no copy): the sealed argument lets go of them, so that what a receiver
+   * does to the array can never reach a message sent again with the same sealed argument — yielded
+   * again, it decodes as EINVAL (a sealed argument carries one message, once).
+   */
+  static takeWords(a: SyscallArgs): unknown {
+    const words = a.#words;
+    a.#words = NOT_A_VALUE;
+    return words;
   }
 
   static bufOf(a: SyscallArgs): unknown {
