@@ -241,7 +241,11 @@ export class Trace {
   private kept(i: number): void {
     this.count++;
     if (++this.next === this.kept_max) this.next = 0;
-    if (this.listeners.length === 0) return;
+    if (this.listeners.length !== 0) this.tell(i);
+  }
+
+  /** Hands the event in slot i, just kept, to every listener (apart from `kept`, which runs for every event: small enough to inline). */
+  private tell(i: number): void {
     const e = this.read(i, this.count - 1);
     for (const listen of this.listeners) listen(e);
   }
