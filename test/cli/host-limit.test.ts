@@ -12,8 +12,10 @@ const CONFIG = fileURLToPath(new URL('../fixtures/hostile/curios.config.ts', imp
 const dir = makeWorkDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Seed 1's fourth regflip plan makes the server hostile (test/campaign/host-limit.test.ts).
-const CAMPAIGN = ['campaign', '--config', CONFIG, '--servers', 'hostile', '--faults', 'regflip', '--modes', 'restart,curios', '--trials', '4', '--seed', '1', '--trial-budget', '5000', '--workers', '2', '--no-store'];
+// Seed 2's regflip plans make the server hostile in some of the eight trials (a flipped bit 0 or
+// bit 16 up of the count it reads back); seed 1's did before regflips were placed over the
+// accesses they can act on (stop 21), and none do now.
+const CAMPAIGN = ['campaign', '--config', CONFIG, '--servers', 'hostile', '--faults', 'regflip', '--modes', 'restart,curios', '--trials', '4', '--seed', '2', '--trial-budget', '5000', '--workers', '2', '--no-store'];
 
 describe('curios campaign over a hostile server', { tags: ['slow'] }, () => {
   it('finishes (exit 0), reports the host-limit trials and says the digest depends on the host', async () => {
