@@ -153,13 +153,8 @@ export class Trace {
     h.str(task);
     h.str(event);
     h.str(detail);
-    const i = this.next;
-    this.ring_t[i] = t;
-    this.ring_code[i] = 0;
-    this.ring_task[i] = task;
-    this.ring_a[i] = event;
-    this.ring_b[i] = detail;
-    this.kept(i);
+    // A text event's slot: code 0, its event and detail where a numeric event keeps its names.
+    this.keep(t, 0, 0, task, event, detail);
   }
 
   /**
