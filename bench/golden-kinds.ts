@@ -8,6 +8,7 @@ import { runOnce, TRIAL_DEFAULTS, type TrialConfig } from '../src/campaign/trial
 import { deriveSeed } from '../src/hw/seed.ts';
 import { targets } from '../src/servers/catalog.ts';
 import type { FaultPlan } from '../src/faults/model.ts';
+import { cpuMs } from './cpu-time.ts';
 
 const slices = Number(process.argv[2] ?? 20);
 const TRIALS_PER_SLICE = 2;
@@ -22,10 +23,6 @@ function configs(slice: number): TrialConfig[] {
   );
 }
 
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const total = { recorded: 0, plain: 0 };
 let runs = 0;
 for (let slice = -2; slice < slices; slice++) {

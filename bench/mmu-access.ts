@@ -12,6 +12,7 @@
 import { Machine } from '../src/hw/machine.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import * as sys from '../src/kernel/sys.ts';
+import { cpuMs, rateFor, runFor } from './cpu-time.ts';
 
 /** accesses between two system calls (well under the watchdog's limit), and per batch */
 export const ACCESSES_PER_SLICE = 8_192;
@@ -59,25 +60,11 @@ export function dataViewLoop(): () => number {
 
 /** Both loops in turns of 100 ms of CPU for `seconds` after a 1 s warm-up each: the best and median slice of each, and their ratios. */
 function main(seconds: number): void {
-  const cpu_ms = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
   const loops = [mmuLoop(), dataViewLoop()];
   const rates: number[][] = [[], []];
-  for (const loop of loops) {
-    const warm_until = cpu_ms() + 1000;
-    while (cpu_ms() < warm_until) loop();
-  }
-  const end = cpu_ms() + seconds * 1000;
-  while (cpu_ms() < end) {
-    loops.forEach((loop, i) => {
-      const start = cpu_ms();
-      let n = 0;
-      while (cpu_ms() - start < 100) n += loop();
-      rates[i].push((n * 1000) / (cpu_ms() - start));
-    });
-  }
+  for (const loop of loops) runFor(loop, 1000);
+  const end = cpuMs() + seconds * 1000;
+  while (cpuMs() < end) loops.forEach((loop, i) => rates[i].push(rateFor(loop, 100)));
   const fmt = (x: number): string => `${(x / 1e6).toFixed(1)} M/s`;
   for (const r of rates) r.sort((a, b) => a - b);
   const best = (r: number[]): number => r[r.length - 1];

@@ -10,6 +10,7 @@
 import { Machine } from '../src/hw/machine.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import * as sys from '../src/kernel/sys.ts';
+import { cpuMs, rateFor, runFor } from './cpu-time.ts';
 
 export const WORDS = [1, 2];
 
@@ -44,23 +45,10 @@ export function nullIpcLoop(): { batch(round_trips: number): void } {
 /** Runs the loop for `seconds` of this process's CPU after a 1 s warm-up; prints the best and the median of its 100 ms slices. */
 function main(seconds: number): void {
   const loop = nullIpcLoop();
-  const cpu_ms = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
   const rates: number[] = [];
-  const warm_until = cpu_ms() + 1000;
-  while (cpu_ms() < warm_until) loop.batch(1_000);
-  const end = cpu_ms() + seconds * 1000;
-  while (cpu_ms() < end) {
-    const start = cpu_ms();
-    let n = 0;
-    while (cpu_ms() - start < 100) {
-      loop.batch(10_000);
-      n += 10_000;
-    }
-    rates.push((n * 1000) / (cpu_ms() - start));
-  }
+  runFor(() => (loop.batch(1_000), 1_000), 1000);
+  const end = cpuMs() + seconds * 1000;
+  while (cpuMs() < end) rates.push(rateFor(() => (loop.batch(10_000), 10_000), 100));
   rates.sort((a, b) => a - b);
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
   console.log(`null IPC round trips per CPU second over ${rates.length} slices of 100 ms: best ${fmt(rates[rates.length - 1])}, median ${fmt(rates[rates.length >> 1])}`);

@@ -8,6 +8,7 @@
 //   npx tsx bench/paired-trees.ts /tmp/before            this checkout ÷ /tmp/before
 //   npx tsx bench/paired-trees.ts /tmp/before regflip    only some fault kinds (comma-separated)
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './cpu-time.ts';
 
 const other = process.argv[2];
 if (other === undefined) throw new Error('usage: npx tsx bench/paired-trees.ts OTHER_CHECKOUT [KINDS]');
@@ -33,10 +34,6 @@ async function load(root: string): Promise<Tree> {
   return { groups: groupsOf(campaign.cellsOf(config)), run: (cell) => void campaign.runCell(config, cell, goldens), cpu_ms: 0 };
 }
 
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const here = await load(fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''));
 const there = await load(other.replace(/\/$/, ''));
 if (here.groups.length !== there.groups.length) throw new Error('the two checkouts cut the campaign into different groups');

@@ -14,6 +14,7 @@
 // bench/<name>.ts and append it to BENCHES below.
 import { parseArgs } from 'node:util';
 import { campaignTargets, memoryTargets } from './campaign.ts';
+import { rateFor, runFor } from './cpu-time.ts';
 import { kernelBench } from './kernel.ts';
 import { serversBench } from './servers.ts';
 
@@ -44,20 +45,6 @@ const MEASURE_S = 1;
 /** the slices a paired measurement alternates */
 const PAIR_SLICE_MS = 100;
 
-/** This process's CPU time so far, in milliseconds. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Runs `batch` again and again for about `cpu_ms` of this process's CPU time: the operations it did, in how long. */
-function runFor(batch: () => number, cpu_ms: number): { ops: number; ms: number } {
-  const start = cpuMs();
-  let ops = 0;
-  while (cpuMs() - start < cpu_ms) ops += batch();
-  return { ops, ms: cpuMs() - start };
-}
-
 /**
  * Operations per second of `batch`, which does some work and returns how many operations it did.
  * Runs it for WARMUP_S first (to let the JIT settle), then for about MEASURE_S of this process's
@@ -79,10 +66,7 @@ export async function measureOpsPerSecond(batch: () => number): Promise<number> 
  * median leaves out a slice that a collection or a compile happened to hit, on either side alike.
  */
 export async function measurePairOpsPerSecond(batch: () => number, baseline: () => number): Promise<{ ops_per_s: number; baseline_ops_per_s: number }> {
-  const slice = (run: () => number): number => {
-    const { ops, ms } = runFor(run, PAIR_SLICE_MS);
-    return (ops * 1000) / ms;
-  };
+  const slice = (run: () => number): number => rateFor(run, PAIR_SLICE_MS);
   const turns = (seconds: number): [number[], number[]] => {
     const rates: [number[], number[]] = [[], []];
     for (let i = 0; i < (seconds * 1000) / PAIR_SLICE_MS; i++) {
