@@ -1,7 +1,11 @@
 // System calls, first half: decode (seL4). A thread can yield anything; `decode` turns it into a
 // typed `Invocation` — every capability looked up with its kind and right, every number checked,
 // every address range checked by `checkRange` — or an error code, before any state changes. Only
-// an invocation reaches invoke.ts.
+// an invocation reaches invoke.ts. The four IPC calls in register form (syscall-args.ts: what the
+// stubs send) are decoded by the same checks without an invocation being built: invoke.ts's
+// `dispatchIpc` calls the helpers exported here (`messageBuffer`, `decodeEndpoint`,
+// `decodeRecvBuf`, `decodeTimeout`) in `decode`'s order of errors, keeps each decoded field in a
+// local, and invokes only once every check passed.
 //
 // Before decoding, the argument is taken as plain data, the way a kernel copies a user structure
 // in before reading it. The system-call library's stubs do it in the thread's own time and seal
@@ -17,7 +21,7 @@ import type { Cycles, VirtAddr } from '../hw/types.ts';
 import { checkRange, isWellFormedRange } from './copy.ts';
 import type { Errno } from './errors.ts';
 import type { Kernel } from './kernel.ts';
-import { SyscallArgs, type RegOp } from './syscall-args.ts';
+import { SyscallArgs } from './syscall-args.ts';
 import type { Badge, Capability, DeviceName, DeviceRequest, Endpoint, Message, RecvBuf, Task, Thread } from './objects.ts';
 
 /** A system call that decoded cleanly: what invoke.ts carries out, with no check left to make. */
@@ -38,22 +42,6 @@ export type Invocation =
   | { op: 'setSched'; target: Task; priority: number; quantum_cycles: Cycles }
   | { op: 'exit' };
 
-/**
- * A call in register form (syscall-args.ts), decoded: one of the four IPC calls. One record,
- * rewritten by each such call (no invocation, and no message, to allocate); `endpoint`, `recv_buf`
- * and `timeout_cycles` for call, recv and replyRecv, `badge` for call, the message's buffer `buf`
- * for call, reply and replyRecv. The message's label and words are not copied here: decode checked
- * them where the sealed argument holds them, and invoke takes them from there.
- */
-export interface IpcInvocation {
-  op: RegOp;
-  endpoint: Endpoint | null;
-  badge: Badge;
-  buf: RecvBuf | null;
-  recv_buf: RecvBuf | null;
-  timeout_cycles: Cycles | undefined;
-}
-
 export type ControlInvocation = { action: 'kill' } | { action: 'shutdown' } | { action: 'restart' } | { action: 'settle'; caller: Thread; how: 'abort' | 'requeue' };
 
 /** Copy-in (sealed by the library, or copied here), then decode; any throw on the way is the thread's malformed argument. */
@@ -65,46 +53,6 @@ export function decodeSyscall(k: Kernel, t: Thread, raw: unknown): Invocation | 
   } catch {
     return 'EINVAL';
   }
-}
-
-/**
- * Decodes a call in register form (`a`, whose `SyscallArgs.registerOp` is not none) into `out`:
- * the checks of `decode` for the same call in record form, and the same error when several fail
- * (call: capability, message, receive buffer, timeout; replyRecv: message first). Answers OK or
- * the error. The sealed argument holds primitives and the stub's own copies, and every check is
- * pure, so nothing throws and the order of the checks is only the order of the errors.
- */
-export function decodeRegisters(k: Kernel, t: Thread, a: SyscallArgs, out: IpcInvocation): Errno {
-  const op = SyscallArgs.registerOp(a);
-  out.op = op;
-  out.endpoint = null;
-  out.buf = null;
-  out.recv_buf = null;
-  out.timeout_cycles = undefined;
-  if (op !== 2 /* REG_OP.recv */) {
-    const buf = messageBuffer(k, t, SyscallArgs.labelOf(a), SyscallArgs.wordsOf(a), SyscallArgs.bufOf(a));
-    if (isErr(buf)) {
-      // Only a call's capability error comes before its message's.
-      if (op === 1 /* REG_OP.call */) {
-        const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), 'send');
-        if (isErr(cap)) return cap;
-      }
-      return buf;
-    }
-    out.buf = buf;
-    if (op === 3 /* REG_OP.reply */) return 'OK';
-  }
-  const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), op === 1 /* REG_OP.call */ ? 'send' : 'recv');
-  if (isErr(cap)) return cap;
-  const recv_buf = decodeRecvBuf(k, t, SyscallArgs.recvBufOf(a));
-  if (isErr(recv_buf)) return recv_buf;
-  const timeout_cycles = decodeTimeout(SyscallArgs.timeoutOf(a));
-  if (isErr(timeout_cycles)) return timeout_cycles;
-  out.endpoint = cap.endpoint;
-  out.badge = cap.badge;
-  out.recv_buf = recv_buf;
-  out.timeout_cycles = timeout_cycles;
-  return 'OK';
 }
 
 // ---- copy-in ----
@@ -273,7 +221,7 @@ function isPlain(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isErr(v: unknown): v is Errno {
+export function isErr(v: unknown): v is Errno {
   return typeof v === 'string';
 }
 
@@ -289,7 +237,7 @@ function decodeCap(t: Thread, slot: unknown): Decoded<Capability> {
   return cap;
 }
 
-function decodeEndpoint(t: Thread, slot: unknown, right: 'send' | 'recv'): Decoded<EndpointCap> {
+export function decodeEndpoint(t: Thread, slot: unknown, right: 'send' | 'recv'): Decoded<EndpointCap> {
   const cap = decodeCap(t, slot);
   if (isErr(cap)) return cap;
   if (cap.kind !== 'endpoint') return 'ENOCAP';
@@ -333,13 +281,13 @@ function messageOf(k: Kernel, t: Thread, label: unknown, words: unknown, buf: un
 }
 
 /** Checks a message's copied-in parts; answers its buffer, null when it has none, or the error. */
-function messageBuffer(k: Kernel, t: Thread, label: unknown, words: unknown, buf: unknown): Decoded<RecvBuf | null> {
+export function messageBuffer(k: Kernel, t: Thread, label: unknown, words: unknown, buf: unknown): Decoded<RecvBuf | null> {
   if (!isMessage(label, words)) return 'EINVAL';
   if (buf === undefined) return null;
   return decodeBuffer(k, t, buf, false);
 }
 
-function decodeRecvBuf(k: Kernel, t: Thread, raw: unknown): Decoded<RecvBuf | null> {
+export function decodeRecvBuf(k: Kernel, t: Thread, raw: unknown): Decoded<RecvBuf | null> {
   if (raw === undefined) return null;
   return decodeBuffer(k, t, raw, true);
 }
@@ -355,7 +303,7 @@ function decodeBuffer(k: Kernel, t: Thread, raw: unknown, writable: boolean): De
   return { vaddr, len };
 }
 
-function decodeTimeout(raw: unknown): Decoded<Cycles | undefined> {
+export function decodeTimeout(raw: unknown): Decoded<Cycles | undefined> {
   if (raw === undefined) return undefined;
   if (!isInt(raw) || raw < 0) return 'EINVAL';
   return raw;

@@ -1,29 +1,26 @@
 // System calls, second half: invoke (seL4). `dispatchSyscall` decodes what a thread yielded
 // (decode.ts) and hands a clean `Invocation` to `invoke`, which carries it out through the
-// mechanisms (ipc.ts, the mapping database, the devices). Nothing here checks an argument: what can
+// mechanisms (ipc.ts, the mapping database, the devices); a call in register form (the four IPC
+// calls as the stubs send them) is decoded with decode.ts's checks and run by `dispatchIpc`. Nothing here checks an argument: what can
 // still fail is the operation's own outcome (no frame waiting in the NIC, a caller gone).
 import { IRQ } from '../hw/machine.ts';
-import { decodeRegisters, decodeSyscall, type ControlInvocation, type Invocation, type IpcInvocation } from './decode.ts';
+import { decodeEndpoint, decodeRecvBuf, decodeSyscall, decodeTimeout, isErr, messageBuffer, type ControlInvocation, type Invocation } from './decode.ts';
 import type { Errno } from './errors.ts';
 import { doCall, doRecv, doReply, notifyEndpoint, settleOrphan } from './ipc.ts';
 import type { Kernel } from './kernel.ts';
 import { copyFromSpace, copyFromSpaceBorrowed, copyToSpace } from './copy.ts';
-import { badge, type Badge, type DeviceRequest, type Endpoint, type RecvBuf, type Task, type Thread } from './objects.ts';
+import type { Badge, DeviceRequest, Endpoint, RecvBuf, Task, Thread } from './objects.ts';
 import type { Cycles } from '../hw/types.ts';
 import { result } from './result.ts';
-import { REG_OP, SyscallArgs } from './syscall-args.ts';
+import { SyscallArgs, type RegOp } from './syscall-args.ts';
 import { TRACE_CODE } from './trace.ts';
-
-/** What a call in register form decodes to: rewritten by every such call. */
-const IPC: IpcInvocation = { op: REG_OP.none, endpoint: null, badge: badge(0), buf: null, recv_buf: null, timeout_cycles: undefined };
 
 export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
   let err: Errno | null;
-  if (SyscallArgs.registerOp(raw) !== 0 /* REG_OP.none */) {
+  const op = SyscallArgs.registerOp(raw);
+  if (op !== 0 /* REG_OP.none */) {
     // The four IPC calls as the stubs send them: read where the stub sealed them, no record to walk, no invocation to build.
-    const a = raw as SyscallArgs;
-    err = decodeRegisters(k, t, a, IPC);
-    if (err === 'OK') err = invokeIpc(k, t, a, IPC);
+    err = dispatchIpc(k, t, raw as SyscallArgs, op);
   } else {
     const inv = decodeSyscall(k, t, raw);
     err = typeof inv === 'string' ? inv : invoke(k, t, inv);
@@ -32,28 +29,44 @@ export function dispatchSyscall(k: Kernel, t: Thread, raw: unknown): void {
 }
 
 /**
- * Runs a decoded call in register form (decode checked every field its op uses). A message's label
- * and words are the sealed ones, its words taken from the sealed argument here: one call site each,
- * and no switch, so that the whole of this stays small enough for V8 to inline it, and what it calls,
- * into the slice's loop.
+ * Decodes a call in register form (`a`, whose `SyscallArgs.registerOp` is `op`, not none) and runs
+ * it, in one function with each decoded field in a local: no invocation record is written and read
+ * back. Decode is decode.ts's checks, those of `decode` for the same call in record form, with the
+ * same error when several fail (call: capability, message, receive buffer, timeout; replyRecv:
+ * message first); the sealed argument holds primitives and the stub's own copies, and every check
+ * is pure, so nothing throws and the order of the checks is only the order of the errors. Nothing
+ * is invoked, and the message's words are not taken from the sealed argument, until every check
+ * passed. Answers an error to hand back at once, or null when the call set its own result.
  */
-function invokeIpc(k: Kernel, t: Thread, a: SyscallArgs, inv: IpcInvocation): Errno | null {
-  const op = inv.op;
-  const endpoint = inv.endpoint as Endpoint;
-  const buf = inv.buf;
-  const recv_buf = inv.recv_buf;
-  inv.endpoint = null;
-  inv.buf = null;
-  inv.recv_buf = null;
+function dispatchIpc(k: Kernel, t: Thread, a: SyscallArgs, op: RegOp): Errno | null {
+  let buf: RecvBuf | null = null;
+  if (op !== 2 /* REG_OP.recv */) {
+    const checked = messageBuffer(k, t, SyscallArgs.labelOf(a), SyscallArgs.wordsOf(a), SyscallArgs.bufOf(a));
+    if (isErr(checked)) {
+      // Only a call's capability error comes before its message's.
+      if (op === 1 /* REG_OP.call */) {
+        const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), 'send');
+        if (isErr(cap)) return cap;
+      }
+      return checked;
+    }
+    buf = checked;
+    if (op === 3 /* REG_OP.reply */) return invokeReply(k, t, SyscallArgs.labelOf(a) as number, SyscallArgs.takeWords(a) as number[], buf);
+  }
+  const cap = decodeEndpoint(t, SyscallArgs.slotOf(a), op === 1 /* REG_OP.call */ ? 'send' : 'recv');
+  if (isErr(cap)) return cap;
+  const recv_buf = decodeRecvBuf(k, t, SyscallArgs.recvBufOf(a));
+  if (isErr(recv_buf)) return recv_buf;
+  const timeout_cycles = decodeTimeout(SyscallArgs.timeoutOf(a));
+  if (isErr(timeout_cycles)) return timeout_cycles;
   if (op === 2 /* REG_OP.recv */) {
-    invokeRecv(k, t, endpoint, recv_buf, inv.timeout_cycles);
+    invokeRecv(k, t, cap.endpoint, recv_buf, timeout_cycles);
     return null;
   }
   const label = SyscallArgs.labelOf(a) as number;
   const words = SyscallArgs.takeWords(a) as number[];
-  if (op === 3 /* REG_OP.reply */) return invokeReply(k, t, label, words, buf);
-  if (op === 1 /* REG_OP.call */) invokeCall(k, t, endpoint, inv.badge, label, words, buf, recv_buf, inv.timeout_cycles);
-  else invokeReplyRecv(k, t, label, words, buf, endpoint, recv_buf, inv.timeout_cycles);
+  if (op === 1 /* REG_OP.call */) invokeCall(k, t, cap.endpoint, cap.badge, label, words, buf, recv_buf, timeout_cycles);
+  else invokeReplyRecv(k, t, label, words, buf, cap.endpoint, recv_buf, timeout_cycles);
   return null;
 }
 

@@ -75,7 +75,7 @@ const SEALING = Symbol('sealing');
  * general path.
  */
 export const REG_OP = { none: 0, call: 1, recv: 2, reply: 3, replyRecv: 4 } as const;
-// The hot paths (the factories below, decodeRegisters, invokeIpc) write these codes as literals,
+// The hot paths (the factories below, invoke.ts's dispatchSyscall and dispatchIpc) write these codes as literals,
 // with the name beside each: optimized code loads and checks a module constant at every use.
 export type RegOp = (typeof REG_OP)[keyof typeof REG_OP];
 

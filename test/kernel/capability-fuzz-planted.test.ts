@@ -9,8 +9,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { HONEST_BADGE, fuzzRun, syscallArb } from '../helpers/capability-fuzzer.ts';
 
 // `ignore_right` plants the bug in both decode paths: the record form (decodeSyscall) and the
-// register form the kernel's own IPC stubs take (decodeRegisters); `ignore_right_registers` in the
-// register form alone, so that the fuzzer is shown to reach it.
+// register form the kernel's own IPC stubs take (invoke.ts's dispatchIpc, through the
+// `decodeEndpoint` it imports); `ignore_right_registers` in the register form alone, so that the
+// fuzzer is shown to reach it.
 const plant = vi.hoisted(() => ({ ignore_right: false, ignore_right_registers: false, forge_badge: false }));
 
 vi.mock('../../src/kernel/decode.ts', async (importOriginal) => {
@@ -33,11 +34,11 @@ vi.mock('../../src/kernel/decode.ts', async (importOriginal) => {
     const decoded = real.decodeSyscall(k, t, raw);
     return plant.ignore_right && decoded === 'EPERM' ? asIfAllRights(t, () => real.decodeSyscall(k, t, raw)) : decoded;
   };
-  const decodeRegisters: typeof real.decodeRegisters = (k, t, r, out) => {
-    const err = real.decodeRegisters(k, t, r, out);
-    return (plant.ignore_right || plant.ignore_right_registers) && err === 'EPERM' ? asIfAllRights(t, () => real.decodeRegisters(k, t, r, out)) : err;
+  const decodeEndpoint: typeof real.decodeEndpoint = (t, slot, right) => {
+    const cap = real.decodeEndpoint(t, slot, right);
+    return (plant.ignore_right || plant.ignore_right_registers) && cap === 'EPERM' ? asIfAllRights(t, () => real.decodeEndpoint(t, slot, right)) : cap;
   };
-  return { ...real, decodeSyscall, decodeRegisters };
+  return { ...real, decodeSyscall, decodeEndpoint };
 });
 
 vi.mock('../../src/kernel/ipc.ts', async (importOriginal) => {
