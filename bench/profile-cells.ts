@@ -13,6 +13,7 @@ import { groupsOf, sharesOf } from '../src/campaign/pool.ts';
 import { FAULT_KINDS } from '../src/faults/model.ts';
 import { targets } from '../src/servers/catalog.ts';
 import { MODES } from '../src/ssr/modes.ts';
+import { cpuMs } from './cpu-time.ts';
 
 const trials = Number(process.argv[2] ?? 8);
 const afresh = process.argv[3] === 'afresh';
@@ -22,7 +23,7 @@ const config: CampaignConfig = { seed: 77, servers: targets(), faults: FAULT_KIN
 // In the order the pool gives them to one worker (of one, or of n).
 const cells = sharesOf(groupsOf(cellsOf(config)), share === null ? 1 : Number(share[2]))[share === null ? 0 : Number(share[1]) - 1].flat();
 const wall_start_ms = performance.now();
-const cpu_start = process.cpuUsage();
+const cpu_start_ms = cpuMs();
 let done = 0;
 let made = 0;
 const shared = new GoldenCache();
@@ -32,6 +33,5 @@ for (const cell of cells) {
   if (afresh) made += goldens.made;
 }
 const wall_s = (performance.now() - wall_start_ms) / 1000;
-const cpu = process.cpuUsage(cpu_start);
-const cpu_s = (cpu.user + cpu.system) / 1e6;
+const cpu_s = (cpuMs() - cpu_start_ms) / 1000;
 console.log(`${done} trials: ${wall_s.toFixed(2)} s wall, ${cpu_s.toFixed(2)} s CPU (this process, GC helper threads included): ${(done / cpu_s).toFixed(1)} trials per CPU second; ${afresh ? made : shared.made} golden runs made`);
