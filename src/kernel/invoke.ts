@@ -1,8 +1,9 @@
 // System calls, second half: invoke (seL4). `dispatchSyscall` decodes what a thread yielded
 // (decode.ts) and hands a clean `Invocation` to `invoke`, which carries it out through the
 // mechanisms (ipc.ts, the mapping database, the devices); a call in register form (the four IPC
-// calls as the stubs send them) is decoded with decode.ts's checks and run by `dispatchIpc`. Nothing here checks an argument: what can
-// still fail is the operation's own outcome (no frame waiting in the NIC, a caller gone).
+// calls as the stubs send them) goes to `dispatchIpc`, which runs decode.ts's checks first. No
+// check is written here: what can still fail is the operation's own outcome (no frame waiting in
+// the NIC, a caller gone).
 import { IRQ } from '../hw/machine.ts';
 import { decodeEndpoint, decodeRecvBuf, decodeSyscall, decodeTimeout, isErr, messageBuffer, type ControlInvocation, type Invocation } from './decode.ts';
 import type { Errno } from './errors.ts';
