@@ -15,7 +15,8 @@ import type { Message } from '../src/kernel/objects.ts';
 import * as sys from '../src/kernel/sys.ts';
 import { cpuMs, rateFor, runFor } from './cpu-time.ts';
 
-export const WORDS = [1, 2];
+/** the words each message carries, both ways: the loop's and the plain call's */
+const WORDS = [1, 2];
 
 /** A kernel running the loop; `batch(n)` runs n more round trips. */
 export function nullIpcLoop(): { batch(round_trips: number): void } {
